@@ -1,0 +1,100 @@
+"""The `salesproc` command line: Typer commands that parse, call and render.
+
+Importing this package must stay cheap (`salesproc --help` loads no
+SQLAlchemy, Alembic or Rich table code): command modules import the
+database and rendering code inside the functions that use them.
+"""
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from salesproc import __version__
+from salesproc.cli.runtime import Runtime
+from salesproc.errors import SalesprocError
+
+
+class Group(TyperGroup):
+    """Every failure becomes one line on stderr and an exit code; a traceback only with --debug."""
+
+    def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:  # type: ignore[override]
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv
+        kw["standalone_mode"] = False
+        try:
+            code = super().main(argv, *a, **kw)
+        except SalesprocError as exc:
+            if debug:
+                raise
+            _fail(str(exc), exc.exit_code)
+        except (typer.Exit, typer.Abort) as exc:
+            sys.exit(getattr(exc, "exit_code", 1))
+        except typer.TyperException as exc:  # Click's usage errors: bad option, missing value
+            if debug:
+                raise
+            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+            hint = " (see --help)" if getattr(exc, "exit_code", 2) == 2 else ""
+            _fail(" ".join(message.split()) + hint, getattr(exc, "exit_code", 2))
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except Exception as exc:
+            if debug:
+                raise
+            _fail(f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)", 1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+app = typer.Typer(
+    cls=Group,
+    help="The daily sales process: visit reports, due lists, the four-visit rule, leaderboards.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"salesproc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH_OR_URL",
+            help="SQLite file or SQLAlchemy URL [env SALESPROC_DB, config `db`].",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    ctx.obj = Runtime(db_flag=db, debug=debug)
+
+
+def _register() -> None:
+    from salesproc.cli import admin, customers, reports, reps, visits
+
+    for module in (admin, reps, customers, visits, reports):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="salesproc")

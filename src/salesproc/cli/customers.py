@@ -1,0 +1,216 @@
+"""`salesproc customer …`: the customer file, graded A/B/C."""
+
+from typing import Annotated
+
+import typer
+
+from salesproc.cli.output import Column, FormatOption, emit, print_table, to_json
+from salesproc.cli.output import Format as Fmt
+from salesproc.cli.runtime import runtime
+from salesproc.rules.vocab import parse_category, parse_grade
+
+customer_app = typer.Typer(help="Add, list, show and edit customers (客户).")
+
+Name = Annotated[str, typer.Argument(help="Customer name; case and spacing do not matter.")]
+GradeOpt = Annotated[str | None, typer.Option("--grade", help="A, B or C.")]
+RepOpt = Annotated[str | None, typer.Option("--rep", help="Code of the rep in charge.")]
+ContactOpt = Annotated[str | None, typer.Option("--contact", help="Contact person.")]
+PhoneOpt = Annotated[str | None, typer.Option("--phone", help="Phone, to verify visits.")]
+RegionOpt = Annotated[str | None, typer.Option("--region")]
+CategoryOpt = Annotated[
+    str | None, typer.Option("--category", help="prospect (开发), new (新增) or existing (原有).")
+]
+
+
+@customer_app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Name,
+    grade: Annotated[str, typer.Option("--grade", help="A, B or C.")],
+    rep: RepOpt = None,
+    contact: ContactOpt = None,
+    phone: PhoneOpt = None,
+    region: RegionOpt = None,
+    category: CategoryOpt = None,
+) -> None:
+    """Add a customer (default category: prospect)."""
+    from salesproc.db import writes
+
+    rt = runtime(ctx)
+    fields = writes.CustomerFields(
+        name=name,
+        grade=parse_grade(grade),
+        rep=rep,
+        contact=contact,
+        phone=phone,
+        region=region,
+        category=parse_category(category) if category else None,
+    )
+    with rt.session() as s:
+        customer = writes.add_customer(s, fields, rt.today, rt.now)
+    typer.echo(f"Added customer {customer.name} (grade {customer.grade}, {customer.category}).")
+
+
+@customer_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    name: Name,
+    new_name: Annotated[str | None, typer.Option("--name", help="Rename the customer.")] = None,
+    grade: GradeOpt = None,
+    rep: RepOpt = None,
+    contact: ContactOpt = None,
+    phone: PhoneOpt = None,
+    region: RegionOpt = None,
+    category: CategoryOpt = None,
+) -> None:
+    """Change a customer's details; revisit dates already agreed stay as they are."""
+    from salesproc.db import writes
+
+    fields = writes.CustomerFields(
+        name=new_name,
+        grade=parse_grade(grade) if grade else None,
+        rep=rep,
+        contact=contact,
+        phone=phone,
+        region=region,
+        category=parse_category(category) if category else None,
+    )
+    with runtime(ctx).session() as s:
+        customer = writes.edit_customer(s, name, fields)
+    typer.echo(f"Updated customer {customer.name}.")
+
+
+@customer_app.command("list")
+def list_(
+    ctx: typer.Context,
+    grade: GradeOpt = None,
+    rep: RepOpt = None,
+    category: CategoryOpt = None,
+    fmt: FormatOption = Fmt.TABLE,
+) -> None:
+    """List customers with their visit count and last visit."""
+    from salesproc.db import queries, writes
+
+    grade_value = parse_grade(grade) if grade else None
+    category_value = parse_category(category) if category else None
+    with runtime(ctx).session() as s:
+        rep_id = writes.find_rep(s, rep).id if rep else None
+        rows = queries.customer_list(s, grade_value, rep_id, category_value)
+    records = [
+        {
+            "name": r.name,
+            "grade": r.grade,
+            "category": r.category,
+            "rep": r.rep,
+            "phone": r.phone,
+            "contact": r.contact,
+            "region": r.region,
+            "visits": r.visits,
+            "last_visit": r.last_visit,
+            "status": "lost" if r.lost_on else "open",
+        }
+        for r in rows
+    ]
+    columns = [
+        Column("name", "Customer"),
+        Column("grade", "Grade"),
+        Column("category", "Category"),
+        Column("rep", "Rep"),
+        Column("contact", "Contact"),
+        Column("phone", "Phone"),
+        Column("region", "Region"),
+        Column("visits", "Visits", "right"),
+        Column("last_visit", "Last visit"),
+        Column("status", "Status"),
+    ]
+    emit(records, columns, fmt, footer=f"{len(records)} customers")
+
+
+TIMELINE_KEYS = [
+    "date",
+    "start",
+    "end",
+    "rep",
+    "purposes",
+    "category",
+    "result",
+    "outcome",
+    "next_visit",
+    "note",
+]
+
+
+@customer_app.command("show")
+def show(ctx: typer.Context, name: Name, fmt: FormatOption = Fmt.TABLE) -> None:
+    """A customer's details and visit timeline."""
+    from salesproc.db import queries, writes
+    from salesproc.rules.money import cents_to_decimal, format_amount
+
+    with runtime(ctx).session() as s:
+        customer = writes.find_customer(s, name)
+        visits, sales = queries.customer_timeline(s, customer.id)
+        details = {
+            "name": customer.name,
+            "grade": customer.grade,
+            "category": customer.category,
+            "rep": customer.rep.code if customer.rep else None,
+            "contact": customer.contact,
+            "phone": customer.phone,
+            "region": customer.region,
+            "added_on": customer.added_on,
+            "won_on": customer.won_on,
+            "lost_on": customer.lost_on,
+            "status": "lost" if customer.lost_on else "open",
+        }
+        timeline = [
+            {
+                "date": v.visit_date,
+                "start": v.start_time,
+                "end": v.end_time,
+                "rep": v.rep.code,
+                "purposes": v.purposes.split(","),
+                "category": v.category,
+                "result": v.result,
+                "outcome": v.outcome,
+                "next_visit": v.next_visit,
+                "note": v.note,
+            }
+            for v in visits
+        ]
+        sale_records = [
+            {"date": x.sale_date, "rep": x.rep.code, "amount": cents_to_decimal(x.amount_cents),
+             "ref": x.ref}
+            for x in sales
+        ]  # fmt: skip
+    if fmt is Fmt.JSON:
+        typer.echo(to_json({**details, "visits": timeline, "sales": sale_records}))
+        return
+    if fmt is Fmt.CSV:
+        emit(timeline, [], fmt, keys=TIMELINE_KEYS)
+        return
+    detail_rows = [{"field": k, "value": v} for k, v in details.items() if v is not None]
+    print_table(detail_rows, [Column("field", ""), Column("value", "")], title=customer.name)
+    print_table(
+        timeline,
+        [
+            Column("date", "Date"),
+            Column("start", "From"),
+            Column("end", "To"),
+            Column("rep", "Rep"),
+            Column("purposes", "Purposes"),
+            Column("category", "Category"),
+            Column("result", "Result"),
+            Column("outcome", "Outcome"),
+            Column("next_visit", "Next visit"),
+            Column("note", "Notes"),
+        ],
+        title="Visits",
+        footer=f"{len(timeline)} visits",
+    )
+    total = sum(x.amount_cents for x in sales)
+    if sales:
+        typer.echo(f"{len(sales)} sales, {format_amount(total)} in all")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(customer_app, name="customer")

@@ -1,0 +1,81 @@
+"""`salesproc rep …`: the team."""
+
+from typing import Annotated
+
+import typer
+
+from salesproc.cli.output import Column, Format, FormatOption, emit
+from salesproc.cli.runtime import runtime
+
+rep_app = typer.Typer(help="Add, list, deactivate and reactivate reps (销售人员).")
+
+Code = Annotated[str, typer.Argument(help="The rep's short code, e.g. zhangwei.")]
+
+
+@rep_app.command("add")
+def add(
+    ctx: typer.Context,
+    code: Code,
+    name: Annotated[str, typer.Option("--name", help="Full name, e.g. 张伟.")],
+    region: Annotated[str | None, typer.Option("--region", help="Sales region (区域).")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+) -> None:
+    """Add a rep to the team."""
+    from salesproc.db import writes
+
+    rt = runtime(ctx)
+    with rt.session() as s:
+        rep = writes.add_rep(s, code, name, region, phone, rt.now)
+    typer.echo(f"Added rep {rep.code} ({rep.name}).")
+
+
+@rep_app.command("list")
+def list_(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
+    """List every rep, active or not."""
+    from salesproc.db import queries
+
+    with runtime(ctx).session() as s:
+        reps = queries.rep_list(s)
+    records = [
+        {"code": r.code, "name": r.name, "region": r.region, "phone": r.phone, "active": r.active}
+        for r in reps
+    ]
+    columns = [
+        Column("code", "Code"),
+        Column("name", "Name"),
+        Column("region", "Region"),
+        Column("phone", "Phone"),
+        Column("active", "Active", show=lambda v: "yes" if v else "no"),
+    ]
+    active = sum(r.active for r in reps)
+    emit(records, columns, fmt, footer=f"{len(reps)} reps, {active} active")
+
+
+def _set_active(ctx: typer.Context, code: str, active: bool) -> None:
+    from salesproc.db import writes
+
+    with runtime(ctx).session() as s:
+        rep = writes.set_rep_active(s, code, active)
+    if active:
+        typer.echo(f"Rep {rep.code} is active again.")
+    else:
+        typer.echo(
+            f"Rep {rep.code} is deactivated: off the leaderboard, can log nothing new; "
+            "history is kept and its customers stay due until reassigned."
+        )
+
+
+@rep_app.command("deactivate")
+def deactivate(ctx: typer.Context, code: Code) -> None:
+    """Take a rep off the leaderboard and stop new entries; history is kept."""
+    _set_active(ctx, code, False)
+
+
+@rep_app.command("activate")
+def activate(ctx: typer.Context, code: Code) -> None:
+    """Bring a deactivated rep back."""
+    _set_active(ctx, code, True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(rep_app, name="rep")

@@ -1,0 +1,72 @@
+"""What every command needs: settings, today's date and a database session, loaded lazily."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import typer
+
+from salesproc import clock
+from salesproc.config import Settings, load
+from salesproc.errors import InputError
+from salesproc.rules.dates import parse_date
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+
+@dataclass
+class Runtime:
+    db_flag: str | None
+    debug: bool = False
+    _settings: Settings | None = field(default=None, repr=False)
+    _engine: "Engine | None" = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load(self.db_flag)
+        return self._settings
+
+    @property
+    def now(self) -> datetime:
+        return clock.now()
+
+    @property
+    def today(self) -> date:
+        return clock.today()
+
+    def date(self, text: str | None, relative_to: date | None = None) -> date:
+        """A date option as the user typed it; today when omitted."""
+        return self.today if text is None else parse_date(text, self.today, relative_to)
+
+    def rep_code(self, given: str | None) -> str:
+        """--rep, else the config's `rep` (a rep's own machine), else an error."""
+        code = given or self.settings.rep.value
+        if not code:
+            raise InputError("no rep given; pass --rep CODE or set `rep` in the config file")
+        return str(code)
+
+    def engine(self, create: bool = False) -> "Engine":
+        if self._engine is None:
+            from salesproc.db.engine import open_engine
+
+            self._engine = open_engine(str(self.settings.db.value), create=create)
+        return self._engine
+
+    @contextmanager
+    def session(self, create: bool = False) -> "Iterator[Session]":
+        """One transaction: committed when the block ends, rolled back on any error."""
+        from salesproc.db.engine import session
+
+        with session(self.engine(create=create)) as s, s.begin():
+            yield s
+
+
+def runtime(ctx: typer.Context) -> Runtime:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Runtime)
+    return obj

@@ -1,0 +1,125 @@
+"""`salesproc log-visit` and `salesproc sale add`: what reps record during the day."""
+
+from typing import Annotated
+
+import typer
+
+from salesproc.cli.runtime import runtime
+from salesproc.rules.dates import parse_time
+from salesproc.rules.money import format_amount, parse_amount
+from salesproc.rules.vocab import parse_outcome, parse_purposes
+
+RepOpt = Annotated[
+    str | None, typer.Option("--rep", help="Rep code [config `rep` on a rep's own machine].")
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--date", help="YYYY-MM-DD, today, yesterday or -N [default: today]."),
+]
+AmountHelp = "A plain number with up to 2 decimals, e.g. 1200 or 1200.50."
+
+
+def log_visit(
+    ctx: typer.Context,
+    customer: Annotated[str, typer.Option("--customer", help="The customer visited.")],
+    purpose: Annotated[
+        list[str],
+        typer.Option(
+            "--purpose",
+            help="order, collection, development, service, explanation"
+            " (or 订货 收款 开发 服务 说明); repeat it or separate with commas.",
+        ),
+    ],
+    rep: RepOpt = None,
+    day: DateOpt = None,
+    start: Annotated[str | None, typer.Option("--start", help="Start time, HH:MM.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="End time, HH:MM.")] = None,
+    result: Annotated[str | None, typer.Option("--result", help="What the talk achieved.")] = None,
+    outcome: Annotated[
+        str | None, typer.Option("--outcome", help="won (prospect becomes new) or lost (closed).")
+    ] = None,
+    next_: Annotated[
+        str | None,
+        typer.Option(
+            "--next",
+            help="Agreed revisit: a date or +N days from the visit [default: the grade's cadence].",
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="Objections, open problems, memos.")
+    ] = None,
+    weather: Annotated[
+        str | None, typer.Option("--weather", help="The day's weather (天气).")
+    ] = None,
+    amount: Annotated[
+        str | None, typer.Option("--amount", help=f"A sale on this visit. {AmountHelp}")
+    ] = None,
+) -> None:
+    """Log one customer visit: a row of the daily sales report (销售日报表)."""
+    from salesproc.db import writes
+
+    rt = runtime(ctx)
+    visit_date = rt.date(day)
+    entry = writes.VisitInput(
+        rep=rt.rep_code(rep),
+        customer=customer,
+        purposes=parse_purposes(purpose),
+        visit_date=visit_date,
+        start=parse_time(start) if start else None,
+        end=parse_time(end) if end else None,
+        result=result,
+        outcome=parse_outcome(outcome) if outcome else None,
+        next_visit=rt.date(next_, relative_to=visit_date) if next_ else None,
+        note=note,
+        weather=weather,
+        amount_cents=parse_amount(amount) if amount is not None else None,
+    )
+    with rt.session() as s:
+        visit = writes.log_visit(s, entry, rt.settings.cadence, rt.today, rt.now)
+        customer_now = visit.customer
+        message = (
+            f"Logged visit #{visit.id}: {visit.rep.code} → {customer_now.name} on "
+            f"{visit.visit_date} ({', '.join(entry.purposes)}); next visit {visit.next_visit}."
+        )
+        if entry.amount_cents is not None:
+            message += f" Sale {format_amount(entry.amount_cents)}."
+        if customer_now.category != visit.category:
+            message += f" Now a {customer_now.category} customer."
+        if customer_now.lost_on is not None:
+            message += " Closed as lost."
+    typer.echo(message)
+
+
+sale_app = typer.Typer(help="Record sales (the figures behind the leaderboard).")
+
+
+@sale_app.command("add")
+def sale_add(
+    ctx: typer.Context,
+    amount: Annotated[str, typer.Option("--amount", help=AmountHelp)],
+    rep: RepOpt = None,
+    day: DateOpt = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="A prospect's first sale wins it.")
+    ] = None,
+    ref: Annotated[str | None, typer.Option("--ref", help="Order or invoice number.")] = None,
+) -> None:
+    """Record a sale for a rep, stored to the cent."""
+    from salesproc.db import writes
+
+    rt = runtime(ctx)
+    cents = parse_amount(amount)
+    sale_date = rt.date(day)
+    code = rt.rep_code(rep)
+    with rt.session() as s:
+        sale = writes.add_sale(s, code, cents, sale_date, customer, ref, rt.today, rt.now)
+        to = f" from {sale.customer.name}" if sale.customer else ""
+        typer.echo(
+            f"Recorded sale #{sale.id}: {format_amount(cents)} for {sale.rep.code}{to} "
+            f"on {sale.sale_date}."
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log-visit")(log_visit)
+    app.add_typer(sale_app, name="sale")

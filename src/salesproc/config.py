@@ -1,0 +1,114 @@
+"""Effective settings: command-line flag, then environment, then config file, then default.
+
+The config file is TOML at `SALESPROC_CONFIG`, else `config.toml` in the user
+config dir. A wrong value or an unknown key is an error that names the file
+and the key: a typo such as `[cadance]` must never be silently ignored.
+"""
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from salesproc.errors import InputError
+from salesproc.rules.cadence import DEFAULT_CADENCE
+from salesproc.rules.vocab import Grade
+
+APP_NAME = "salesproc"
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME) / "salesproc.db"
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: Any
+    source: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_path: Path
+    config_exists: bool
+    db: Setting
+    rep: Setting
+    cadence: dict[Grade, int]
+    values: dict[str, Setting] = field(default_factory=dict)
+
+
+def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
+    """Check the file against the schema; the first problem becomes one clear line."""
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+    class Cadence(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        A: int | None = Field(default=None, gt=0, le=3650)
+        B: int | None = Field(default=None, gt=0, le=3650)
+        C: int | None = Field(default=None, gt=0, le=3650)
+
+    class File(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        db: str | None = Field(default=None, min_length=1)
+        rep: str | None = Field(default=None, min_length=1)
+        cadence: Cadence = Cadence()
+
+    try:
+        return File.model_validate(raw).model_dump(exclude_none=True)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"])
+        reason = "unknown key" if error["type"] == "extra_forbidden" else error["msg"].lower()
+        raise InputError(f"config {path}: key {key!r}: {reason}") from None
+
+
+def load(db_flag: str | None = None) -> Settings:
+    env_path = os.environ.get("SALESPROC_CONFIG")
+    path = Path(env_path).expanduser() if env_path else default_config_path()
+    where = f"config {path}"
+    raw: dict[str, Any] = {}
+    exists = path.is_file()
+    if env_path and not exists:
+        raise InputError(f"config {path}: no such file (set by SALESPROC_CONFIG)")
+    if exists:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"config {path}: not valid TOML: {exc}") from None
+        except OSError as exc:
+            raise InputError(f"config {path}: cannot read it: {exc.strerror}") from None
+    data = _validate(path, raw) if raw else {}
+
+    if db_flag:
+        db = Setting(db_flag, "--db")
+    elif os.environ.get("SALESPROC_DB"):
+        db = Setting(os.environ["SALESPROC_DB"], "env SALESPROC_DB")
+    elif "db" in data:
+        db = Setting(data["db"], where)
+    else:
+        db = Setting(str(default_db_path()), "default")
+
+    rep = Setting(data["rep"], where) if "rep" in data else Setting(None, "default")
+    file_cadence = {Grade(k): v for k, v in data.get("cadence", {}).items()}
+    cadence = {**DEFAULT_CADENCE, **file_cadence}
+    values = {"db": db, "rep": rep}
+    for grade in Grade:
+        source = where if grade in file_cadence else "default"
+        values[f"cadence.{grade}"] = Setting(cadence[grade], source)
+    return Settings(
+        config_path=path,
+        config_exists=exists,
+        db=db,
+        rep=rep,
+        cadence=cadence,
+        values=values,
+    )

@@ -1,0 +1,88 @@
+"""Opening the database: where it is, whether it exists, and bringing its schema up to date.
+
+A plain path is an SQLite file; anything with `://` is a SQLAlchemy URL used
+as is. Every command but `init` and `demo` refuses to create a database by
+accident: a typo in `--db` must not leave an empty file behind.
+"""
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from salesproc.db.migrate import HEAD, KNOWN_REVISIONS, upgrade
+from salesproc.errors import RuntimeFailure
+
+
+def to_url(db: str) -> str:
+    if "://" in db:
+        return db
+    return "sqlite:///" + str(Path(db).expanduser().resolve())
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind an SQLite URL; None for other databases and in-memory ones."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def describe(db: str) -> str:
+    path = sqlite_file(to_url(db))
+    return str(path) if path else make_url(to_url(db)).render_as_string(hide_password=True)
+
+
+def open_engine(db: str, *, create: bool = False) -> Engine:
+    """An engine on a database whose schema is current, migrating an older one."""
+    url = to_url(db)
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        if not create:
+            raise RuntimeFailure(
+                f"no database at {path}; create it with `salesproc init` "
+                "(or `salesproc demo` for sample data)"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RuntimeFailure(f"cannot create {path.parent}: {exc.strerror}") from None
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _tune_sqlite)
+    _ensure_schema(engine, db, create=create)
+    return engine
+
+
+def _ensure_schema(engine: Engine, db: str, *, create: bool) -> None:
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        version = None
+        if "alembic_version" in tables:
+            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if version == HEAD:
+        return
+    where = describe(db)
+    if version is None and tables - {"alembic_version"}:
+        raise RuntimeFailure(f"{where} holds tables that salesproc did not make; use another --db")
+    if version is None and not create:
+        raise RuntimeFailure(f"{where} has no salesproc schema; create it with `salesproc init`")
+    if version is not None and version not in KNOWN_REVISIONS:
+        raise RuntimeFailure(
+            f"{where} was made by a newer salesproc (schema {version}); upgrade salesproc"
+        )
+    upgrade(engine)
+
+
+def session(engine: Engine) -> Session:
+    return Session(engine, expire_on_commit=False)

@@ -1,0 +1,135 @@
+"""The tables, as SQLAlchemy 2 typed models.
+
+Money is stored as integer cents. A visit keeps the customer's category *at
+the time* and its own revisit date, so history never shifts when a customer
+is regraded or recategorised later.
+"""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Rep(Base):
+    __tablename__ = "reps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: the name trimmed, whitespace folded and case-folded: what makes it unique
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    grade: Mapped[str] = mapped_column(String(1))
+    category: Mapped[str] = mapped_column(String(10))
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id"), index=True)
+    contact: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    region: Mapped[str | None] = mapped_column(String(100))
+    #: the day it became known: added, or the date of an earlier back-dated visit
+    added_on: Mapped[date] = mapped_column(Date)
+    won_on: Mapped[date | None] = mapped_column(Date)
+    lost_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    rep: Mapped[Rep | None] = relationship()
+
+
+class Visit(Base):
+    """One row of the daily sales report (销售日报表)."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        # The latest visit of a customer as of a day: one index seek per customer.
+        Index("ix_visits_customer_latest", "customer_id", "visit_date", "start_time", "logged_at"),
+        # Visit counts per rep and day for the leaderboard's visit metric.
+        Index("ix_visits_rep_date", "rep_id", "visit_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    visit_date: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
+    #: comma-separated purposes in the form's order, e.g. "order,collection"
+    purposes: Mapped[str] = mapped_column(String(80))
+    result: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    #: the customer's category when visited (开发/新增/原有)
+    category: Mapped[str] = mapped_column(String(10))
+    next_visit: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    logged_at: Mapped[datetime] = mapped_column(DateTime)
+
+    rep: Mapped[Rep] = relationship()
+    customer: Mapped[Customer] = relationship()
+
+
+class Sale(Base):
+    __tablename__ = "sales"
+    __table_args__ = (
+        # Covering index for the leaderboard: sum(amount) per rep over a date range.
+        Index("ix_sales_rep_date_amount", "rep_id", "sale_date", "amount_cents"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    visit: Mapped[Visit | None] = relationship()
+    sale_date: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    ref: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    rep: Mapped[Rep] = relationship()
+    customer: Mapped[Customer | None] = relationship()
+
+
+class DailyReport(Base):
+    """The header of a rep's daily report: one per rep and day (区域, 天气)."""
+
+    __tablename__ = "daily_reports"
+    __table_args__ = (UniqueConstraint("rep_id", "report_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id"))
+    report_date: Mapped[date] = mapped_column(Date)
+    region: Mapped[str | None] = mapped_column(String(100))
+    weather: Mapped[str | None] = mapped_column(String(100))

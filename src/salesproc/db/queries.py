@@ -1,0 +1,308 @@
+"""The read side: due lists, the four-visit rule and leaderboards as indexed SQL queries.
+
+Each report is one query whose aggregation runs in the database: per
+customer, an index seek finds its latest visit as of a day and counts its
+visits; per rep, an index range sums its sales. Python only sees the rows it
+prints, never every visit.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from salesproc.db.models import Customer, Rep, Sale, Visit
+from salesproc.rules.due import days_overdue, due_date
+from salesproc.rules.fourvisit import (
+    ProspectStatus,
+    WinSummary,
+    gave_up,
+    open_status,
+    sort_key,
+    summarize_wins,
+)
+from salesproc.rules.ranking import Metric, Ranked, rank_with_ties
+from salesproc.rules.vocab import Category
+
+
+def latest_visit_id(as_of: date) -> ColumnElement[int]:
+    """The id of a customer's latest visit on or before `as_of` (see `rules.due`).
+
+    Latest by visit date, then start time (none counts as the day's first),
+    then time logged: the order of `ix_visits_customer_latest`, read backwards.
+    """
+    v = aliased(Visit)
+    return (
+        select(v.id)
+        .where(v.customer_id == Customer.id, v.visit_date <= as_of)
+        .order_by(
+            v.visit_date.desc(), v.start_time.desc().nulls_last(), v.logged_at.desc(), v.id.desc()
+        )
+        .limit(1)
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+
+
+def visit_count(until: date | ColumnElement[date]) -> ColumnElement[int]:
+    """How many visits a customer had on or before `until` (a date or a column)."""
+    v = aliased(Visit)
+    return (
+        select(func.count(v.id))
+        .where(v.customer_id == Customer.id, v.visit_date <= until)
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+
+
+def _open_on(as_of: date) -> ColumnElement[bool]:
+    """Known by `as_of` and not lost by then."""
+    return and_(
+        Customer.added_on <= as_of, or_(Customer.lost_on.is_(None), Customer.lost_on > as_of)
+    )
+
+
+def _prospect_on(as_of: date) -> ColumnElement[bool]:
+    """Still a prospect on `as_of`: not won yet, or won only after that day."""
+    return or_(Customer.category == Category.PROSPECT, Customer.won_on > as_of)
+
+
+@dataclass(frozen=True)
+class DueRow:
+    customer: str
+    grade: str
+    category: str
+    rep: str | None
+    due_date: date
+    days_overdue: int
+    visits: int
+    last_visit: date | None
+    last_result: str | None
+    phone: str | None
+
+
+def due_list(
+    session: Session, as_of: date, ahead: int = 0, rep_id: int | None = None
+) -> list[DueRow]:
+    """Every open customer whose due date is on or before `as_of + ahead`.
+
+    Sorted by days overdue (most first), then grade A→C, then name.
+    """
+    last = aliased(Visit)
+    due = func.coalesce(last.next_visit, Customer.added_on)
+    query = (
+        select(
+            Customer.name,
+            Customer.grade,
+            Customer.category,
+            Rep.code,
+            last.next_visit,
+            Customer.added_on,
+            visit_count(as_of),
+            last.visit_date,
+            last.result,
+            Customer.phone,
+        )
+        .select_from(Customer)
+        .outerjoin(last, last.id == latest_visit_id(as_of))
+        .outerjoin(Rep, Rep.id == Customer.rep_id)
+        .where(_open_on(as_of), due <= as_of + timedelta(days=ahead))
+        .order_by(due, Customer.grade, Customer.name_key)
+    )
+    if rep_id is not None:
+        query = query.where(Customer.rep_id == rep_id)
+    rows = []
+    for (
+        name,
+        grade,
+        category,
+        rep,
+        next_visit,
+        added_on,
+        visits,
+        last_date,
+        result,
+        phone,
+    ) in session.execute(query):
+        due_on = due_date(next_visit, added_on)
+        rows.append(
+            DueRow(
+                name, grade, category, rep, due_on, days_overdue(due_on, as_of),
+                visits, last_date, result, phone,
+            )
+        )  # fmt: skip
+    return rows
+
+
+@dataclass(frozen=True)
+class ProspectRow:
+    customer: str
+    rep: str | None
+    visits: int
+    last_visit: date | None
+    next_visit: date | None
+    status: ProspectStatus
+
+
+def four_visit(
+    session: Session, as_of: date, since: date, min_visits: int, rep_id: int | None = None
+) -> tuple[list[ProspectRow], WinSummary]:
+    """Open prospects with their status, those given up since `since`, and the win summary."""
+    last = aliased(Visit)
+
+    def scoped(query: Select) -> Select:  # type: ignore[type-arg]
+        query = query.outerjoin(Rep, Rep.id == Customer.rep_id)
+        return query if rep_id is None else query.where(Customer.rep_id == rep_id)
+
+    open_query = scoped(
+        select(
+            Customer.name,
+            Rep.code,
+            visit_count(as_of),
+            last.visit_date,
+            func.coalesce(last.next_visit, Customer.added_on),
+        )
+        .select_from(Customer)
+        .outerjoin(last, last.id == latest_visit_id(as_of))
+        .where(_prospect_on(as_of), _open_on(as_of))
+    )
+    lost_query = scoped(
+        select(
+            Customer.name,
+            Rep.code,
+            visit_count(Customer.lost_on),
+            select(func.max(Visit.visit_date))
+            .where(Visit.customer_id == Customer.id, Visit.visit_date <= Customer.lost_on)
+            .correlate(Customer)
+            .scalar_subquery(),
+        ).where(
+            _prospect_on(as_of),
+            Customer.lost_on >= since,
+            Customer.lost_on <= as_of,
+            Customer.added_on <= as_of,
+        )
+    )
+    won_query = scoped(select(visit_count(Customer.won_on)).where(Customer.won_on <= as_of))
+
+    rows = [
+        ProspectRow(name, rep, visits, last_date, next_visit, open_status(next_visit, as_of))
+        for name, rep, visits, last_date, next_visit in session.execute(open_query)
+    ]
+    rows += [
+        ProspectRow(name, rep, visits, last_date, None, ProspectStatus.GAVE_UP)
+        for name, rep, visits, last_date in session.execute(lost_query)
+        if gave_up(visits, min_visits)
+    ]
+    rows.sort(key=lambda r: sort_key(r.status, r.next_visit, r.customer, as_of))
+    summary = summarize_wins(session.scalars(won_query), min_visits)
+    return rows, summary
+
+
+@dataclass(frozen=True)
+class RankRow:
+    rank: int
+    rep: str
+    name: str
+    value: int  # cents for sales, a count for visits
+
+
+def leaderboard(session: Session, start: date | None, end: date, metric: Metric) -> list[RankRow]:
+    """Every active rep's total from `start` (None: all time) through `end`, ranked with ties."""
+    if metric is Metric.SALES:
+        fact, day, measure = Sale, Sale.sale_date, func.sum(Sale.amount_cents)
+    else:
+        fact, day, measure = Visit, Visit.visit_date, func.count(Visit.id)
+    window = [fact.rep_id == Rep.id, day <= end]
+    if start is not None:
+        window.append(day >= start)
+    query = (
+        select(Rep.code, Rep.name, func.coalesce(measure, 0))
+        .outerjoin(fact, and_(*window))
+        .where(Rep.active.is_(True))
+        .group_by(Rep.id, Rep.code, Rep.name)
+    )
+    totals = {code: (name, int(value)) for code, name, value in session.execute(query)}
+    ranked: Sequence[Ranked[int]] = rank_with_ties((code, v) for code, (_, v) in totals.items())
+    return [RankRow(r.rank, r.key, totals[r.key][0], r.value) for r in ranked]
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    name: str
+    grade: str
+    category: str
+    rep: str | None
+    phone: str | None
+    contact: str | None
+    region: str | None
+    visits: int
+    last_visit: date | None
+    lost_on: date | None
+
+
+def customer_list(
+    session: Session,
+    grade: str | None = None,
+    rep_id: int | None = None,
+    category: str | None = None,
+) -> list[CustomerRow]:
+    last_visit = (
+        select(func.max(Visit.visit_date))
+        .where(Visit.customer_id == Customer.id)
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+    all_visits = (
+        select(func.count(Visit.id))
+        .where(Visit.customer_id == Customer.id)
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Customer.name, Customer.grade, Customer.category, Rep.code, Customer.phone,
+            Customer.contact, Customer.region, all_visits, last_visit, Customer.lost_on,
+        )
+        .outerjoin(Rep, Rep.id == Customer.rep_id)
+        .order_by(Customer.name_key)
+    )  # fmt: skip
+    if grade is not None:
+        query = query.where(Customer.grade == grade)
+    if rep_id is not None:
+        query = query.where(Customer.rep_id == rep_id)
+    if category is not None:
+        query = query.where(Customer.category == category)
+    return [CustomerRow(*row) for row in session.execute(query)]
+
+
+def customer_timeline(session: Session, customer_id: int) -> tuple[list[Visit], list[Sale]]:
+    visits = session.scalars(
+        select(Visit)
+        .where(Visit.customer_id == customer_id)
+        .order_by(Visit.visit_date, Visit.start_time.asc().nulls_first(), Visit.logged_at)
+    ).all()
+    sales = session.scalars(
+        select(Sale).where(Sale.customer_id == customer_id).order_by(Sale.sale_date, Sale.id)
+    ).all()
+    return list(visits), list(sales)
+
+
+def rep_list(session: Session) -> list[Rep]:
+    return list(session.scalars(select(Rep).order_by(Rep.code)))
+
+
+def has_data(session: Session) -> bool:
+    return any(
+        session.scalar(select(model.id).limit(1)) is not None
+        for model in (Rep, Customer, Visit, Sale)
+    )
+
+
+def delete_everything(session: Session) -> None:
+    """Empty every table, children first (only `demo --force` asks for this)."""
+    from salesproc.db.models import Base
+
+    for table in reversed(Base.metadata.sorted_tables):
+        session.execute(table.delete())

@@ -1,0 +1,264 @@
+"""Everything that changes the database, each one transaction.
+
+Functions take parsed, typed values (the CLI and importers parse text with the
+rules), look up what they refer to, apply the rules and write. They flush but
+never commit: the caller owns the transaction, so a command (or a whole demo
+or import) either lands completely or not at all.
+"""
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
+from salesproc.errors import InputError
+from salesproc.rules.cadence import next_visit_date
+from salesproc.rules.lifecycle import Standing, after_event
+from salesproc.rules.names import clean_name, name_key
+from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
+
+
+def _close_matches(word: str, candidates: Sequence[str]) -> str:
+    matches = difflib.get_close_matches(word, candidates, n=3, cutoff=0.5)
+    if not matches:
+        lowered = word.casefold()
+        matches = [c for c in candidates if lowered in c.casefold()][:3]
+    return f"; did you mean {', '.join(matches)}?" if matches else ""
+
+
+def find_rep(session: Session, code: str) -> Rep:
+    rep = session.scalar(select(Rep).where(Rep.code == code.strip()))
+    if rep is None:
+        codes = list(session.scalars(select(Rep.code)))
+        hint = _close_matches(code, codes) or "; see `salesproc rep list`"
+        raise InputError(f"unknown rep {code!r}{hint}")
+    return rep
+
+
+def find_active_rep(session: Session, code: str) -> Rep:
+    rep = find_rep(session, code)
+    if not rep.active:
+        raise InputError(
+            f"rep {rep.code!r} is deactivated; run `salesproc rep activate {rep.code}` first"
+        )
+    return rep
+
+
+def find_customer(session: Session, name: str) -> Customer:
+    customer = session.scalar(select(Customer).where(Customer.name_key == name_key(name)))
+    if customer is None:
+        names = list(session.scalars(select(Customer.name)))
+        hint = _close_matches(clean_name(name), names) or "; add it with `salesproc customer add`"
+        raise InputError(f"unknown customer {name!r}{hint}")
+    return customer
+
+
+def _not_future(day: date, today: date, what: str) -> None:
+    if day > today:
+        raise InputError(f"{what} {day} is after today ({today}); record what has happened")
+
+
+def add_rep(
+    session: Session, code: str, name: str, region: str | None, phone: str | None, now: datetime
+) -> Rep:
+    code = code.strip()
+    if not code or any(ch.isspace() for ch in code):
+        raise InputError(f"bad rep code {code!r}; use one word such as zhangwei or r01")
+    if not clean_name(name):
+        raise InputError("the rep's --name is empty")
+    if session.scalar(select(Rep.id).where(Rep.code == code)) is not None:
+        raise InputError(f"rep {code!r} already exists; pick another code")
+    rep = Rep(
+        code=code, name=clean_name(name), region=region, phone=phone, active=True, created_at=now
+    )
+    session.add(rep)
+    session.flush()
+    return rep
+
+
+def set_rep_active(session: Session, code: str, active: bool) -> Rep:
+    rep = find_rep(session, code)
+    rep.active = active
+    session.flush()
+    return rep
+
+
+@dataclass(frozen=True)
+class CustomerFields:
+    """The optional fields of `customer add` and `customer edit`; None means "leave as is"."""
+
+    name: str | None = None
+    grade: Grade | None = None
+    rep: str | None = None
+    contact: str | None = None
+    phone: str | None = None
+    region: str | None = None
+    category: Category | None = None
+
+
+def _ensure_unique_name(session: Session, name: str, except_id: int | None = None) -> str:
+    cleaned = clean_name(name)
+    if not cleaned:
+        raise InputError("the customer name is empty")
+    clash = session.scalar(select(Customer).where(Customer.name_key == name_key(cleaned)))
+    if clash is not None and clash.id != except_id:
+        raise InputError(f"customer {clash.name!r} already exists; names must be unique")
+    return cleaned
+
+
+def add_customer(session: Session, fields: CustomerFields, today: date, now: datetime) -> Customer:
+    assert fields.name is not None and fields.grade is not None
+    name = _ensure_unique_name(session, fields.name)
+    customer = Customer(
+        name=name,
+        name_key=name_key(name),
+        grade=fields.grade,
+        category=fields.category or Category.PROSPECT,
+        rep_id=find_rep(session, fields.rep).id if fields.rep else None,
+        contact=fields.contact,
+        phone=fields.phone,
+        region=fields.region,
+        added_on=today,
+        created_at=now,
+    )
+    session.add(customer)
+    session.flush()
+    return customer
+
+
+def edit_customer(session: Session, name: str, fields: CustomerFields) -> Customer:
+    customer = find_customer(session, name)
+    if fields.name is not None:
+        customer.name = _ensure_unique_name(session, fields.name, except_id=customer.id)
+        customer.name_key = name_key(customer.name)
+    if fields.rep is not None:
+        customer.rep_id = find_rep(session, fields.rep).id
+    for attribute in ("grade", "contact", "phone", "region", "category"):
+        value = getattr(fields, attribute)
+        if value is not None:
+            setattr(customer, attribute, value)
+    session.flush()
+    return customer
+
+
+def _apply(customer: Customer, day: date, outcome: Outcome | None, sold: bool) -> None:
+    before = Standing(Category(customer.category), customer.lost_on, customer.won_on)
+    after = after_event(before, day, outcome, sold)
+    customer.category, customer.lost_on, customer.won_on = (
+        after.category,
+        after.lost_on,
+        after.won_on,
+    )
+
+
+@dataclass(frozen=True)
+class VisitInput:
+    rep: str
+    customer: str
+    purposes: tuple[Purpose, ...]
+    visit_date: date
+    start: time | None = None
+    end: time | None = None
+    result: str | None = None
+    outcome: Outcome | None = None
+    next_visit: date | None = None
+    note: str | None = None
+    weather: str | None = None
+    amount_cents: int | None = None
+
+
+def log_visit(
+    session: Session,
+    entry: VisitInput,
+    cadence: Mapping[Grade, int],
+    today: date,
+    logged_at: datetime,
+) -> Visit:
+    """One row of the daily report; with an amount, the sale it brought too."""
+    rep = find_active_rep(session, entry.rep)
+    customer = find_customer(session, entry.customer)
+    _not_future(entry.visit_date, today, "visit date")
+    if entry.start and entry.end and entry.end < entry.start:
+        raise InputError(f"visit ends ({entry.end:%H:%M}) before it starts ({entry.start:%H:%M})")
+    next_visit = next_visit_date(entry.visit_date, Grade(customer.grade), cadence, entry.next_visit)
+
+    visit = Visit(
+        rep_id=rep.id,
+        customer_id=customer.id,
+        visit_date=entry.visit_date,
+        start_time=entry.start,
+        end_time=entry.end,
+        purposes=",".join(entry.purposes),
+        result=entry.result,
+        outcome=entry.outcome,
+        category=customer.category,
+        next_visit=next_visit,
+        note=entry.note,
+        logged_at=logged_at,
+    )
+    session.add(visit)
+    if customer.rep_id is None:
+        customer.rep_id = rep.id
+    customer.added_on = min(customer.added_on, entry.visit_date)
+    _apply(customer, entry.visit_date, entry.outcome, sold=entry.amount_cents is not None)
+    if entry.amount_cents is not None:
+        session.add(
+            Sale(
+                rep_id=rep.id,
+                customer_id=customer.id,
+                visit=visit,
+                sale_date=entry.visit_date,
+                amount_cents=entry.amount_cents,
+                created_at=logged_at,
+            )
+        )
+    if entry.weather:
+        set_report_header(session, rep, entry.visit_date, weather=entry.weather)
+    session.flush()
+    return visit
+
+
+def set_report_header(session: Session, rep: Rep, day: date, weather: str) -> DailyReport:
+    """The daily report's header (region, weather): one per rep and day, the last word wins."""
+    header = session.scalar(
+        select(DailyReport).where(DailyReport.rep_id == rep.id, DailyReport.report_date == day)
+    )
+    if header is None:
+        header = DailyReport(rep_id=rep.id, report_date=day)
+        session.add(header)
+    header.region, header.weather = rep.region, weather
+    return header
+
+
+def add_sale(
+    session: Session,
+    rep_code: str,
+    amount_cents: int,
+    sale_date: date,
+    customer_name: str | None,
+    ref: str | None,
+    today: date,
+    now: datetime,
+) -> Sale:
+    rep = find_active_rep(session, rep_code)
+    customer = find_customer(session, customer_name) if customer_name else None
+    _not_future(sale_date, today, "sale date")
+    sale = Sale(
+        rep_id=rep.id,
+        customer_id=customer.id if customer else None,
+        sale_date=sale_date,
+        amount_cents=amount_cents,
+        ref=ref,
+        created_at=now,
+    )
+    session.add(sale)
+    if customer is not None:
+        if customer.rep_id is None:
+            customer.rep_id = rep.id
+        _apply(customer, sale_date, outcome=None, sold=True)
+    session.flush()
+    return sale

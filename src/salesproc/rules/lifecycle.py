@@ -1,0 +1,35 @@
+"""How a visit or a sale changes a customer: won, lost, reopened.
+
+- A prospect is won by an outcome `won` or by its first sale: it becomes `new`.
+- An outcome `lost` closes a customer of any category: it is no longer due.
+- A later win or sale reopens a lost customer: a prospect as `new`, any other
+  as it was.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from salesproc.rules.vocab import Category, Outcome
+
+
+@dataclass(frozen=True)
+class Standing:
+    category: Category
+    lost_on: date | None = None
+    won_on: date | None = None
+
+
+def after_event(standing: Standing, day: date, outcome: Outcome | None, sold: bool) -> Standing:
+    """The customer's standing after a visit or sale on `day`.
+
+    A sale and `lost` on one visit means "bought one last time, then no more":
+    the win is applied first, the loss last.
+    """
+    result = standing
+    if outcome is Outcome.WON or sold:
+        result = replace(result, lost_on=None)
+        if result.category is Category.PROSPECT:
+            result = replace(result, category=Category.NEW, won_on=day)
+    if outcome is Outcome.LOST:
+        result = replace(result, lost_on=day)
+    return result

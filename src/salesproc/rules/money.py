@@ -1,0 +1,29 @@
+"""Amounts as exact integer cents: a leaderboard that drifts by a cent loses trust."""
+
+import re
+from decimal import Decimal
+
+from salesproc.errors import InputError
+
+_AMOUNT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+MAX_CENTS = 10**14  # amounts are below 10^12 of the currency
+
+
+def parse_amount(text: str) -> int:
+    """A plain decimal with at most two places, 0 < N < 10^12, into cents."""
+    word = text.strip()
+    if not _AMOUNT.fullmatch(word):
+        raise InputError(f"bad amount {text!r}; use a plain number like 1200 or 1200.50")
+    cents = int(Decimal(word) * 100)
+    if not 0 < cents < MAX_CENTS:
+        raise InputError(f"bad amount {text!r}; it must be above 0 and below 10^12")
+    return cents
+
+
+def cents_to_decimal(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+def format_amount(cents: int) -> str:
+    """`1234567` cents → `12,345.67`, as a leaderboard shows money."""
+    return f"{cents_to_decimal(cents):,.2f}"

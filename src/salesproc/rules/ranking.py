@@ -1,0 +1,36 @@
+"""The leaderboard's ranks (龙虎排行榜): ties share a rank, the next rank skips (1, 2, 2, 4)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+V = TypeVar("V", int, float)
+
+
+class Metric(StrEnum):
+    """What the leaderboard ranks by."""
+
+    SALES = "sales"
+    VISITS = "visits"
+
+
+@dataclass(frozen=True)
+class Ranked(Generic[V]):
+    rank: int
+    key: str
+    value: V
+
+
+def rank_with_ties(items: Iterable[tuple[str, V]]) -> list[Ranked[V]]:
+    """Order by value (highest first), then key; equal values share the better rank.
+
+    Standard competition ranking: a rep tied for second is "2nd", and the
+    next one is 4th, because three people are ahead of them.
+    """
+    ordered = sorted(items, key=lambda item: (-item[1], item[0]))
+    ranked: list[Ranked[V]] = []
+    for position, (key, value) in enumerate(ordered, start=1):
+        tied = ranked and ranked[-1].value == value
+        ranked.append(Ranked(ranked[-1].rank if tied else position, key, value))
+    return ranked
