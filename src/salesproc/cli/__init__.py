@@ -32,6 +32,9 @@ class Group(TyperGroup):
         except (typer.Exit, typer.Abort) as exc:
             sys.exit(getattr(exc, "exit_code", 1))
         except typer.TyperException as exc:  # Click's usage errors: bad option, missing value
+            if type(exc).__name__ == "NoArgsIsHelpError":  # bare `salesproc` or `salesproc rep`
+                typer.echo(exc.format_message() if hasattr(exc, "format_message") else exc)
+                sys.exit(0)
             if debug:
                 raise
             message = exc.format_message() if hasattr(exc, "format_message") else str(exc)

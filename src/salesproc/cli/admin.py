@@ -8,7 +8,9 @@ from salesproc.cli.output import Column, Format, FormatOption, emit
 from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
 
-config_app = typer.Typer(help="Show the effective settings and where each came from.")
+config_app = typer.Typer(
+    no_args_is_help=True, help="Show the effective settings and where each came from."
+)
 
 
 def init(ctx: typer.Context) -> None:

@@ -9,7 +9,7 @@ from salesproc.cli.output import Format as Fmt
 from salesproc.cli.runtime import runtime
 from salesproc.rules.vocab import parse_category, parse_grade
 
-customer_app = typer.Typer(help="Add, list, show and edit customers (客户).")
+customer_app = typer.Typer(no_args_is_help=True, help="Add, list, show and edit customers (客户).")
 
 Name = Annotated[str, typer.Argument(help="Customer name; case and spacing do not matter.")]
 GradeOpt = Annotated[str | None, typer.Option("--grade", help="A, B or C.")]

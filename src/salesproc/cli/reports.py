@@ -7,6 +7,7 @@ import typer
 
 from salesproc.cli.output import Column, Format, FormatOption, Record, emit
 from salesproc.cli.runtime import runtime
+from salesproc.errors import InputError
 from salesproc.rules.dates import Period, period_start
 from salesproc.rules.ranking import Metric
 
@@ -183,7 +184,7 @@ def rank(
     from salesproc.rules.money import cents_to_decimal, format_amount
 
     if period is not None and not cumulative:
-        raise typer.BadParameter("--period needs --cumulative", param_hint="--period")
+        raise InputError("--period needs --cumulative, e.g. `rank --cumulative --period year`")
     rt = runtime(ctx)
     end = rt.date(day)
     start: date | None = end

@@ -7,7 +7,9 @@ import typer
 from salesproc.cli.output import Column, Format, FormatOption, emit
 from salesproc.cli.runtime import runtime
 
-rep_app = typer.Typer(help="Add, list, deactivate and reactivate reps (销售人员).")
+rep_app = typer.Typer(
+    no_args_is_help=True, help="Add, list, deactivate and reactivate reps (销售人员)."
+)
 
 Code = Annotated[str, typer.Argument(help="The rep's short code, e.g. zhangwei.")]
 

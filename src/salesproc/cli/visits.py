@@ -90,7 +90,9 @@ def log_visit(
     typer.echo(message)
 
 
-sale_app = typer.Typer(help="Record sales (the figures behind the leaderboard).")
+sale_app = typer.Typer(
+    no_args_is_help=True, help="Record sales (the figures behind the leaderboard)."
+)
 
 
 @sale_app.command("add")
