@@ -1,5 +1,6 @@
 """Properties of the codebase a user feels: fast start-up, help everywhere, schema in step."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +80,12 @@ def test_ruff_is_clean():
         [sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("script", sorted((ROOT / "examples").glob("*.sh")), ids=lambda p: p.name)
+def test_examples_run(script, monkeypatch):
+    bin_dir = str(Path(sys.executable).parent)
+    monkeypatch.setenv("PATH", bin_dir + os.pathsep + os.environ["PATH"])
+    result = subprocess.run(["bash", str(script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr

@@ -189,7 +189,10 @@ def show(ctx: typer.Context, name: Name, fmt: FormatOption = Fmt.TABLE) -> None:
         emit(timeline, [], fmt, keys=TIMELINE_KEYS)
         return
     detail_rows = [{"field": k, "value": v} for k, v in details.items() if v is not None]
-    print_table(detail_rows, [Column("field", ""), Column("value", "")], title=customer.name)
+    print_table(
+        detail_rows, [Column("field", ""), Column("value", "")], title=customer.name, header=False
+    )
+    typer.echo("")
     print_table(
         timeline,
         [

@@ -98,6 +98,7 @@ def print_table(
     title: str | None = None,
     footer: str | None = None,
     row_style: Callable[[Record], str | None] | None = None,
+    header: bool = True,
 ) -> None:
     """Title, table, footer ("12 customers due"), like a report on paper."""
     from rich import box
@@ -107,6 +108,7 @@ def print_table(
     table = Table(
         box=box.SIMPLE_HEAD if out.is_terminal else None,
         header_style="bold" if out.is_terminal else "",
+        show_header=header,
         pad_edge=False,
     )
     for column in columns:

@@ -184,7 +184,9 @@ def four_visit(
             Customer.added_on <= as_of,
         )
     )
-    won_query = scoped(select(visit_count(Customer.won_on)).where(Customer.won_on <= as_of))
+    won_query = scoped(
+        select(visit_count(Customer.won_on)).select_from(Customer).where(Customer.won_on <= as_of)
+    )
 
     rows = [
         ProspectRow(name, rep, visits, last_date, next_visit, open_status(next_visit, as_of))
