@@ -45,7 +45,9 @@ class Group(TyperGroup):
         except Exception as exc:
             if debug:
                 raise
-            _fail(f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)", 1)
+            cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+            reason = " ".join(str(cause).split())
+            _fail(f"unexpected {type(cause).__name__}: {reason} (rerun with --debug)", 1)
         sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -146,6 +146,6 @@ def emit(
     if fmt is Format.JSON:
         typer.echo(to_json(list(records) if data is None else data))
     elif fmt is Format.CSV:
-        write_csv(records, keys or [c.key for c in columns])
+        write_csv(records, keys or (list(records[0]) if records else [c.key for c in columns]))
     else:
         print_table(records, columns, title=title, footer=footer, row_style=row_style)

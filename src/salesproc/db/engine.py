@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from salesproc.db.migrate import HEAD, KNOWN_REVISIONS, upgrade
@@ -30,10 +31,10 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Per-connection settings; none of them writes to the file (WAL is set by `upgrade`)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 5000")
-    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 
@@ -65,14 +66,20 @@ def open_engine(db: str, *, create: bool = False) -> Engine:
 
 
 def _ensure_schema(engine: Engine, db: str, *, create: bool) -> None:
-    with engine.connect() as connection:
-        tables = set(inspect(connection).get_table_names())
-        version = None
-        if "alembic_version" in tables:
-            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    """Check the schema revision before anything writes, so a foreign file is left untouched."""
+    where = describe(db)
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            version = None
+            if "alembic_version" in tables:
+                query = text("SELECT version_num FROM alembic_version")
+                version = connection.execute(query).scalar()
+    except DBAPIError as exc:
+        reason = " ".join(str(exc.orig).split())
+        raise RuntimeFailure(f"cannot open the database at {where}: {reason}") from None
     if version == HEAD:
         return
-    where = describe(db)
     if version is None and tables - {"alembic_version"}:
         raise RuntimeFailure(f"{where} holds tables that salesproc did not make; use another --db")
     if version is None and not create:

@@ -21,8 +21,13 @@ def alembic_config():  # type: ignore[no-untyped-def]
 
 
 def upgrade(engine: Engine) -> None:
+    """Bring the schema to HEAD; a new SQLite file also switches to WAL, once and for good."""
     from alembic import command
+    from sqlalchemy import text
 
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.execute(text("PRAGMA journal_mode = WAL"))
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
