@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesproc.db import queries
+from salesproc.db import queries, writes
 from salesproc.db.engine import open_engine, session
 from salesproc.db.models import Customer, Rep, Sale, Visit
 from salesproc.rules.ranking import Metric, rank_with_ties
@@ -49,17 +49,23 @@ customer_st = st.tuples(
 )
 
 
+LAST_DAY = BASE + timedelta(days=25)  # on or after every visit, addition and loss below
+
+
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     customers=st.lists(customer_st, min_size=1, max_size=6),
     visits=st.lists(visit_st, max_size=25),
     as_of_offset=st.integers(0, 25),
     ahead=st.integers(0, 10),
+    today_is_as_of=st.booleans(),
 )
-def test_due_list_matches_the_rule(engine, customers, visits, as_of_offset, ahead):
-    as_of = BASE + timedelta(days=as_of_offset)
+def test_due_list_matches_the_rule(engine, customers, visits, as_of_offset, ahead, today_is_as_of):
+    """Past days read the visits as they stood; from today on, the kept schedule columns."""
+    as_of = LAST_DAY if today_is_as_of else BASE + timedelta(days=as_of_offset)
+    today = as_of if today_is_as_of else LAST_DAY + timedelta(days=1)
     with session(engine) as s, s.begin():
         reps = _reset(s)
         rows = []
@@ -68,6 +74,7 @@ def test_due_list_matches_the_rule(engine, customers, visits, as_of_offset, ahea
                 name=f"C{i}", name_key=f"c{i}", grade=grade, category=Category.EXISTING,
                 rep_id=reps[i % 3].id, added_on=BASE + timedelta(days=added),
                 lost_on=None if lost is None else BASE + timedelta(days=lost),
+                next_due=BASE,  # kept by refresh_schedule below
                 created_at=datetime(2026, 1, 1),
             )  # fmt: skip
             s.add(c)
@@ -84,7 +91,8 @@ def test_due_list_matches_the_rule(engine, customers, visits, as_of_offset, ahea
             )  # fmt: skip
             s.add(v)
             logged.append(v)
-        s.flush()
+        for customer in rows:
+            writes.refresh_schedule(s, customer)
 
         def latest(c):
             mine = [v for v in logged if v.customer_id == c.id and v.visit_date <= as_of]
@@ -109,7 +117,7 @@ def test_due_list_matches_the_rule(engine, customers, visits, as_of_offset, ahea
             if due <= as_of + timedelta(days=ahead):
                 expected.append((due, c.grade, c.name_key, c.name))
         expected.sort()
-        got = queries.due_list(s, as_of, ahead)
+        got = queries.due_list(s, as_of, today, ahead)
         assert [r.customer for r in got] == [e[3] for e in expected]
         for r in got:
             c = next(c for c in rows if c.name == r.customer)

@@ -50,7 +50,7 @@ def due(
     rt = runtime(ctx)
     as_of = rt.date(day)
     with rt.session() as s:
-        rows = queries.due_list(s, as_of, ahead, _rep_id(s, rep))
+        rows = queries.due_list(s, as_of, rt.today, ahead, _rep_id(s, rep))
     records = [
         {
             "customer": r.customer,
@@ -113,7 +113,8 @@ def four_visit(
     as_of = rt.date(day)
     since_day = rt.date(since) if since else as_of.replace(day=1)
     with rt.session() as s:
-        rows, summary = queries.four_visit(s, as_of, since_day, min_visits, _rep_id(s, rep))
+        rep_id = _rep_id(s, rep)
+        rows, summary = queries.four_visit(s, as_of, rt.today, since_day, min_visits, rep_id)
     records: list[Record] = [
         {
             "customer": r.customer,

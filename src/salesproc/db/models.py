@@ -67,6 +67,14 @@ class Customer(Base):
     lost_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
+    # The visit schedule as of now, kept by `writes.refresh_schedule` after every visit
+    # written, so today's due list is one index range instead of a seek per customer.
+    #: the latest visit (no foreign key: customers and visits would refer to each other)
+    last_visit_id: Mapped[int | None] = mapped_column(Integer)
+    #: the latest visit's revisit date, or `added_on` when never visited
+    next_due: Mapped[date] = mapped_column(Date, index=True)
+    visit_count: Mapped[int] = mapped_column(Integer, default=0)
+
     rep: Mapped[Rep | None] = relationship()
 
 

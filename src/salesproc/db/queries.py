@@ -9,12 +9,13 @@ prints, never every visit.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from salesproc.db.models import Customer, Rep, Sale, Visit
-from salesproc.rules.due import days_overdue, due_date
+from salesproc.rules.due import days_overdue
 from salesproc.rules.fourvisit import (
     ProspectStatus,
     WinSummary,
@@ -27,19 +28,24 @@ from salesproc.rules.ranking import Metric, Ranked, rank_with_ties
 from salesproc.rules.vocab import Category
 
 
-def latest_visit_id(as_of: date) -> ColumnElement[int]:
-    """The id of a customer's latest visit on or before `as_of` (see `rules.due`).
+def latest_first(v: type[Visit]) -> tuple[ColumnElement[object], ...]:
+    """The order that makes a visit a customer's latest (see `rules.due`).
 
-    Latest by visit date, then start time (none counts as the day's first),
-    then time logged: the order of `ix_visits_customer_latest`, read backwards.
+    By visit date, then start time (none counts as the day's first), then time
+    logged: the order of `ix_visits_customer_latest`, read backwards.
     """
+    return (
+        v.visit_date.desc(), v.start_time.desc().nulls_last(), v.logged_at.desc(), v.id.desc()
+    )  # fmt: skip
+
+
+def latest_visit_id(as_of: date) -> ColumnElement[int]:
+    """The id of a customer's latest visit on or before `as_of`."""
     v = aliased(Visit)
     return (
         select(v.id)
         .where(v.customer_id == Customer.id, v.visit_date <= as_of)
-        .order_by(
-            v.visit_date.desc(), v.start_time.desc().nulls_last(), v.logged_at.desc(), v.id.desc()
-        )
+        .order_by(*latest_first(v))
         .limit(1)
         .correlate(Customer)
         .scalar_subquery()
@@ -57,10 +63,43 @@ def visit_count(until: date | ColumnElement[date]) -> ColumnElement[int]:
     )
 
 
-def _open_on(as_of: date) -> ColumnElement[bool]:
-    """Known by `as_of` and not lost by then."""
-    return and_(
+@dataclass(frozen=True)
+class _Schedule:
+    """Where a report reads each customer's latest visit, visit count, due date and openness."""
+
+    last: Any  # an alias of Visit, joined on `joined`
+    joined: ColumnElement[bool]
+    visits: ColumnElement[int]
+    due: ColumnElement[date]
+    open: ColumnElement[bool]
+
+
+def _schedule(as_of: date, today: date) -> _Schedule:
+    """The kept columns for today and later, else the visits as they stood on `as_of`.
+
+    Visit dates after today are refused, so from today on the columns that
+    `writes.refresh_schedule` keeps are exact, and one index range replaces
+    a seek per customer. A past day needs the seeks: visits after it must
+    not count.
+    """
+    last = aliased(Visit)
+    if as_of >= today:
+        return _Schedule(
+            last,
+            last.id == Customer.last_visit_id,
+            Customer.visit_count,
+            Customer.next_due,
+            Customer.lost_on.is_(None),
+        )
+    known_and_open = and_(
         Customer.added_on <= as_of, or_(Customer.lost_on.is_(None), Customer.lost_on > as_of)
+    )
+    return _Schedule(
+        last,
+        last.id == latest_visit_id(as_of),
+        visit_count(as_of),
+        func.coalesce(last.next_visit, Customer.added_on),
+        known_and_open,
     )
 
 
@@ -84,56 +123,39 @@ class DueRow:
 
 
 def due_list(
-    session: Session, as_of: date, ahead: int = 0, rep_id: int | None = None
+    session: Session, as_of: date, today: date, ahead: int = 0, rep_id: int | None = None
 ) -> list[DueRow]:
     """Every open customer whose due date is on or before `as_of + ahead`.
 
     Sorted by days overdue (most first), then grade A→C, then name.
     """
-    last = aliased(Visit)
-    due = func.coalesce(last.next_visit, Customer.added_on)
+    plan = _schedule(as_of, today)
     query = (
         select(
             Customer.name,
             Customer.grade,
             Customer.category,
             Rep.code,
-            last.next_visit,
-            Customer.added_on,
-            visit_count(as_of),
-            last.visit_date,
-            last.result,
+            plan.due,
+            plan.visits,
+            plan.last.visit_date,
+            plan.last.result,
             Customer.phone,
         )
         .select_from(Customer)
-        .outerjoin(last, last.id == latest_visit_id(as_of))
+        .outerjoin(plan.last, plan.joined)
         .outerjoin(Rep, Rep.id == Customer.rep_id)
-        .where(_open_on(as_of), due <= as_of + timedelta(days=ahead))
-        .order_by(due, Customer.grade, Customer.name_key)
+        .where(plan.open, plan.due <= as_of + timedelta(days=ahead))
+        .order_by(plan.due, Customer.grade, Customer.name_key)
     )
     if rep_id is not None:
         query = query.where(Customer.rep_id == rep_id)
-    rows = []
-    for (
-        name,
-        grade,
-        category,
-        rep,
-        next_visit,
-        added_on,
-        visits,
-        last_date,
-        result,
-        phone,
-    ) in session.execute(query):
-        due_on = due_date(next_visit, added_on)
-        rows.append(
-            DueRow(
-                name, grade, category, rep, due_on, days_overdue(due_on, as_of),
-                visits, last_date, result, phone,
-            )
-        )  # fmt: skip
-    return rows
+    return [
+        DueRow(
+            name, grade, category, rep, due, days_overdue(due, as_of), visits, last, result, phone
+        )
+        for name, grade, category, rep, due, visits, last, result, phone in session.execute(query)
+    ]
 
 
 @dataclass(frozen=True)
@@ -147,26 +169,25 @@ class ProspectRow:
 
 
 def four_visit(
-    session: Session, as_of: date, since: date, min_visits: int, rep_id: int | None = None
+    session: Session,
+    as_of: date,
+    today: date,
+    since: date,
+    min_visits: int,
+    rep_id: int | None = None,
 ) -> tuple[list[ProspectRow], WinSummary]:
     """Open prospects with their status, those given up since `since`, and the win summary."""
-    last = aliased(Visit)
+    plan = _schedule(as_of, today)
 
     def scoped(query: Select) -> Select:  # type: ignore[type-arg]
         query = query.outerjoin(Rep, Rep.id == Customer.rep_id)
         return query if rep_id is None else query.where(Customer.rep_id == rep_id)
 
     open_query = scoped(
-        select(
-            Customer.name,
-            Rep.code,
-            visit_count(as_of),
-            last.visit_date,
-            func.coalesce(last.next_visit, Customer.added_on),
-        )
+        select(Customer.name, Rep.code, plan.visits, plan.last.visit_date, plan.due)
         .select_from(Customer)
-        .outerjoin(last, last.id == latest_visit_id(as_of))
-        .where(_prospect_on(as_of), _open_on(as_of))
+        .outerjoin(plan.last, plan.joined)
+        .where(_prospect_on(as_of), plan.open)
     )
     lost_query = scoped(
         select(

@@ -11,12 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
+from salesproc.db.queries import latest_first
 from salesproc.errors import InputError
 from salesproc.rules.cadence import next_visit_date
+from salesproc.rules.due import due_date
 from salesproc.rules.lifecycle import Standing, after_event
 from salesproc.rules.names import clean_name, name_key
 from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
@@ -124,6 +126,8 @@ def add_customer(session: Session, fields: CustomerFields, today: date, now: dat
         region=fields.region,
         added_on=today,
         created_at=now,
+        next_due=today,
+        visit_count=0,
     )
     session.add(customer)
     session.flush()
@@ -205,6 +209,7 @@ def log_visit(
         customer.rep_id = rep.id
     customer.added_on = min(customer.added_on, entry.visit_date)
     _apply(customer, entry.visit_date, entry.outcome, sold=entry.amount_cents is not None)
+    refresh_schedule(session, customer)
     if entry.amount_cents is not None:
         session.add(
             Sale(
@@ -220,6 +225,26 @@ def log_visit(
         set_report_header(session, rep, entry.visit_date, weather=entry.weather)
     session.flush()
     return visit
+
+
+def refresh_schedule(session: Session, customer: Customer) -> None:
+    """Recompute the customer's kept schedule (latest visit, count, due date) from its visits.
+
+    Called after every change to a customer's visits: two index lookups, and
+    the due list for today never has to look at the visits table.
+    """
+    session.flush()
+    last = session.scalar(
+        select(Visit)
+        .where(Visit.customer_id == customer.id)
+        .order_by(*latest_first(Visit))
+        .limit(1)
+    )
+    customer.last_visit_id = last.id if last else None
+    customer.next_due = due_date(last.next_visit if last else None, customer.added_on)
+    customer.visit_count = (
+        session.scalar(select(func.count(Visit.id)).where(Visit.customer_id == customer.id)) or 0
+    )
 
 
 def set_report_header(session: Session, rep: Rep, day: date, weather: str) -> DailyReport:

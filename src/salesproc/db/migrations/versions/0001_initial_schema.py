@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 00:24:54.272256
 
 """
 
@@ -48,11 +47,15 @@ def upgrade() -> None:
         sa.Column("won_on", sa.Date(), nullable=True),
         sa.Column("lost_on", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("last_visit_id", sa.Integer(), nullable=True),
+        sa.Column("next_due", sa.Date(), nullable=False),
+        sa.Column("visit_count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["rep_id"], ["reps.id"], name=op.f("fk_customers_rep_id_reps")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
         sa.UniqueConstraint("name_key", name=op.f("uq_customers_name_key")),
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_customers_next_due"), ["next_due"], unique=False)
         batch_op.create_index(batch_op.f("ix_customers_rep_id"), ["rep_id"], unique=False)
 
     op.create_table(
@@ -137,6 +140,7 @@ def downgrade() -> None:
     op.drop_table("daily_reports")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customers_rep_id"))
+        batch_op.drop_index(batch_op.f("ix_customers_next_due"))
 
     op.drop_table("customers")
     op.drop_table("reps")
