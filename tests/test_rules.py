@@ -153,9 +153,10 @@ def test_categories_grades_outcomes_in_both_languages():
         parse_grade("D")
 
 
-@given(st.text())
+@given(st.text(alphabet="abcXYZ 万家超市\t\u3000"))
 def test_name_key_ignores_case_and_spacing(name):
     assert name_key(name) == name_key(f"  {name.upper()} ") == name_key(clean_name(name))
+    assert name_key(name) == name_key(name.replace(" ", "  \t"))
     assert clean_name(clean_name(name)) == clean_name(name)
 
 
