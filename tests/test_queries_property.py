@@ -74,7 +74,7 @@ def test_due_list_matches_the_rule(engine, customers, visits, as_of_offset, ahea
                 name=f"C{i}", name_key=f"c{i}", grade=grade, category=Category.EXISTING,
                 rep_id=reps[i % 3].id, added_on=BASE + timedelta(days=added),
                 lost_on=None if lost is None else BASE + timedelta(days=lost),
-                next_due=BASE,  # kept by refresh_schedule below
+                next_due=BASE,  # kept by refresh_schedules below
                 created_at=datetime(2026, 1, 1),
             )  # fmt: skip
             s.add(c)
@@ -91,8 +91,7 @@ def test_due_list_matches_the_rule(engine, customers, visits, as_of_offset, ahea
             )  # fmt: skip
             s.add(v)
             logged.append(v)
-        for customer in rows:
-            writes.refresh_schedule(s, customer)
+        writes.refresh_schedules(s)
 
         def latest(c):
             mine = [v for v in logged if v.customer_id == c.id and v.visit_date <= as_of]

@@ -31,20 +31,17 @@ class Group(TyperGroup):
             _fail(str(exc), exc.exit_code)
         except (typer.Exit, typer.Abort) as exc:
             sys.exit(getattr(exc, "exit_code", 1))
-        except typer.TyperException as exc:  # Click's usage errors: bad option, missing value
-            if type(exc).__name__ == "NoArgsIsHelpError":  # bare `salesproc` or `salesproc rep`
-                typer.echo(exc.format_message() if hasattr(exc, "format_message") else exc)
-                sys.exit(0)
-            if debug:
-                raise
-            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-            hint = " (see --help)" if getattr(exc, "exit_code", 2) == 2 else ""
-            _fail(" ".join(message.split()) + hint, getattr(exc, "exit_code", 2))
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         except Exception as exc:
             if debug:
                 raise
+            if hasattr(exc, "format_message"):  # Click's usage errors: bad option, missing value
+                if type(exc).__name__ == "NoArgsIsHelpError":  # bare `salesproc` or `salesproc rep`
+                    typer.echo(exc.format_message())
+                    sys.exit(0)
+                message = " ".join(exc.format_message().split())
+                _fail(f"{message} (see --help)", getattr(exc, "exit_code", 2))
             cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
             reason = " ".join(str(cause).split())
             _fail(f"unexpected {type(cause).__name__}: {reason} (rerun with --debug)", 1)

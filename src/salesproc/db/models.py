@@ -67,13 +67,15 @@ class Customer(Base):
     lost_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
-    # The visit schedule as of now, kept by `writes.refresh_schedule` after every visit
+    # The visit schedule as of now, kept by `writes.refresh_schedules` after every visit
     # written, so today's due list is one index range instead of a seek per customer.
     #: the latest visit (no foreign key: customers and visits would refer to each other)
     last_visit_id: Mapped[int | None] = mapped_column(Integer)
     #: the latest visit's revisit date, or `added_on` when never visited
     next_due: Mapped[date] = mapped_column(Date, index=True)
     visit_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: for a won prospect, its visits up to and including the day it was won
+    visits_to_win: Mapped[int | None] = mapped_column(Integer)
 
     rep: Mapped[Rep | None] = relationship()
 

@@ -39,12 +39,13 @@ def latest_first(v: type[Visit]) -> tuple[ColumnElement[object], ...]:
     )  # fmt: skip
 
 
-def latest_visit_id(as_of: date) -> ColumnElement[int]:
-    """The id of a customer's latest visit on or before `as_of`."""
+def latest_visit_id(as_of: date | None = None) -> ColumnElement[int]:
+    """The id of a customer's latest visit on or before `as_of` (None: of all)."""
     v = aliased(Visit)
+    bound = [] if as_of is None else [v.visit_date <= as_of]
     return (
         select(v.id)
-        .where(v.customer_id == Customer.id, v.visit_date <= as_of)
+        .where(v.customer_id == Customer.id, *bound)
         .order_by(*latest_first(v))
         .limit(1)
         .correlate(Customer)
@@ -52,12 +53,13 @@ def latest_visit_id(as_of: date) -> ColumnElement[int]:
     )
 
 
-def visit_count(until: date | ColumnElement[date]) -> ColumnElement[int]:
-    """How many visits a customer had on or before `until` (a date or a column)."""
+def visit_count(until: date | ColumnElement[date] | None = None) -> ColumnElement[int]:
+    """How many visits a customer had on or before `until` (a date or a column; None: all)."""
     v = aliased(Visit)
+    bound = [] if until is None else [v.visit_date <= until]
     return (
         select(func.count(v.id))
-        .where(v.customer_id == Customer.id, v.visit_date <= until)
+        .where(v.customer_id == Customer.id, *bound)
         .correlate(Customer)
         .scalar_subquery()
     )
@@ -78,7 +80,7 @@ def _schedule(as_of: date, today: date) -> _Schedule:
     """The kept columns for today and later, else the visits as they stood on `as_of`.
 
     Visit dates after today are refused, so from today on the columns that
-    `writes.refresh_schedule` keeps are exact, and one index range replaces
+    `writes.refresh_schedules` keeps are exact, and one index range replaces
     a seek per customer. A past day needs the seeks: visits after it must
     not count.
     """
@@ -95,12 +97,13 @@ def _schedule(as_of: date, today: date) -> _Schedule:
         Customer.added_on <= as_of, or_(Customer.lost_on.is_(None), Customer.lost_on > as_of)
     )
     return _Schedule(
-        last,
-        last.id == latest_visit_id(as_of),
-        visit_count(as_of),
-        func.coalesce(last.next_visit, Customer.added_on),
-        known_and_open,
+        last, last.id == latest_visit_id(as_of), visit_count(as_of), due_on(last), known_and_open
     )
+
+
+def due_on(last: Any) -> ColumnElement[date]:
+    """`rules.due.due_date` in SQL: the latest visit's revisit date, else the day added."""
+    return func.coalesce(last.next_visit, Customer.added_on)
 
 
 def _prospect_on(as_of: date) -> ColumnElement[bool]:
@@ -206,7 +209,7 @@ def four_visit(
         )
     )
     won_query = scoped(
-        select(visit_count(Customer.won_on)).select_from(Customer).where(Customer.won_on <= as_of)
+        select(Customer.visits_to_win).select_from(Customer).where(Customer.won_on <= as_of)
     )
 
     rows = [

@@ -10,15 +10,16 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cache
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Update, bindparam, case, func, select, update
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.util import identity_key
 
 from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
-from salesproc.db.queries import latest_first
+from salesproc.db.queries import latest_visit_id, visit_count
 from salesproc.errors import InputError
 from salesproc.rules.cadence import next_visit_date
-from salesproc.rules.due import due_date
 from salesproc.rules.lifecycle import Standing, after_event
 from salesproc.rules.names import clean_name, name_key
 from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
@@ -209,7 +210,7 @@ def log_visit(
         customer.rep_id = rep.id
     customer.added_on = min(customer.added_on, entry.visit_date)
     _apply(customer, entry.visit_date, entry.outcome, sold=entry.amount_cents is not None)
-    refresh_schedule(session, customer)
+    refresh_schedules(session, [customer.id])
     if entry.amount_cents is not None:
         session.add(
             Sale(
@@ -227,24 +228,51 @@ def log_visit(
     return visit
 
 
-def refresh_schedule(session: Session, customer: Customer) -> None:
-    """Recompute the customer's kept schedule (latest visit, count, due date) from its visits.
+SCHEDULE = ["last_visit_id", "visit_count", "visits_to_win", "next_due"]
 
-    Called after every change to a customer's visits: two index lookups, and
-    the due list for today never has to look at the visits table.
+
+@cache
+def _refresh_statements(scoped: bool) -> tuple[Update, Update]:
+    """Built once: making the aliased subqueries costs more than running them."""
+    scope = [Customer.id.in_(bindparam("ids", expanding=True))] if scoped else []
+    won = Customer.won_on.is_not(None)
+    counts = (
+        update(Customer)
+        .where(*scope)
+        .values(
+            last_visit_id=latest_visit_id(),
+            visit_count=visit_count(),
+            visits_to_win=case((won, visit_count(Customer.won_on)), else_=None),
+        )
+    )
+    last = aliased(Visit)
+    latest_next = select(last.next_visit).where(last.id == Customer.last_visit_id).scalar_subquery()
+    due = (
+        update(Customer)
+        .where(*scope)
+        .values(next_due=func.coalesce(latest_next, Customer.added_on))
+    )
+    return counts, due
+
+
+def refresh_schedules(session: Session, customer_ids: Sequence[int] | None = None) -> None:
+    """Recompute the kept schedule of some customers (None: all) from their visits.
+
+    Called after every change to a customer's visits or standing (and once
+    after a bulk load), so the due list and the four-visit summary never have
+    to look through the visits table. Set-based: a few index seeks a customer.
     """
     session.flush()
-    last = session.scalar(
-        select(Visit)
-        .where(Visit.customer_id == customer.id)
-        .order_by(*latest_first(Visit))
-        .limit(1)
-    )
-    customer.last_visit_id = last.id if last else None
-    customer.next_due = due_date(last.next_visit if last else None, customer.added_on)
-    customer.visit_count = (
-        session.scalar(select(func.count(Visit.id)).where(Visit.customer_id == customer.id)) or 0
-    )
+    params = {} if customer_ids is None else {"ids": list(customer_ids)}
+    for statement in _refresh_statements(customer_ids is not None):
+        session.execute(statement, params, execution_options={"synchronize_session": False})
+    if customer_ids is None:
+        stale = [obj for obj in session.identity_map.values() if isinstance(obj, Customer)]
+    else:
+        keys = (identity_key(Customer, i) for i in customer_ids)
+        stale = [session.identity_map[k] for k in keys if k in session.identity_map]
+    for customer in stale:  # loaded customers now hold the old values
+        session.expire(customer, SCHEDULE)
 
 
 def set_report_header(session: Session, rep: Rep, day: date, weather: str) -> DailyReport:
@@ -285,5 +313,6 @@ def add_sale(
         if customer.rep_id is None:
             customer.rep_id = rep.id
         _apply(customer, sale_date, outcome=None, sold=True)
+        refresh_schedules(session, [customer.id])
     session.flush()
     return sale

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("last_visit_id", sa.Integer(), nullable=True),
         sa.Column("next_due", sa.Date(), nullable=False),
         sa.Column("visit_count", sa.Integer(), nullable=False),
+        sa.Column("visits_to_win", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["rep_id"], ["reps.id"], name=op.f("fk_customers_rep_id_reps")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
         sa.UniqueConstraint("name_key", name=op.f("uq_customers_name_key")),
