@@ -42,6 +42,8 @@ class Column:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, date | datetime):
@@ -97,21 +99,24 @@ def _plain_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], justify:
     """Columns padded to their width in terminal cells, so Chinese names line up."""
     from rich.cells import cell_len
 
-    widths = [
-        max([cell_len(h), *(cell_len(row[i]) for row in rows)]) for i, h in enumerate(headers)
-    ]
+    def width(text: str) -> int:
+        return len(text) if text.isascii() else cell_len(text)
 
-    def line(cells: Sequence[str]) -> str:
-        padded = (
-            c.rjust(w + len(c) - cell_len(c)) if j == "right" else c.ljust(w + len(c) - cell_len(c))
-            for c, w, j in zip(cells, widths, justify, strict=True)
+    table = [headers, *rows] if any(headers) else list(rows)
+    sized = [[(cell, width(cell)) for cell in row] for row in table]
+    widths = [max(sizes) for sizes in zip(*([w for _, w in row] for row in sized), strict=True)]
+    right = [j == "right" for j in justify]
+    for row in sized:
+        cells = (
+            " " * (w - n) + cell if r else cell + " " * (w - n)
+            for (cell, n), w, r in zip(row, widths, right, strict=True)
         )
-        return "  ".join(padded).rstrip()
+        yield "  ".join(cells).rstrip()
 
-    if any(headers):
-        yield line(headers)
-    for row in rows:
-        yield line(row)
+
+def _one_line(text: str) -> str:
+    """A cell on one line: notes typed with line breaks or tabs must not break the table."""
+    return text if text.isprintable() else " ".join(text.split())
 
 
 def print_table(
@@ -129,7 +134,8 @@ def print_table(
     """
     headers = [c.header if header else "" for c in columns]
     justify = [c.justify for c in columns]
-    rows = [[" ".join((c.show or _text)(r.get(c.key)).split()) for c in columns] for r in records]
+    shows = [(c.key, c.show or _text) for c in columns]
+    rows = [[_one_line(show(r.get(key))) for key, show in shows] for r in records]
     if not sys.stdout.isatty():
         body = list(_plain_lines(headers, rows, justify)) if rows else []
         lines = [text for text in (title, *body, footer) if text is not None]
