@@ -1,5 +1,6 @@
 """The rules of the method, tested directly: no database, no CLI."""
 
+from collections import Counter
 from datetime import date, time, timedelta
 from fractions import Fraction
 
@@ -244,7 +245,7 @@ def test_prospects_sort_overdue_most_late_first_then_gave_up_then_on_track():
 
 @given(st.lists(st.integers(1, 12)), st.integers(1, 8))
 def test_win_summary_counts_every_win_once(visits, minimum):
-    summary = summarize_wins(visits, minimum)
+    summary = summarize_wins(Counter(visits), minimum)
     assert summary.won == len(visits) == sum(summary.visits_to_win.values())
     assert summary.won_at_or_above_min == sum(v >= minimum for v in visits)
     if visits:

@@ -209,7 +209,10 @@ def four_visit(
         )
     )
     won_query = scoped(
-        select(Customer.visits_to_win).select_from(Customer).where(Customer.won_on <= as_of)
+        select(Customer.visits_to_win, func.count(Customer.id))
+        .select_from(Customer)
+        .where(Customer.won_on <= as_of)
+        .group_by(Customer.visits_to_win)
     )
 
     rows = [
@@ -222,7 +225,7 @@ def four_visit(
         if gave_up(visits, min_visits)
     ]
     rows.sort(key=lambda r: sort_key(r.status, r.next_visit, r.customer, as_of))
-    summary = summarize_wins(session.scalars(won_query), min_visits)
+    summary = summarize_wins(dict(session.execute(won_query).tuples().all()), min_visits)
     return rows, summary
 
 

@@ -5,8 +5,7 @@ dropped after one or two visits is a lost sale. This module says which
 prospects are slipping, and how many visits the won ones really took.
 """
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -50,9 +49,9 @@ class WinSummary:
     visits_to_win: dict[int, int] = field(default_factory=dict)
 
 
-def summarize_wins(visits_to_win: Iterable[int], min_visits: int = MIN_VISITS) -> WinSummary:
-    """How many visits each won prospect took, and the share that took at least `min_visits`."""
-    counts = Counter(visits_to_win)
+def summarize_wins(visits_to_win: Mapping[int, int], min_visits: int = MIN_VISITS) -> WinSummary:
+    """From {visits it took: prospects won}, the share of wins that took at least `min_visits`."""
+    counts = {visits: n for visits, n in visits_to_win.items() if n}
     won = sum(counts.values())
     at_or_above = sum(n for visits, n in counts.items() if visits >= min_visits)
     return WinSummary(
