@@ -225,7 +225,7 @@ def four_visit(
         if gave_up(visits, min_visits)
     ]
     rows.sort(key=lambda r: sort_key(r.status, r.next_visit, r.customer, as_of))
-    summary = summarize_wins(dict(session.execute(won_query).tuples().all()), min_visits)
+    summary = summarize_wins(dict(session.execute(won_query).all()), min_visits)
     return rows, summary
 
 
