@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from helpers import ok, rejected
+
 TODAY = "2026-11-30"
 A, B, C = "万家超市", "华联便利店", "兴隆商行"
 
@@ -31,24 +33,6 @@ CUSTOMER_KEYS = {
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def ok(run: Any) -> Any:
-    assert run.exit_code == 0, f"exit {run.exit_code}\nstdout: {run.stdout}\nstderr: {run.stderr}"
-    return run
-
-
-def rejected(run: Any, *words: str, code: int = 2) -> str:
-    """The command failed with `code` and one clear line on stderr naming `words`."""
-    assert run.exit_code == code, (
-        f"exit {run.exit_code}\nstdout: {run.stdout}\nstderr: {run.stderr}"
-    )
-    assert "Traceback" not in run.stderr + run.stdout
-    lines = run.stderr.strip().splitlines()
-    assert len(lines) == 1, run.stderr
-    for word in words:
-        assert word in lines[0], lines[0]
-    return lines[0]
 
 
 def reps(cli: Any) -> dict[str, dict[str, Any]]:
