@@ -89,3 +89,19 @@ def test_examples_run(script, monkeypatch):
     result = subprocess.run(["bash", str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback_that_is_otherwise_hidden(tmp_path):
+    missing = str(tmp_path / "none.db")
+    plain = subprocess.run(
+        [sys.executable, "-m", "salesproc", "--db", missing, "due"], capture_output=True, text=True
+    )
+    debug = subprocess.run(
+        [sys.executable, "-m", "salesproc", "--debug", "--db", missing, "due"],
+        capture_output=True,
+        text=True,
+    )
+    assert plain.returncode == 1 and "Traceback" not in plain.stderr
+    assert plain.stderr.startswith("Error: no database at")
+    assert debug.returncode == 1 and "Traceback" in debug.stderr
+    assert "RuntimeFailure" in debug.stderr

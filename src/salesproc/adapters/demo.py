@@ -5,6 +5,7 @@ rep's `log-visit` uses, so every rule (cadence, wins, losses, categories)
 holds in it exactly as in real use. The same seed and day give the same data.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from random import Random
@@ -76,7 +77,13 @@ def _names(rng: Random, region: str, count: int, taken: set[str]) -> list[str]:
     return names
 
 
-def build(session: Session, seed: int, now: datetime, customers: int = 150) -> None:
+def build(
+    session: Session,
+    seed: int,
+    now: datetime,
+    cadence: Mapping[Grade, int] = DEFAULT_CADENCE,
+    customers: int = 150,
+) -> None:
     """Fill an empty database with the demo team; the caller commits."""
     rng = Random(seed)
     today = now.date()
@@ -102,7 +109,7 @@ def build(session: Session, seed: int, now: datetime, customers: int = 150) -> N
                 category=category,
             )
             customer = writes.add_customer(session, fields, added, now)
-            first_due = start + timedelta(days=rng.randint(0, DEFAULT_CADENCE[grade] - 1))
+            first_due = start + timedelta(days=rng.randint(0, cadence[grade] - 1))
             accounts.append(_Account(customer, rep, first_due))
 
     for offset in range(DAYS):
@@ -111,7 +118,7 @@ def build(session: Session, seed: int, now: datetime, customers: int = 150) -> N
             continue
         weather = {region: rng.choice(WEATHER) for region in DISTRICTS}
         for rep in reps:
-            _play_day(session, rng, rep, day, diligence[rep.code], weather, accounts, now)
+            _play_day(session, rng, rep, day, diligence[rep.code], weather, accounts, now, cadence)
 
 
 def _play_day(
@@ -123,6 +130,7 @@ def _play_day(
     weather: dict[str, str],
     accounts: list[_Account],
     now: datetime,
+    cadence: Mapping[Grade, int],
 ) -> None:
     """One rep's day: the most overdue of its open customers, visited back to back."""
     if rng.random() > 0.97 * min(diligence, 1.0) + 0.02:
@@ -139,7 +147,7 @@ def _play_day(
         clock = finish + timedelta(minutes=rng.randint(10, 45))
         if finish > now or finish.date() != day:
             break
-        _visit(session, rng, account, day, begin.time(), finish.time(), weather, now)
+        _visit(session, rng, account, day, (begin.time(), finish.time()), weather, now, cadence)
 
 
 def _visit(
@@ -147,12 +155,13 @@ def _visit(
     rng: Random,
     account: _Account,
     day: date,
-    begin: time,
-    finish: time,
+    slot: tuple[time, time],
     weather: dict[str, str],
     now: datetime,
+    cadence: Mapping[Grade, int],
 ) -> None:
     customer = account.customer
+    begin, finish = slot
     outcome: Outcome | None = None
     amount: int | None = None
     note = rng.choice(OBJECTIONS) if rng.random() < 0.2 else None
@@ -191,6 +200,6 @@ def _visit(
         amount_cents=amount,
     )
     logged = datetime.combine(day, finish) + timedelta(minutes=rng.randint(1, 30))
-    visit = writes.log_visit(session, entry, DEFAULT_CADENCE, now.date(), min(logged, now))
+    visit = writes.log_visit(session, entry, cadence, now.date(), min(logged, now))
     account.visits += 1
     account.next_due = visit.next_visit

@@ -64,7 +64,7 @@ def demo(
                     "or --db to build it elsewhere"
                 )
             queries.delete_everything(s)
-        demo_data.build(s, seed, rt.now)
+        demo_data.build(s, seed, rt.now, rt.settings.cadence)
     typer.echo(f"Demo team built in {where} (seed {seed}).\n")
     reports.due(ctx)
     typer.echo("")
