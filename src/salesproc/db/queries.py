@@ -1,9 +1,10 @@
 """The read side: due lists, the four-visit rule and leaderboards as indexed SQL queries.
 
-Each report is one query whose aggregation runs in the database: per
-customer, an index seek finds its latest visit as of a day and counts its
-visits; per rep, an index range sums its sales. Python only sees the rows it
-prints, never every visit.
+Each report is one query whose aggregation runs in the database. For today,
+each customer's schedule is read from the columns `writes.refresh_schedules`
+keeps; for a past day, an index seek per customer finds its latest visit as
+of that day and counts its visits. Per rep, an index range sums its sales.
+Python only sees the rows it prints, never every visit.
 """
 
 from collections.abc import Sequence
@@ -97,13 +98,17 @@ def _schedule(as_of: date, today: date) -> _Schedule:
         Customer.added_on <= as_of, or_(Customer.lost_on.is_(None), Customer.lost_on > as_of)
     )
     return _Schedule(
-        last, last.id == latest_visit_id(as_of), visit_count(as_of), due_on(last), known_and_open
+        last,
+        last.id == latest_visit_id(as_of),
+        visit_count(as_of),
+        due_on(last.next_visit),
+        known_and_open,
     )
 
 
-def due_on(last: Any) -> ColumnElement[date]:
+def due_on(latest_next_visit: ColumnElement[date]) -> ColumnElement[date]:
     """`rules.due.due_date` in SQL: the latest visit's revisit date, else the day added."""
-    return func.coalesce(last.next_visit, Customer.added_on)
+    return func.coalesce(latest_next_visit, Customer.added_on)
 
 
 def _prospect_on(as_of: date) -> ColumnElement[bool]:
@@ -277,23 +282,15 @@ def customer_list(
     rep_id: int | None = None,
     category: str | None = None,
 ) -> list[CustomerRow]:
-    last_visit = (
-        select(func.max(Visit.visit_date))
-        .where(Visit.customer_id == Customer.id)
-        .correlate(Customer)
-        .scalar_subquery()
-    )
-    all_visits = (
-        select(func.count(Visit.id))
-        .where(Visit.customer_id == Customer.id)
-        .correlate(Customer)
-        .scalar_subquery()
-    )
+    """Customers by name, with the visit count and last visit of their kept schedule."""
+    last = aliased(Visit)
     query = (
         select(
             Customer.name, Customer.grade, Customer.category, Rep.code, Customer.phone,
-            Customer.contact, Customer.region, all_visits, last_visit, Customer.lost_on,
+            Customer.contact, Customer.region, Customer.visit_count, last.visit_date,
+            Customer.lost_on,
         )
+        .outerjoin(last, last.id == Customer.last_visit_id)
         .outerjoin(Rep, Rep.id == Customer.rep_id)
         .order_by(Customer.name_key)
     )  # fmt: skip

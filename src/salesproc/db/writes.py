@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
 
-from sqlalchemy import Update, bindparam, case, func, select, update
+from sqlalchemy import Update, bindparam, case, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
 from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
-from salesproc.db.queries import latest_visit_id, visit_count
+from salesproc.db.queries import due_on, latest_visit_id, visit_count
 from salesproc.errors import InputError
 from salesproc.rules.cadence import next_visit_date
 from salesproc.rules.lifecycle import Standing, after_event
@@ -247,11 +247,7 @@ def _refresh_statements(scoped: bool) -> tuple[Update, Update]:
     )
     last = aliased(Visit)
     latest_next = select(last.next_visit).where(last.id == Customer.last_visit_id).scalar_subquery()
-    due = (
-        update(Customer)
-        .where(*scope)
-        .values(next_due=func.coalesce(latest_next, Customer.added_on))
-    )
+    due = update(Customer).where(*scope).values(next_due=due_on(latest_next))
     return counts, due
 
 
