@@ -51,21 +51,7 @@ def due(
     as_of = rt.date(day)
     with rt.session() as s:
         rows = queries.due_list(s, as_of, rt.today, ahead, _rep_id(s, rep))
-    records = [
-        {
-            "customer": r.customer,
-            "grade": r.grade,
-            "category": r.category,
-            "rep": r.rep,
-            "due_date": r.due_date,
-            "days_overdue": r.days_overdue,
-            "visits": r.visits,
-            "last_visit": r.last_visit,
-            "last_result": r.last_result,
-            "phone": r.phone,
-        }
-        for r in rows
-    ]
+    records = [dict(vars(r)) for r in rows]  # DueRow's fields are the JSON keys
     columns = [
         Column("customer", "Customer"),
         Column("grade", "Grade"),
@@ -115,17 +101,7 @@ def four_visit(
     with rt.session() as s:
         rep_id = _rep_id(s, rep)
         rows, summary = queries.four_visit(s, as_of, rt.today, since_day, min_visits, rep_id)
-    records: list[Record] = [
-        {
-            "customer": r.customer,
-            "rep": r.rep,
-            "visits": r.visits,
-            "last_visit": r.last_visit,
-            "next_visit": r.next_visit,
-            "status": str(r.status),
-        }
-        for r in rows
-    ]
+    records: list[Record] = [dict(vars(r)) for r in rows]  # ProspectRow's fields: JSON keys
     share = summary.share_at_or_above_min
     data = {
         "prospects": records,
