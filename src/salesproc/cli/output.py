@@ -183,8 +183,8 @@ def emit(
 ) -> None:
     """Render one listing.
 
-    `keys` are the record keys, the CSV header (default: the columns' keys);
-    `data` replaces `records` as the JSON document when given.
+    `keys` are the CSV header (default: the records' own keys, or the columns'
+    when there is no record); `data` replaces `records` as the JSON document.
     """
     if fmt is Format.JSON:
         typer.echo(to_json(list(records) if data is None else data))
