@@ -105,3 +105,47 @@ def test_debug_shows_the_traceback_that_is_otherwise_hidden(tmp_path):
     assert plain.stderr.startswith("Error: no database at")
     assert debug.returncode == 1 and "Traceback" in debug.stderr
     assert "RuntimeFailure" in debug.stderr
+
+
+def _on_a_terminal(args, env_extra, tmp_path):
+    """Run salesproc with a pseudo-terminal as stdout, as a person at a shell sees it."""
+    import pty
+
+    env = {**os.environ, "COLUMNS": "120", **env_extra}
+    env.pop("FORCE_COLOR", None)
+    main, secondary = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "salesproc", *args],
+            stdout=secondary,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=60,
+        )
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the terminal is closed once everything is read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(main)
+    assert done.returncode == 0, done.stderr
+    return b"".join(chunks).decode()
+
+
+def test_a_terminal_gets_colour_unless_no_color(cli, tmp_path):
+    cli("init")
+    cli("rep", "add", "zhang", "--name", "张伟")
+    cli("rep", "add", "li", "--name", "李娜")
+    cli("sale", "add", "--rep", "zhang", "--amount", "500")
+    coloured = _on_a_terminal(["rank"], {}, tmp_path)
+    plain = _on_a_terminal(["rank"], {"NO_COLOR": "1"}, tmp_path)
+    assert "\x1b[" in coloured
+    assert "\x1b[" not in plain.replace("\x1b[1m", "").replace("\x1b[0m", "")
+    for output in (coloured, plain):
+        assert "张伟" in output and "500.00" in output
