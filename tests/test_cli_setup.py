@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine
 
 from helpers import ok, rejected
+from salesproc.db import migrate
 
 TODAY = "2026-11-30"
 
@@ -400,3 +402,24 @@ def test_a_file_that_is_not_a_database_is_never_touched(cli, tmp_path, command):
     assert result.exit_code in (1, 2), result.stdout
     rejected(result, code=result.exit_code)
     assert path.read_text(encoding="utf-8") == "my shopping list\n"
+
+
+@pytest.mark.parametrize("revision", migrate.KNOWN_REVISIONS[:-1])
+def test_a_database_from_an_older_release_is_upgraded_and_keeps_its_data(cli, tmp_path, revision):
+    """Every revision a user may have is upgraded on first use, with nothing lost."""
+    path = tmp_path / f"old-{revision}.db"
+    migrate.upgrade(create_engine(f"sqlite:///{path}"), revision)
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "INSERT INTO reps (id, code, name, active, created_at) "
+            "VALUES (1, 'zhang', '张伟', 1, '2026-01-01 00:00:00.000000')"
+        )
+        old.execute(
+            "INSERT INTO sales (rep_id, sale_date, amount_cents, created_at) "
+            "VALUES (1, '2026-11-30', 12345, '2026-11-30 09:00:00.000000')"
+        )
+    ranked = json.loads(ok(cli("--db", str(path), "rank", "--format", "json")).stdout)
+    assert ranked == [{"rank": 1, "rep": "zhang", "name": "张伟", "amount": 123.45}]
+    with sqlite3.connect(path) as upgraded:
+        version = upgraded.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    assert version == migrate.HEAD != revision

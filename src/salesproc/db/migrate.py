@@ -7,9 +7,9 @@ import) is only loaded when there is something to upgrade.
 from sqlalchemy import Engine
 
 #: The newest migration in `migrations/versions`; a test checks it is Alembic's head.
-HEAD = "0001"
+HEAD = "0002"
 #: Every revision this release can upgrade from.
-KNOWN_REVISIONS = ("0001",)
+KNOWN_REVISIONS = ("0001", "0002")
 
 
 def alembic_config():  # type: ignore[no-untyped-def]
@@ -20,8 +20,8 @@ def alembic_config():  # type: ignore[no-untyped-def]
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to HEAD; a new SQLite file also switches to WAL, once and for good."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision`; a new SQLite file also switches to WAL, once and for good."""
     from alembic import command
     from sqlalchemy import text
 
@@ -31,4 +31,4 @@ def upgrade(engine: Engine) -> None:
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)

@@ -126,6 +126,8 @@ class Sale(Base):
     sale_date: Mapped[date] = mapped_column(Date)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     ref: Mapped[str | None] = mapped_column(String(100))
+    #: the `--key` value of an imported row: importing the same file again adds nothing
+    source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     rep: Mapped[Rep] = relationship()
