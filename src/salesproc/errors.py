@@ -12,9 +12,17 @@ class SalesprocError(Exception):
 
 
 class InputError(SalesprocError):
-    """What the user typed (or put in the config) is wrong: they must change it. Exit 2."""
+    """What the user typed (or put in the config) is wrong: they must change it. Exit 2.
+
+    `details` are printed one a line before the message: every bad row of an
+    import, so the user can fix them all in one go.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.details = details or []
 
 
 class RuntimeFailure(SalesprocError):

@@ -28,6 +28,8 @@ class Group(TyperGroup):
         except SalesprocError as exc:
             if debug:
                 raise
+            for line in getattr(exc, "details", []):
+                typer.echo(line, err=True)
             _fail(str(exc), exc.exit_code)
         except (typer.Exit, typer.Abort) as exc:
             sys.exit(getattr(exc, "exit_code", 1))
@@ -89,9 +91,9 @@ def root(
 
 
 def _register() -> None:
-    from salesproc.cli import admin, customers, reports, reps, visits
+    from salesproc.cli import admin, customers, imports, reports, reps, visits
 
-    for module in (admin, reps, customers, visits, reports):
+    for module in (admin, reps, customers, visits, reports, imports):
         module.register(app)
 
 

@@ -58,12 +58,22 @@ class Runtime:
         return self._engine
 
     @contextmanager
-    def session(self, create: bool = False) -> "Iterator[Session]":
-        """One transaction: committed when the block ends, rolled back on any error."""
+    def session(self, create: bool = False, commit: bool = True) -> "Iterator[Session]":
+        """One transaction: committed when the block ends (unless `commit` is false, as for
+        a dry run), rolled back on any error."""
         from salesproc.db.engine import session
 
-        with session(self.engine(create=create)) as s, s.begin():
-            yield s
+        with session(self.engine(create=create)) as s:
+            transaction = s.begin()
+            try:
+                yield s
+            except BaseException:
+                transaction.rollback()
+                raise
+            if commit:
+                transaction.commit()
+            else:
+                transaction.rollback()
 
 
 def runtime(ctx: typer.Context) -> Runtime:

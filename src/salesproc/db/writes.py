@@ -113,22 +113,36 @@ def _ensure_unique_name(session: Session, name: str, except_id: int | None = Non
     return cleaned
 
 
+def new_customer_row(
+    name: str, grade: Grade, category: Category, rep_id: int | None, today: date, now: datetime
+) -> dict[str, object]:
+    """A new customer's column values, never visited: due from the day it is added.
+
+    For bulk inserts, whose caller has already checked the name is new.
+    """
+    return {
+        "name": name,
+        "name_key": name_key(name),
+        "grade": grade,
+        "category": category,
+        "rep_id": rep_id,
+        "added_on": today,
+        "created_at": now,
+        "next_due": today,
+        "visit_count": 0,
+    }
+
+
 def add_customer(session: Session, fields: CustomerFields, today: date, now: datetime) -> Customer:
     assert fields.name is not None and fields.grade is not None
     name = _ensure_unique_name(session, fields.name)
+    rep_id = find_rep(session, fields.rep).id if fields.rep else None
+    category = fields.category or Category.PROSPECT
     customer = Customer(
-        name=name,
-        name_key=name_key(name),
-        grade=fields.grade,
-        category=fields.category or Category.PROSPECT,
-        rep_id=find_rep(session, fields.rep).id if fields.rep else None,
+        **new_customer_row(name, fields.grade, category, rep_id, today, now),
         contact=fields.contact,
         phone=fields.phone,
         region=fields.region,
-        added_on=today,
-        created_at=now,
-        next_due=today,
-        visit_count=0,
     )
     session.add(customer)
     session.flush()
@@ -249,6 +263,17 @@ def _refresh_statements(scoped: bool) -> tuple[Update, Update]:
     latest_next = select(last.next_visit).where(last.id == Customer.last_visit_id).scalar_subquery()
     due = update(Customer).where(*scope).values(next_due=due_on(latest_next))
     return counts, due
+
+
+def record_sales_effects(session: Session, first_sale: Mapping[int, date]) -> None:
+    """After sales were bulk-inserted: each customer's first new sale wins or reopens it."""
+    ids = list(first_sale)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for customer in session.scalars(select(Customer).where(Customer.id.in_(chunk))):
+            customer.added_on = min(customer.added_on, first_sale[customer.id])
+            _apply(customer, first_sale[customer.id], outcome=None, sold=True)
+        refresh_schedules(session, chunk)
 
 
 def refresh_schedules(session: Session, customer_ids: Sequence[int] | None = None) -> None:

@@ -1,0 +1,249 @@
+"""`import sales`: the head-office clerk's (销售内勤) sales export, in any column layout.
+
+One pass over the file inside one transaction: each row is checked and, if
+good, inserted; every problem of every row is collected; if there is any,
+the transaction is rolled back, so nothing is written. The file is never held
+in memory, only the keys already seen in it (for `--key`).
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from salesproc.adapters.tabular import open_table
+from salesproc.db import writes
+from salesproc.db.models import Customer, Rep, Sale
+from salesproc.errors import InputError
+from salesproc.rules.money import parse_amount
+from salesproc.rules.names import clean_name, name_key, slug
+from salesproc.rules.vocab import Category, Grade
+
+FIELDS = ("rep", "customer", "date", "amount", "ref")
+REQUIRED = ("rep", "date", "amount")
+BATCH = 5_000
+
+
+def parse_pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
+    """`--map amount=close_value` → ("amount", "close_value")."""
+    pairs = []
+    for value in values:
+        left, sep, right = value.partition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise InputError(f"bad {option} {value!r}; write it as NAME=VALUE")
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+@dataclass(frozen=True)
+class Options:
+    mapping: dict[str, str] = field(default_factory=dict)
+    where: list[tuple[str, str]] = field(default_factory=list)
+    key: str | None = None
+    create_reps: bool = False
+    create_customers: bool = False
+
+
+@dataclass
+class Report:
+    imported: int = 0
+    filtered: int = 0
+    already: int = 0
+    new_reps: list[str] = field(default_factory=list)
+    new_customers: list[str] = field(default_factory=list)
+
+
+def _columns(headings: list[str], path: Path, options: Options) -> dict[str, int | None]:
+    """Which column holds each field: `--map`, else the column named like the field."""
+    unknown = sorted(set(options.mapping) - set(FIELDS))
+    if unknown:
+        raise InputError(f"--map names no field {unknown[0]!r}; fields are {', '.join(FIELDS)}")
+    index = {h.casefold(): i for i, h in enumerate(headings)}
+
+    def find(column: str) -> int:
+        found = index.get(column.casefold())
+        if found is None:
+            raise InputError(
+                f"{path.name} has no column {column!r}; its columns are {', '.join(headings)}"
+            )
+        return found
+
+    columns: dict[str, int | None] = {}
+    for name in FIELDS:
+        if name in options.mapping:
+            columns[name] = find(options.mapping[name])
+        elif name in REQUIRED:
+            columns[name] = find(name)
+        else:
+            columns[name] = index.get(name)
+    for column, _ in options.where:
+        find(column)
+    if options.key:
+        find(options.key)
+    return columns
+
+
+def _parse_day(text: str) -> date:
+    """`2017-03-01`, also with a time after it as spreadsheets often add."""
+    return date.fromisoformat(text[:10]) if len(text) >= 10 else date.fromisoformat(text)
+
+
+def import_sales(
+    session: Session,
+    path: Path,
+    options: Options,
+    today: date,
+    now: datetime,
+    progress: Callable[[int | None], None] | None = None,
+) -> Report:
+    """Import every row (or none): raises InputError listing each bad row; the caller commits."""
+    report = Report()
+    connection = session.connection()
+    reps = {code: i for i, code in session.execute(select(Rep.id, Rep.code))}
+    rep_names = {name_key(n): i for i, n in session.execute(select(Rep.id, Rep.name))}
+    customers = {k: i for i, k in session.execute(select(Customer.id, Customer.name_key))}
+    first_sale: dict[int, date] = {}
+    seen_keys: dict[str, int] = {}
+    problems: list[str] = []
+    batch: list[dict[str, object]] = []
+    #: customers to create, by name key: inserted together, just before the sales naming them
+    new_customers: dict[str, dict[str, object]] = {}
+
+    def flush() -> None:
+        if new_customers:
+            table = Customer.__table__
+            query = insert(table).returning(
+                table.c.id, table.c.name_key, sort_by_parameter_order=True
+            )
+            created = connection.execute(query, list(new_customers.values()))
+            customers.update({key: i for i, key in created})
+            report.new_customers.extend(str(c["name"]) for c in new_customers.values())
+            new_customers.clear()
+        for row in batch:
+            pending = row.pop("new_customer", None)
+            if pending is not None:
+                row["customer_id"] = customers[str(pending)]
+        if options.key and batch:
+            keys = [row["source_key"] for row in batch]
+            done = set(session.scalars(select(Sale.source_key).where(Sale.source_key.in_(keys))))
+            fresh = [row for row in batch if row["source_key"] not in done]
+            report.already += len(batch) - len(fresh)
+        else:
+            fresh = list(batch)
+        if fresh:
+            connection.execute(insert(Sale.__table__), fresh)  # Core executemany: no ORM per row
+            for row in fresh:
+                customer_id = row["customer_id"]
+                if customer_id is not None:
+                    day = row["sale_date"]
+                    first_sale[customer_id] = min(first_sale.get(customer_id, day), day)  # type: ignore[arg-type, type-var]
+        report.imported += len(fresh)
+        batch.clear()
+
+    with open_table(path) as table:
+        columns = _columns(table.headings, path, options)
+        index = {h.casefold(): i for i, h in enumerate(table.headings)}
+        where = [(index[c.casefold()], value) for c, value in options.where]
+        key_at = index[options.key.casefold()] if options.key else None
+        heading = {name: table.headings[at] for name, at in columns.items() if at is not None}
+
+        def cell(row: list[str], at: int | None) -> str:
+            return row[at] if at is not None and at < len(row) else ""
+
+        for number, row in table.rows:
+            if any(cell(row, at) != value for at, value in where):
+                report.filtered += 1
+                continue
+            bad: list[str] = []
+
+            def fail(name: str, reason: str, number: int = number, bad: list[str] = bad) -> None:
+                column = heading.get(name) or (options.key or name)
+                bad.append(f"row {number}, column {column}: {reason}")
+
+            rep_text = cell(row, columns["rep"])
+            rep_id = reps.get(rep_text) or rep_names.get(name_key(rep_text))
+            if not rep_text:
+                fail("rep", "no rep")
+            elif rep_id is None and not options.create_reps:
+                fail("rep", f"unknown rep {rep_text!r}; add it or pass --create-reps")
+            elif rep_id is None:
+                rep = writes.add_rep(session, slug(rep_text, set(reps)), rep_text, None, None, now)
+                reps[rep.code], rep_names[name_key(rep.name)] = rep.id, rep.id
+                rep_id = rep.id
+                report.new_reps.append(rep.code)
+
+            try:
+                day: date | None = _parse_day(cell(row, columns["date"]))
+                if day and day > today:
+                    fail("date", f"{day} is after today ({today})")
+                    day = None
+            except ValueError:
+                fail("date", f"bad date {cell(row, columns['date'])!r}; use YYYY-MM-DD")
+                day = None
+
+            try:
+                cents: int | None = parse_amount(cell(row, columns["amount"]))
+            except InputError as exc:
+                fail("amount", str(exc))
+                cents = None
+
+            customer_text = cell(row, columns["customer"])
+            customer_key = name_key(customer_text)
+            customer_id = customers.get(customer_key) if customer_text else None
+            new_customer = None
+            if customer_text and customer_id is None:
+                if not options.create_customers:
+                    fail(
+                        "customer",
+                        f"unknown customer {customer_text!r}; add it or pass --create-customers",
+                    )
+                elif rep_id is not None and day is not None:
+                    new_customer = customer_key
+                    if customer_key not in new_customers:
+                        new_customers[customer_key] = writes.new_customer_row(
+                            clean_name(customer_text), Grade.C, Category.EXISTING, rep_id, day, now
+                        )
+
+            key = None
+            if key_at is not None:
+                key = cell(row, key_at)
+                if not key:
+                    fail("key", "empty key")
+                elif key in seen_keys:
+                    fail("key", f"key {key!r} repeats row {seen_keys[key]}")
+                else:
+                    seen_keys[key] = number
+
+            if bad:
+                problems.extend(bad)
+                continue
+            if problems:
+                continue  # nothing will be written: checking the rest is all that is left
+            batch.append(
+                {
+                    "rep_id": rep_id,
+                    "customer_id": customer_id,
+                    "sale_date": day,
+                    "amount_cents": cents,
+                    "ref": cell(row, columns["ref"]) or None,
+                    "source_key": key,
+                    "created_at": now,
+                    "new_customer": new_customer,
+                }
+            )
+            if len(batch) >= BATCH:
+                flush()
+                if progress:
+                    progress(table.position())
+        if problems:
+            rows = len({p.split(",")[0] for p in problems})
+            raise InputError(
+                f"{rows} bad row{'s' if rows != 1 else ''} in {path.name}; nothing was imported",
+                problems,
+            )
+        flush()
+    writes.record_sales_effects(session, first_sale)
+    return report

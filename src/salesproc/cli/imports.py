@@ -1,0 +1,101 @@
+"""`salesproc import …`: bring in what the head office and the reps' forms already hold."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salesproc.cli.runtime import runtime
+
+import_app = typer.Typer(no_args_is_help=True, help="Import sales exports (all rows or none).")
+
+
+@import_app.command("sales")
+def sales(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A .csv (UTF-8) or .xlsx sales export.")],
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="FIELD=COLUMN",
+            help="Read a field (rep, customer, date, amount, ref) from this column.",
+        ),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option("--where", metavar="COLUMN=VALUE", help="Only rows with this value."),
+    ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option("--key", metavar="COLUMN", help="Identifies a row: re-imports add nothing."),
+    ] = None,
+    create_reps: Annotated[
+        bool, typer.Option("--create-reps", help="Add unknown reps instead of refusing.")
+    ] = False,
+    create_customers: Annotated[
+        bool, typer.Option("--create-customers", help="Add unknown customers instead.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and count only; write nothing.")
+    ] = False,
+) -> None:
+    """Import a sales export in any column layout; a bad row means nothing is imported."""
+    from salesproc.adapters import sales_import
+
+    options = sales_import.Options(
+        mapping=dict(sales_import.parse_pairs(map_ or [], "--map")),
+        where=sales_import.parse_pairs(where or [], "--where"),
+        key=key,
+        create_reps=create_reps,
+        create_customers=create_customers,
+    )
+    rt = runtime(ctx)
+    with rt.session(commit=not dry_run) as s, _progress(file) as progress:
+        report = sales_import.import_sales(s, file, options, rt.today, rt.now, progress)
+    verb = "Would import" if dry_run else "Imported"
+    parts = []
+    if report.already:
+        parts.append(f"{report.already:,} already imported, skipped")
+    if report.filtered:
+        parts.append(f"{report.filtered:,} left out by --where")
+    if report.new_reps:
+        parts.append(f"{len(report.new_reps)} new reps")
+    if report.new_customers:
+        parts.append(f"{len(report.new_customers)} new customers")
+    detail = f" ({'; '.join(parts)})" if parts else ""
+    typer.echo(f"{verb} {report.imported:,} sales from {file.name}{detail}.")
+
+
+class _progress:
+    """A Rich progress bar on a terminal's stderr; nothing when piped."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.bar = None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if not sys.stderr.isatty() or not self.file.is_file():
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task(f"Reading {self.file.name}", total=self.file.stat().st_size)
+        bar = self.bar
+
+        def advance(position: int | None) -> None:
+            if position is not None:
+                bar.update(task, completed=position)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(import_app, name="import")
