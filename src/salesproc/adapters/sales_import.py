@@ -111,6 +111,7 @@ def import_sales(
     batch: list[dict[str, object]] = []
     #: customers to create, by name key: inserted together, just before the sales naming them
     new_customers: dict[str, dict[str, object]] = {}
+    created_ids: set[int] = set()
 
     def flush() -> None:
         if new_customers:
@@ -118,8 +119,9 @@ def import_sales(
             query = insert(table).returning(
                 table.c.id, table.c.name_key, sort_by_parameter_order=True
             )
-            created = connection.execute(query, list(new_customers.values()))
-            customers.update({key: i for i, key in created})
+            created = dict(connection.execute(query, list(new_customers.values())).all())
+            customers.update({key: i for i, key in created.items()})
+            created_ids.update(created)
             report.new_customers.extend(str(c["name"]) for c in new_customers.values())
             new_customers.clear()
         for row in batch:
@@ -245,5 +247,5 @@ def import_sales(
                 problems,
             )
         flush()
-    writes.record_sales_effects(session, first_sale)
+    writes.record_sales_effects(session, first_sale, created_ids)
     return report

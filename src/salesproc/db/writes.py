@@ -7,7 +7,7 @@ or import) either lands completely or not at all.
 """
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
@@ -265,13 +265,17 @@ def _refresh_statements(scoped: bool) -> tuple[Update, Update]:
     return counts, due
 
 
-def record_sales_effects(session: Session, first_sale: Mapping[int, date]) -> None:
-    """After sales were bulk-inserted: each customer's first new sale wins or reopens it."""
+def record_sales_effects(
+    session: Session, first_sale: Mapping[int, date], created: Collection[int] = ()
+) -> None:
+    """After sales were bulk-inserted: each customer's first new sale wins or reopens it,
+    as `sale add` would; a customer created for them is known since its first sale."""
     ids = list(first_sale)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         for customer in session.scalars(select(Customer).where(Customer.id.in_(chunk))):
-            customer.added_on = min(customer.added_on, first_sale[customer.id])
+            if customer.id in created:
+                customer.added_on = first_sale[customer.id]
             _apply(customer, first_sale[customer.id], outcome=None, sold=True)
         refresh_schedules(session, chunk)
 
