@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from salesproc.cli.output import Column, Format, FormatOption, emit
 from salesproc.cli.runtime import runtime
 from salesproc.rules.dates import parse_time
 from salesproc.rules.money import format_amount, parse_amount
@@ -122,6 +123,90 @@ def sale_add(
         )
 
 
+visit_app = typer.Typer(no_args_is_help=True, help="List and correct logged visits.")
+
+
+@visit_app.command("list")
+def visit_list(
+    ctx: typer.Context,
+    rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's visits.")] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Only visits to this customer.")
+    ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="From this day on.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Up to this day.")] = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Visits in the order of the daily report: by day, then time."""
+    from salesproc.db import queries, writes
+
+    rt = runtime(ctx)
+    first = rt.date(start) if start else None
+    last = rt.date(end) if end else None
+    with rt.session() as s:
+        rep_id = writes.find_rep(s, rep).id if rep else None
+        customer_id = writes.find_customer(s, customer).id if customer else None
+        rows = queries.visit_list(s, rep_id, customer_id, first, last)
+    records = [dict(vars(r)) for r in rows]  # VisitRow's fields are the JSON keys
+    columns = [
+        Column("id", "#", "right"),
+        Column("date", "Date"),
+        Column("start", "From"),
+        Column("end", "To"),
+        Column("rep", "Rep"),
+        Column("customer", "Customer"),
+        Column("purposes", "Purposes"),
+        Column("category", "Category"),
+        Column("result", "Result"),
+        Column("outcome", "Outcome"),
+        Column("next_visit", "Next visit"),
+        Column("note", "Notes"),
+    ]
+    emit(records, columns, fmt, footer=f"{len(rows)} visits")
+
+
+@visit_app.command("edit")
+def visit_edit(
+    ctx: typer.Context,
+    visit_id: Annotated[int, typer.Argument(metavar="ID", help="The visit's number.")],
+    day: DateOpt = None,
+    start: Annotated[str | None, typer.Option("--start", help="Start time, HH:MM.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="End time, HH:MM.")] = None,
+    purpose: Annotated[
+        list[str] | None, typer.Option("--purpose", help="Replaces the purposes.")
+    ] = None,
+    result: Annotated[str | None, typer.Option("--result")] = None,
+    next_: Annotated[
+        str | None, typer.Option("--next", help="Agreed revisit: a date or +N from the visit.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+) -> None:
+    """Correct a visit's day, times, purposes, result, revisit or notes."""
+    from salesproc.db import writes
+    from salesproc.db.models import Visit
+
+    rt = runtime(ctx)
+    with rt.session() as s:
+        visit_date = rt.date(day) if day else None
+        current = s.get(Visit, visit_id)
+        base = visit_date or (current.visit_date if current else rt.today)  # for --next +N
+        changes = writes.VisitChanges(
+            visit_date=visit_date,
+            start=parse_time(start) if start else None,
+            end=parse_time(end) if end else None,
+            purposes=parse_purposes(purpose) if purpose else None,
+            result=result,
+            next_visit=rt.date(next_, relative_to=base) if next_ is not None else None,
+            note=note,
+        )
+        visit = writes.edit_visit(s, visit_id, changes, rt.today)
+        typer.echo(
+            f"Updated visit #{visit.id}: {visit.customer.name} on {visit.visit_date}; "
+            f"next visit {visit.next_visit}."
+        )
+
+
 def register(app: typer.Typer) -> None:
     app.command("log-visit")(log_visit)
     app.add_typer(sale_app, name="sale")
+    app.add_typer(visit_app, name="visit")

@@ -332,3 +332,52 @@ def delete_everything(session: Session) -> None:
 
     for table in reversed(Base.metadata.sorted_tables):
         session.execute(table.delete())
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: int
+    date: date
+    rep: str
+    customer: str
+    start: Any
+    end: Any
+    purposes: list[str]
+    result: str | None
+    outcome: str | None
+    category: str
+    next_visit: date
+    note: str | None
+    logged_at: Any
+
+
+def visit_list(
+    session: Session,
+    rep_id: int | None = None,
+    customer_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[VisitRow]:
+    """Visits in report order: by day, then start time (none first), then time logged."""
+    query = (
+        select(
+            Visit.id, Visit.visit_date, Rep.code, Customer.name, Visit.start_time, Visit.end_time,
+            Visit.purposes, Visit.result, Visit.outcome, Visit.category, Visit.next_visit,
+            Visit.note, Visit.logged_at,
+        )
+        .join(Rep, Rep.id == Visit.rep_id)
+        .join(Customer, Customer.id == Visit.customer_id)
+        .order_by(Visit.visit_date, Visit.start_time.asc().nulls_first(), Visit.logged_at)
+    )  # fmt: skip
+    if rep_id is not None:
+        query = query.where(Visit.rep_id == rep_id)
+    if customer_id is not None:
+        query = query.where(Visit.customer_id == customer_id)
+    if start is not None:
+        query = query.where(Visit.visit_date >= start)
+    if end is not None:
+        query = query.where(Visit.visit_date <= end)
+    return [
+        VisitRow(i, day, rep, customer, begin, finish, purposes.split(","), *rest)
+        for i, day, rep, customer, begin, finish, purposes, *rest in session.execute(query)
+    ]

@@ -300,6 +300,56 @@ def refresh_schedules(session: Session, customer_ids: Sequence[int] | None = Non
         session.expire(customer, SCHEDULE)
 
 
+@dataclass(frozen=True)
+class VisitChanges:
+    """What `visit edit` may change; None means "leave as is".
+
+    Who visited whom, the outcome and the sale are the customer's history
+    (won, lost, the leaderboard): to change those, delete the visit and log it again.
+    """
+
+    visit_date: date | None = None
+    start: time | None = None
+    end: time | None = None
+    purposes: tuple[Purpose, ...] | None = None
+    result: str | None = None
+    next_visit: date | None = None
+    note: str | None = None
+
+
+def edit_visit(session: Session, visit_id: int, changes: VisitChanges, today: date) -> Visit:
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise InputError(f"no visit #{visit_id}; see `salesproc visit list`")
+    if changes.visit_date is not None:
+        _not_future(changes.visit_date, today, "visit date")
+        visit.visit_date = changes.visit_date
+        visit.customer.added_on = min(visit.customer.added_on, changes.visit_date)
+        for sale in session.scalars(select(Sale).where(Sale.visit_id == visit.id)):
+            sale.sale_date = changes.visit_date  # a visit's sale is on the visit's day
+    for attribute in ("start", "end"):
+        value = getattr(changes, attribute)
+        if value is not None:
+            setattr(visit, f"{attribute}_time", value)
+    if visit.start_time and visit.end_time and visit.end_time < visit.start_time:
+        raise InputError(
+            f"visit ends ({visit.end_time:%H:%M}) before it starts ({visit.start_time:%H:%M})"
+        )
+    if changes.purposes is not None:
+        visit.purposes = ",".join(changes.purposes)
+    for attribute in ("result", "note", "next_visit"):
+        value = getattr(changes, attribute)
+        if value is not None:
+            setattr(visit, attribute, value)
+    if visit.next_visit < visit.visit_date:
+        raise InputError(
+            f"next visit {visit.next_visit} is before the visit date {visit.visit_date}; "
+            "give --next on or after it"
+        )
+    refresh_schedules(session, [visit.customer_id])
+    return visit
+
+
 def set_report_header(session: Session, rep: Rep, day: date, weather: str) -> DailyReport:
     """The daily report's header (region, weather): one per rep and day, the last word wins."""
     header = session.scalar(
