@@ -39,6 +39,11 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def _unguard(text: str) -> str:
+    """Undo `export.guard`: `'=SUM(1)` was written for a spreadsheet, the value is `=SUM(1)`."""
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @contextmanager
 def open_table(path: Path) -> Iterator[Table]:
     """The headings and the data rows of the file's first sheet."""
@@ -55,7 +60,9 @@ def open_table(path: Path) -> Iterator[Table]:
             except UnicodeDecodeError:
                 raise InputError(f"{path} is not UTF-8 text; save it as CSV UTF-8") from None
             rows = (
-                (n, [v.strip() for v in row]) for n, row in enumerate(reader, start=2) if any(row)
+                (n, [_unguard(v.strip()) for v in row])
+                for n, row in enumerate(reader, start=2)
+                if any(row)
             )
             yield Table(headings, rows, raw.tell)
     elif suffix == ".xlsx":

@@ -91,9 +91,9 @@ def root(
 
 
 def _register() -> None:
-    from salesproc.cli import admin, customers, imports, reports, reps, visits
+    from salesproc.cli import admin, customers, exports, imports, reports, reps, visits
 
-    for module in (admin, reps, customers, visits, reports, imports):
+    for module in (admin, reps, customers, visits, reports, imports, exports):
         module.register(app)
 
 

@@ -7,17 +7,16 @@ money as exact numbers, never through float.
 """
 
 import csv
-import json
-import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+
+from salesproc.adapters.jsondoc import to_json
 
 
 class Format(StrEnum):
@@ -53,26 +52,6 @@ def _text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ",".join(_text(v) for v in value)
     return str(value)
-
-
-_NUMBER = re.compile(r'"\\u0000(-?[0-9.]+)\\u0000"')
-
-
-def to_json(data: Any) -> str:
-    """JSON with dates as YYYY-MM-DD and Decimals as exact JSON numbers."""
-
-    def plain(value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return f"\0{value}\0"  # a marker, unquoted below: exact digits, no float
-        if isinstance(value, date | time):
-            return _text(value)
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [plain(v) for v in value]
-        return value
-
-    return _NUMBER.sub(r"\1", json.dumps(plain(data), ensure_ascii=False, indent=2))
 
 
 def write_csv(records: Sequence[Record], keys: Sequence[str]) -> None:

@@ -1,0 +1,62 @@
+"""`salesproc export …`: visits, sales and customers for the office, or for another database."""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salesproc.cli.runtime import runtime
+from salesproc.errors import InputError
+
+
+class What(StrEnum):
+    VISITS = "visits"
+    SALES = "sales"
+    CUSTOMERS = "customers"
+
+
+class FileFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSON = "json"
+
+
+def export(
+    ctx: typer.Context,
+    what: Annotated[What, typer.Argument(help="visits, sales or customers.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
+    fmt: Annotated[
+        FileFormat | None,
+        typer.Option("--format", "-f", help="csv, xlsx or json [default: from the file name]."),
+    ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="From this day on.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Up to this day.")] = None,
+    rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's.")] = None,
+) -> None:
+    """Export visits, sales or customers, with the headings import reads (all, by default)."""
+    from salesproc.adapters import export as exporter
+    from salesproc.db import writes
+
+    if fmt is None:
+        try:
+            fmt = FileFormat(output.suffix.lstrip(".").casefold())
+        except ValueError:
+            raise InputError(
+                f"cannot tell the format from {output.name!r}; pass --format csv|xlsx|json"
+            ) from None
+    rt = runtime(ctx)
+    first = rt.date(start) if start else None
+    last = rt.date(end) if end else None
+    with rt.session() as s:
+        rep_id = writes.find_rep(s, rep).id if rep else None
+        sheet = getattr(exporter, what.value)(s, rep_id, first, last)
+        try:
+            count = exporter.write(sheet, fmt.value, output)
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror}") from None
+    typer.echo(f"Exported {count:,} {what.value} to {output}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)
