@@ -16,6 +16,8 @@ from salesproc.rules.cadence import DEFAULT_CADENCE
 from salesproc.rules.vocab import Grade
 
 APP_NAME = "salesproc"
+#: Visits a rep should make each working day (定量工作); `visit_quota` in the config.
+DEFAULT_VISIT_QUOTA = 6
 
 
 def default_config_path() -> Path:
@@ -43,6 +45,7 @@ class Settings:
     db: Setting
     rep: Setting
     cadence: dict[Grade, int]
+    visit_quota: int
     values: dict[str, Setting] = field(default_factory=dict)
 
 
@@ -61,6 +64,7 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         db: str | None = Field(default=None, min_length=1)
         rep: str | None = Field(default=None, min_length=1)
         cadence: Cadence = Cadence()
+        visit_quota: int | None = Field(default=None, gt=0, le=100)
 
     try:
         return File.model_validate(raw).model_dump(exclude_none=True)
@@ -100,7 +104,12 @@ def load(db_flag: str | None = None) -> Settings:
     rep = Setting(data["rep"], where) if "rep" in data else Setting(None, "default")
     file_cadence = {Grade(k): v for k, v in data.get("cadence", {}).items()}
     cadence = {**DEFAULT_CADENCE, **file_cadence}
-    values = {"db": db, "rep": rep}
+    quota = (
+        Setting(data["visit_quota"], where)
+        if "visit_quota" in data
+        else Setting(DEFAULT_VISIT_QUOTA, "default")
+    )
+    values = {"db": db, "rep": rep, "visit_quota": quota}
     for grade in Grade:
         source = where if grade in file_cadence else "default"
         values[f"cadence.{grade}"] = Setting(cadence[grade], source)
@@ -110,5 +119,6 @@ def load(db_flag: str | None = None) -> Settings:
         db=db,
         rep=rep,
         cadence=cadence,
+        visit_quota=int(quota.value),
         values=values,
     )

@@ -91,9 +91,9 @@ def root(
 
 
 def _register() -> None:
-    from salesproc.cli import admin, customers, exports, imports, reports, reps, visits
+    from salesproc.cli import admin, customers, exports, imports, report, reports, reps, visits
 
-    for module in (admin, reps, customers, visits, reports, imports, exports):
+    for module in (admin, reps, customers, visits, reports, report, imports, exports):
         module.register(app)
 
 

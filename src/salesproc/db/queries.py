@@ -381,3 +381,62 @@ def visit_list(
         VisitRow(i, day, rep, customer, begin, finish, purposes.split(","), *rest)
         for i, day, rep, customer, begin, finish, purposes, *rest in session.execute(query)
     ]
+
+
+@dataclass(frozen=True)
+class DailyReportRow:
+    """One rep's daily sales report (销售日报表): the header and its visits in order."""
+
+    rep: str
+    name: str
+    region: str | None
+    date: date
+    weather: str | None
+    visits: list[dict[str, Any]]
+
+
+def daily_reports(session: Session, day: date, rep_id: int | None = None) -> list[DailyReportRow]:
+    """Every active rep's report for `day` (one query for the visits, by rep and start time)."""
+    from salesproc.db.models import DailyReport
+
+    reps = select(Rep).where(Rep.active.is_(True)).order_by(Rep.code)
+    if rep_id is not None:
+        reps = select(Rep).where(Rep.id == rep_id)
+    team = list(session.scalars(reps))
+    ids = [r.id for r in team]
+    headers = {
+        h.rep_id: h
+        for h in session.scalars(
+            select(DailyReport).where(DailyReport.report_date == day, DailyReport.rep_id.in_(ids))
+        )
+    }
+    rows = session.execute(
+        select(
+            Visit.rep_id, Customer.name, Customer.phone, Visit.start_time, Visit.end_time,
+            Visit.purposes, Visit.result, Visit.category, Visit.next_visit, Visit.note,
+        )
+        .join(Customer, Customer.id == Visit.customer_id)
+        .where(Visit.visit_date == day, Visit.rep_id.in_(ids))
+        .order_by(Visit.rep_id, Visit.start_time.asc().nulls_first(), Visit.logged_at)
+    )  # fmt: skip
+    visits: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    for rep_id_, customer, phone, start, end, purposes, result, category, nxt, note in rows:
+        mine = visits[rep_id_]
+        mine.append(
+            {
+                "seq": len(mine) + 1, "customer": customer, "phone": phone, "start": start,
+                "end": end, "purposes": purposes.split(","), "result": result,
+                "category": category, "next_visit": nxt, "notes": note,
+            }
+        )  # fmt: skip
+    return [
+        DailyReportRow(
+            rep.code,
+            rep.name,
+            (headers[rep.id].region if rep.id in headers else None) or rep.region,
+            day,
+            headers[rep.id].weather if rep.id in headers else None,
+            visits[rep.id],
+        )
+        for rep in team
+    ]

@@ -350,7 +350,9 @@ def edit_visit(session: Session, visit_id: int, changes: VisitChanges, today: da
     return visit
 
 
-def set_report_header(session: Session, rep: Rep, day: date, weather: str) -> DailyReport:
+def set_report_header(
+    session: Session, rep: Rep, day: date, weather: str | None, region: str | None = None
+) -> DailyReport:
     """The daily report's header (region, weather): one per rep and day, the last word wins."""
     header = session.scalar(
         select(DailyReport).where(DailyReport.rep_id == rep.id, DailyReport.report_date == day)
@@ -358,7 +360,9 @@ def set_report_header(session: Session, rep: Rep, day: date, weather: str) -> Da
     if header is None:
         header = DailyReport(rep_id=rep.id, report_date=day)
         session.add(header)
-    header.region, header.weather = rep.region, weather
+    header.region = region or header.region or rep.region
+    if weather is not None:
+        header.weather = weather
     return header
 
 
