@@ -91,9 +91,18 @@ def root(
 
 
 def _register() -> None:
-    from salesproc.cli import admin, customers, exports, imports, report, reports, reps, visits
+    from salesproc.cli import (
+        admin,
+        customers,
+        daily_report,
+        exports,
+        imports,
+        reports,
+        reps,
+        visits,
+    )
 
-    for module in (admin, reps, customers, visits, reports, report, imports, exports):
+    for module in (admin, reps, customers, visits, reports, daily_report, imports, exports):
         module.register(app)
 
 
