@@ -77,6 +77,7 @@ def test_customers_export(sold, tmp_path):
     rows = {r["name"]: r for r in read_csv(path)}
     assert rows["万家超市"]["grade"] == "A" and rows["万家超市"]["rep"] == "zhang"
     assert rows["'" + SNEAKY]["category"] == "new"  # won by its first sale
+    assert rows["'" + SNEAKY]["won_on"] == "2026-11-29" and rows["万家超市"]["lost_on"] == ""
 
 
 def test_exported_sales_import_into_an_empty_database_with_the_same_leaderboard(sold, tmp_path):

@@ -21,6 +21,10 @@ from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
 from salesproc.rules.money import cents_to_decimal
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CUSTOMER_HEADINGS = (
+    "name", "grade", "category", "rep", "contact", "phone", "region", "added_on", "won_on",
+    "lost_on",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def customers(session: Session, rep_id: int | None, start: date | None, end: dat
     query = (
         select(
             Customer.name, Customer.grade, Customer.category, Rep.code, Customer.contact,
-            Customer.phone, Customer.region, Customer.added_on, Customer.lost_on,
+            Customer.phone, Customer.region, Customer.added_on, Customer.won_on, Customer.lost_on,
         )
         .outerjoin(Rep, Rep.id == Customer.rep_id)
         .order_by(Customer.name_key)
@@ -92,11 +96,8 @@ def customers(session: Session, rep_id: int | None, start: date | None, end: dat
     if rep_id is not None:
         query = query.where(Customer.rep_id == rep_id)
     query = _between(query, Customer.added_on, start, end)
-    headings = ["name", "grade", "category", "rep", "contact", "phone", "region", "added_on"]
-    headings.append("status")
-    rows = (
-        [*row[:-1], "lost" if row[-1] else "open"] for row in session.execute(query).yield_per(2000)
-    )
+    headings = list(CUSTOMER_HEADINGS)
+    rows = (list(row) for row in session.execute(query).yield_per(2000))
     return Sheet(headings, {"name", "contact", "phone", "region"}, rows)
 
 

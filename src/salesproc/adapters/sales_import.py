@@ -14,12 +14,13 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from salesproc.adapters.tabular import open_table
+from salesproc.adapters.lookup import RepIndex
+from salesproc.adapters.tabular import Table, open_table, rejected_rows
 from salesproc.db import writes
-from salesproc.db.models import Customer, Rep, Sale
+from salesproc.db.models import Customer, Sale
 from salesproc.errors import InputError
 from salesproc.rules.money import parse_amount
-from salesproc.rules.names import clean_name, name_key, slug
+from salesproc.rules.names import clean_name, name_key
 from salesproc.rules.vocab import Category, Grade
 
 FIELDS = ("rep", "customer", "date", "amount", "ref")
@@ -56,33 +57,21 @@ class Report:
     new_customers: list[str] = field(default_factory=list)
 
 
-def _columns(headings: list[str], path: Path, options: Options) -> dict[str, int | None]:
+def _columns(table: Table, options: Options) -> dict[str, int | None]:
     """Which column holds each field: `--map`, else the column named like the field."""
     unknown = sorted(set(options.mapping) - set(FIELDS))
     if unknown:
         raise InputError(f"--map names no field {unknown[0]!r}; fields are {', '.join(FIELDS)}")
-    index = {h.casefold(): i for i, h in enumerate(headings)}
-
-    def find(column: str) -> int:
-        found = index.get(column.casefold())
-        if found is None:
-            raise InputError(
-                f"{path.name} has no column {column!r}; its columns are {', '.join(headings)}"
-            )
-        return found
-
-    columns: dict[str, int | None] = {}
-    for name in FIELDS:
-        if name in options.mapping:
-            columns[name] = find(options.mapping[name])
-        elif name in REQUIRED:
-            columns[name] = find(name)
-        else:
-            columns[name] = index.get(name)
+    columns = {
+        name: table.column(
+            options.mapping.get(name, name), name in REQUIRED or name in options.mapping
+        )
+        for name in FIELDS
+    }
     for column, _ in options.where:
-        find(column)
+        table.column(column)
     if options.key:
-        find(options.key)
+        table.column(options.key)
     return columns
 
 
@@ -102,8 +91,7 @@ def import_sales(
     """Import every row (or none): raises InputError listing each bad row; the caller commits."""
     report = Report()
     connection = session.connection()
-    reps = {code: i for i, code in session.execute(select(Rep.id, Rep.code))}
-    rep_names = {name_key(n): i for i, n in session.execute(select(Rep.id, Rep.name))}
+    reps = RepIndex(session)
     customers = {k: i for i, k in session.execute(select(Customer.id, Customer.name_key))}
     first_sale: dict[int, date] = {}
     seen_keys: dict[str, int] = {}
@@ -146,10 +134,9 @@ def import_sales(
         batch.clear()
 
     with open_table(path) as table:
-        columns = _columns(table.headings, path, options)
-        index = {h.casefold(): i for i, h in enumerate(table.headings)}
-        where = [(index[c.casefold()], value) for c, value in options.where]
-        key_at = index[options.key.casefold()] if options.key else None
+        columns = _columns(table, options)
+        where = [(table.column(c), value) for c, value in options.where]
+        key_at = table.column(options.key) if options.key else None
         heading = {name: table.headings[at] for name, at in columns.items() if at is not None}
 
         def cell(row: list[str], at: int | None) -> str:
@@ -166,16 +153,13 @@ def import_sales(
                 bad.append(f"row {number}, column {column}: {reason}")
 
             rep_text = cell(row, columns["rep"])
-            rep_id = reps.get(rep_text) or rep_names.get(name_key(rep_text))
+            rep_id = reps.find(rep_text)
             if not rep_text:
                 fail("rep", "no rep")
             elif rep_id is None and not options.create_reps:
                 fail("rep", f"unknown rep {rep_text!r}; add it or pass --create-reps")
             elif rep_id is None:
-                rep = writes.add_rep(session, slug(rep_text, set(reps)), rep_text, None, None, now)
-                reps[rep.code], rep_names[name_key(rep.name)] = rep.id, rep.id
-                rep_id = rep.id
-                report.new_reps.append(rep.code)
+                rep_id = reps.create(rep_text, now)
 
             try:
                 day: date | None = _parse_day(cell(row, columns["date"]))
@@ -241,11 +225,8 @@ def import_sales(
                 if progress:
                     progress(table.position())
         if problems:
-            rows = len({p.split(",")[0] for p in problems})
-            raise InputError(
-                f"{rows} bad row{'s' if rows != 1 else ''} in {path.name}; nothing was imported",
-                problems,
-            )
+            raise rejected_rows(problems, path)
         flush()
     writes.record_sales_effects(session, first_sale, created_ids)
+    report.new_reps = reps.created
     return report

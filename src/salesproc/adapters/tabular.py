@@ -20,10 +20,22 @@ from salesproc.errors import InputError
 
 @dataclass(frozen=True)
 class Table:
+    path: Path
     headings: list[str]
     rows: Iterator[tuple[int, list[str]]]
     #: bytes read so far, for a progress bar (None where the format cannot tell)
     position: Callable[[], int | None]
+
+    def column(self, name: str, required: bool = True) -> int | None:
+        """Where the column of that heading is (case and spaces ignored)."""
+        wanted = name.strip().casefold()
+        for at, heading in enumerate(self.headings):
+            if heading.casefold() == wanted:
+                return at
+        if required:
+            columns = ", ".join(self.headings)
+            raise InputError(f"{self.path.name} has no column {name!r}; its columns are {columns}")
+        return None
 
 
 def _cell(value: Any) -> str:
@@ -64,7 +76,7 @@ def open_table(path: Path) -> Iterator[Table]:
                 for n, row in enumerate(reader, start=2)
                 if any(row)
             )
-            yield Table(headings, rows, raw.tell)
+            yield Table(path, headings, rows, raw.tell)
     elif suffix == ".xlsx":
         from openpyxl import load_workbook
 
@@ -84,8 +96,15 @@ def open_table(path: Path) -> Iterator[Table]:
                 for n, row in enumerate(cells, start=2)
                 if any(v is not None and str(v).strip() for v in row)
             )
-            yield Table(headings, rows, lambda: None)
+            yield Table(path, headings, rows, lambda: None)
         finally:
             book.close()
     else:
         raise InputError(f"cannot read {path.name}: use a .csv or .xlsx file")
+
+
+def rejected_rows(problems: list[str], path: Path) -> InputError:
+    """The error of an import with bad rows: each problem a line (`row N, column C: …`)."""
+    rows = len({p.split(",")[0] for p in problems})
+    plural = "s" if rows != 1 else ""
+    return InputError(f"{rows} bad row{plural} in {path.name}; nothing was imported", problems)

@@ -8,7 +8,9 @@ import typer
 
 from salesproc.cli.runtime import runtime
 
-import_app = typer.Typer(no_args_is_help=True, help="Import sales exports (all rows or none).")
+import_app = typer.Typer(
+    no_args_is_help=True, help="Import sales and customers (all rows or none)."
+)
 
 
 @import_app.command("sales")
@@ -66,6 +68,28 @@ def sales(
         parts.append(f"{len(report.new_customers)} new customers")
     detail = f" ({'; '.join(parts)})" if parts else ""
     typer.echo(f"{verb} {report.imported:,} sales from {file.name}{detail}.")
+
+
+@import_app.command("customers")
+def customers(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A .csv or .xlsx with export customers' headings.")],
+    create_reps: Annotated[
+        bool, typer.Option("--create-reps", help="Add unknown reps instead of refusing.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and count only; write nothing.")
+    ] = False,
+) -> None:
+    """Import a customer list (name and grade required); a bad row means nothing is imported."""
+    from salesproc.adapters.customer_import import import_customers
+
+    rt = runtime(ctx)
+    with rt.session(commit=not dry_run) as s:
+        report = import_customers(s, file, create_reps, rt.today, rt.now)
+    verb = "Would import" if dry_run else "Imported"
+    reps = f" ({len(report.new_reps)} new reps)" if report.new_reps else ""
+    typer.echo(f"{verb} {report.imported:,} customers from {file.name}{reps}.")
 
 
 class _progress:
