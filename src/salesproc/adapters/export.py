@@ -54,7 +54,7 @@ def visits(session: Session, rep_id: int | None, start: date | None, end: date |
         .join(Rep, Rep.id == Visit.rep_id)
         .join(Customer, Customer.id == Visit.customer_id)
         .outerjoin(DailyReport, header)
-        .order_by(Visit.visit_date, Visit.start_time.asc().nulls_first(), Visit.logged_at)
+        .order_by(Visit.visit_date, Visit.start_time.asc().nulls_first(), Visit.logged_at, Visit.id)
     )  # fmt: skip
     if rep_id is not None:
         query = query.where(Visit.rep_id == rep_id)

@@ -19,6 +19,9 @@ class RepIndex:
         self.by_name = {name_key(n): i for i, n in session.execute(select(Rep.id, Rep.name))}
         self.created: list[str] = []
 
+    def code_of(self, rep_id: int) -> str:
+        return next(code for code, i in self.by_code.items() if i == rep_id)
+
     def find(self, text: str) -> int | None:
         return self.by_code.get(text) or self.by_name.get(name_key(text))
 

@@ -9,7 +9,7 @@ import typer
 from salesproc.cli.runtime import runtime
 
 import_app = typer.Typer(
-    no_args_is_help=True, help="Import sales and customers (all rows or none)."
+    no_args_is_help=True, help="Import sales, customers and visits (all rows or none)."
 )
 
 
@@ -90,6 +90,36 @@ def customers(
     verb = "Would import" if dry_run else "Imported"
     reps = f" ({len(report.new_reps)} new reps)" if report.new_reps else ""
     typer.echo(f"{verb} {report.imported:,} customers from {file.name}{reps}.")
+
+
+@import_app.command("visits")
+def visits(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A .csv or .xlsx of daily report rows.")],
+    create_reps: Annotated[
+        bool, typer.Option("--create-reps", help="Add unknown reps instead of refusing.")
+    ] = False,
+    create_customers: Annotated[
+        bool, typer.Option("--create-customers", help="Add unknown customers instead.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and count only; write nothing.")
+    ] = False,
+) -> None:
+    """Import daily report rows (headings of export visits, or the form's 中文 words)."""
+    from salesproc.adapters.visit_import import import_visits
+
+    rt = runtime(ctx)
+    with rt.session(commit=not dry_run) as s:
+        report = import_visits(
+            s, file, create_reps, create_customers, rt.settings.cadence, rt.today, rt.now
+        )
+    verb = "Would import" if dry_run else "Imported"
+    parts = [f"{len(report.new_reps)} new reps"] if report.new_reps else []
+    if report.new_customers:
+        parts.append(f"{len(report.new_customers)} new customers")
+    detail = f" ({'; '.join(parts)})" if parts else ""
+    typer.echo(f"{verb} {report.imported:,} visits from {file.name}{detail}.")
 
 
 class _progress:

@@ -307,7 +307,7 @@ def customer_timeline(session: Session, customer_id: int) -> tuple[list[Visit], 
     visits = session.scalars(
         select(Visit)
         .where(Visit.customer_id == customer_id)
-        .order_by(Visit.visit_date, Visit.start_time.asc().nulls_first(), Visit.logged_at)
+        .order_by(Visit.visit_date, Visit.start_time.asc().nulls_first(), Visit.logged_at, Visit.id)
     ).all()
     sales = session.scalars(
         select(Sale).where(Sale.customer_id == customer_id).order_by(Sale.sale_date, Sale.id)
@@ -367,7 +367,7 @@ def visit_list(
         )
         .join(Rep, Rep.id == Visit.rep_id)
         .join(Customer, Customer.id == Visit.customer_id)
-        .order_by(Visit.visit_date, Visit.start_time.asc().nulls_first(), Visit.logged_at)
+        .order_by(Visit.visit_date, Visit.start_time.asc().nulls_first(), Visit.logged_at, Visit.id)
     )  # fmt: skip
     if rep_id is not None:
         query = query.where(Visit.rep_id == rep_id)
@@ -417,7 +417,7 @@ def daily_reports(session: Session, day: date, rep_id: int | None = None) -> lis
         )
         .join(Customer, Customer.id == Visit.customer_id)
         .where(Visit.visit_date == day, Visit.rep_id.in_(ids))
-        .order_by(Visit.rep_id, Visit.start_time.asc().nulls_first(), Visit.logged_at)
+        .order_by(Visit.rep_id, Visit.start_time.asc().nulls_first(), Visit.logged_at, Visit.id)
     )  # fmt: skip
     visits: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     for rep_id_, customer, phone, start, end, purposes, result, category, nxt, note in rows:

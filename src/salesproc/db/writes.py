@@ -187,7 +187,12 @@ class VisitInput:
     next_visit: date | None = None
     note: str | None = None
     weather: str | None = None
+    #: the daily report's region, when not the rep's own (an imported report)
+    region: str | None = None
     amount_cents: int | None = None
+    #: the customer's category as the visit recorded it, when replaying an exported report;
+    #: None: the customer's category now
+    category: Category | None = None
 
 
 def log_visit(
@@ -214,7 +219,7 @@ def log_visit(
         purposes=",".join(entry.purposes),
         result=entry.result,
         outcome=entry.outcome,
-        category=customer.category,
+        category=entry.category or customer.category,
         next_visit=next_visit,
         note=entry.note,
         logged_at=logged_at,
@@ -236,8 +241,8 @@ def log_visit(
                 created_at=logged_at,
             )
         )
-    if entry.weather:
-        set_report_header(session, rep, entry.visit_date, weather=entry.weather)
+    if entry.weather or entry.region:
+        set_report_header(session, rep, entry.visit_date, entry.weather, entry.region)
     session.flush()
     return visit
 
