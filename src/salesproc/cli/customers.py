@@ -7,6 +7,7 @@ import typer
 from salesproc.cli.output import Column, FormatOption, emit, print_table, to_json
 from salesproc.cli.output import Format as Fmt
 from salesproc.cli.runtime import runtime
+from salesproc.cli.visits import VISIT_COLUMNS
 from salesproc.rules.vocab import parse_category, parse_grade
 
 customer_app = typer.Typer(no_args_is_help=True, help="Add, list, show and edit customers (客户).")
@@ -126,20 +127,6 @@ def list_(
     emit(records, columns, fmt, footer=f"{len(records)} customers")
 
 
-TIMELINE_KEYS = [
-    "date",
-    "start",
-    "end",
-    "rep",
-    "purposes",
-    "category",
-    "result",
-    "outcome",
-    "next_visit",
-    "note",
-]
-
-
 @customer_app.command("show")
 def show(ctx: typer.Context, name: Name, fmt: FormatOption = Fmt.TABLE) -> None:
     """A customer's details and visit timeline."""
@@ -148,7 +135,8 @@ def show(ctx: typer.Context, name: Name, fmt: FormatOption = Fmt.TABLE) -> None:
 
     with runtime(ctx).session() as s:
         customer = writes.find_customer(s, name)
-        visits, sales = queries.customer_timeline(s, customer.id)
+        timeline = [dict(vars(v)) for v in queries.visit_list(s, customer_id=customer.id)]
+        sales = queries.customer_sales(s, customer.id)
         details = {
             "name": customer.name,
             "grade": customer.grade,
@@ -162,21 +150,6 @@ def show(ctx: typer.Context, name: Name, fmt: FormatOption = Fmt.TABLE) -> None:
             "lost_on": customer.lost_on,
             "status": "lost" if customer.lost_on else "open",
         }
-        timeline = [
-            {
-                "date": v.visit_date,
-                "start": v.start_time,
-                "end": v.end_time,
-                "rep": v.rep.code,
-                "purposes": v.purposes.split(","),
-                "category": v.category,
-                "result": v.result,
-                "outcome": v.outcome,
-                "next_visit": v.next_visit,
-                "note": v.note,
-            }
-            for v in visits
-        ]
         sale_records = [
             {"date": x.sale_date, "rep": x.rep.code, "amount": cents_to_decimal(x.amount_cents),
              "ref": x.ref}
@@ -186,7 +159,7 @@ def show(ctx: typer.Context, name: Name, fmt: FormatOption = Fmt.TABLE) -> None:
         typer.echo(to_json({**details, "visits": timeline, "sales": sale_records}))
         return
     if fmt is Fmt.CSV:
-        emit(timeline, [], fmt, keys=TIMELINE_KEYS)
+        emit(timeline, VISIT_COLUMNS, fmt)
         return
     detail_rows = [{"field": k, "value": v} for k, v in details.items() if v is not None]
     print_table(
@@ -195,18 +168,7 @@ def show(ctx: typer.Context, name: Name, fmt: FormatOption = Fmt.TABLE) -> None:
     typer.echo("")
     print_table(
         timeline,
-        [
-            Column("date", "Date"),
-            Column("start", "From"),
-            Column("end", "To"),
-            Column("rep", "Rep"),
-            Column("purposes", "Purposes"),
-            Column("category", "Category"),
-            Column("result", "Result"),
-            Column("outcome", "Outcome"),
-            Column("next_visit", "Next visit"),
-            Column("note", "Notes"),
-        ],
+        [column for column in VISIT_COLUMNS if column.key != "customer"],
         title="Visits",
         footer=f"{len(timeline)} visits",
     )

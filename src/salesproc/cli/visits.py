@@ -123,6 +123,22 @@ def sale_add(
         )
 
 
+#: A visit as `visit list` and `customer show` print it.
+VISIT_COLUMNS = [
+    Column("id", "#", "right"),
+    Column("date", "Date"),
+    Column("start", "From"),
+    Column("end", "To"),
+    Column("rep", "Rep"),
+    Column("customer", "Customer"),
+    Column("purposes", "Purposes"),
+    Column("category", "Category"),
+    Column("result", "Result"),
+    Column("outcome", "Outcome"),
+    Column("next_visit", "Next visit"),
+    Column("note", "Notes"),
+]
+
 visit_app = typer.Typer(no_args_is_help=True, help="List and correct logged visits.")
 
 
@@ -148,21 +164,7 @@ def visit_list(
         customer_id = writes.find_customer(s, customer).id if customer else None
         rows = queries.visit_list(s, rep_id, customer_id, first, last)
     records = [dict(vars(r)) for r in rows]  # VisitRow's fields are the JSON keys
-    columns = [
-        Column("id", "#", "right"),
-        Column("date", "Date"),
-        Column("start", "From"),
-        Column("end", "To"),
-        Column("rep", "Rep"),
-        Column("customer", "Customer"),
-        Column("purposes", "Purposes"),
-        Column("category", "Category"),
-        Column("result", "Result"),
-        Column("outcome", "Outcome"),
-        Column("next_visit", "Next visit"),
-        Column("note", "Notes"),
-    ]
-    emit(records, columns, fmt, footer=f"{len(rows)} visits")
+    emit(records, VISIT_COLUMNS, fmt, footer=f"{len(rows)} visits")
 
 
 @visit_app.command("edit")

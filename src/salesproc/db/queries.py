@@ -303,16 +303,9 @@ def customer_list(
     return [CustomerRow(*row) for row in session.execute(query)]
 
 
-def customer_timeline(session: Session, customer_id: int) -> tuple[list[Visit], list[Sale]]:
-    visits = session.scalars(
-        select(Visit)
-        .where(Visit.customer_id == customer_id)
-        .order_by(Visit.visit_date, Visit.start_time.asc().nulls_first(), Visit.logged_at, Visit.id)
-    ).all()
-    sales = session.scalars(
-        select(Sale).where(Sale.customer_id == customer_id).order_by(Sale.sale_date, Sale.id)
-    ).all()
-    return list(visits), list(sales)
+def customer_sales(session: Session, customer_id: int) -> list[Sale]:
+    query = select(Sale).where(Sale.customer_id == customer_id).order_by(Sale.sale_date, Sale.id)
+    return list(session.scalars(query))
 
 
 def rep_list(session: Session) -> list[Rep]:
