@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from salesproc.adapters.jsondoc import to_json
 from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
+from salesproc.db.queries import report_order
 from salesproc.rules.money import cents_to_decimal
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -54,7 +55,7 @@ def visits(session: Session, rep_id: int | None, start: date | None, end: date |
         .join(Rep, Rep.id == Visit.rep_id)
         .join(Customer, Customer.id == Visit.customer_id)
         .outerjoin(DailyReport, header)
-        .order_by(Visit.visit_date, Visit.start_time.asc().nulls_first(), Visit.logged_at, Visit.id)
+        .order_by(*report_order())
     )  # fmt: skip
     if rep_id is not None:
         query = query.where(Visit.rep_id == rep_id)

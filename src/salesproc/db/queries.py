@@ -40,6 +40,13 @@ def latest_first(v: type[Visit]) -> tuple[ColumnElement[object], ...]:
     )  # fmt: skip
 
 
+def report_order() -> tuple[ColumnElement[object], ...]:
+    """The daily report's order (`latest_first` forwards): day, start time (none first), logged."""
+    return (
+        Visit.visit_date, Visit.start_time.asc().nulls_first(), Visit.logged_at, Visit.id
+    )  # fmt: skip
+
+
 def latest_visit_id(as_of: date | None = None) -> ColumnElement[int]:
     """The id of a customer's latest visit on or before `as_of` (None: of all)."""
     v = aliased(Visit)
@@ -360,7 +367,7 @@ def visit_list(
         )
         .join(Rep, Rep.id == Visit.rep_id)
         .join(Customer, Customer.id == Visit.customer_id)
-        .order_by(Visit.visit_date, Visit.start_time.asc().nulls_first(), Visit.logged_at, Visit.id)
+        .order_by(*report_order())
     )  # fmt: skip
     if rep_id is not None:
         query = query.where(Visit.rep_id == rep_id)
@@ -410,7 +417,7 @@ def daily_reports(session: Session, day: date, rep_id: int | None = None) -> lis
         )
         .join(Customer, Customer.id == Visit.customer_id)
         .where(Visit.visit_date == day, Visit.rep_id.in_(ids))
-        .order_by(Visit.rep_id, Visit.start_time.asc().nulls_first(), Visit.logged_at, Visit.id)
+        .order_by(Visit.rep_id, *report_order())  # one day: the date changes nothing
     )  # fmt: skip
     visits: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     for rep_id_, customer, phone, start, end, purposes, result, category, nxt, note in rows:
