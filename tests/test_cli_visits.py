@@ -85,3 +85,46 @@ def test_bad_edits_are_refused_and_change_nothing(team, args, words):
 
 def test_editing_a_visit_that_does_not_exist(team):
     rejected(team("visit", "edit", "42", "--note", "x"), "no visit #42")
+
+
+def customer(cli, name):
+    return json.loads(ok(cli("customer", "show", name, "--format", "json")).stdout)
+
+
+def test_delete_removes_the_visit_and_its_sale_and_undoes_the_win(team):
+    ok(team("customer", "add", "新店", "--grade", "C", "--rep", "zhang", "--category", "prospect"))
+    log(team, "新店", "--date", "-3")
+    log(team, "新店", "--date", "-1", "--outcome", "won", "--amount", "500")
+    assert customer(team, "新店")["category"] == "new"
+    won = visits(team, "--customer", "新店")[-1]
+    out = ok(team("visit", "delete", str(won["id"]))).stdout
+    assert f"Deleted visit #{won['id']} and its sale" in out
+    assert [v["date"] for v in visits(team, "--customer", "新店")] == ["2026-11-27"]
+    after = customer(team, "新店")
+    assert (after["category"], after["won_on"]) == ("prospect", None)
+    assert after["sales"] == []
+
+
+def test_delete_keeps_a_win_a_later_sale_made(team):
+    ok(team("customer", "add", "新店", "--grade", "C", "--rep", "zhang", "--category", "prospect"))
+    log(team, "新店", "--date", "-3", "--outcome", "won")
+    log(team, "新店", "--date", "-1", "--amount", "80")
+    first = visits(team, "--customer", "新店")[0]
+    ok(team("visit", "delete", str(first["id"])))
+    after = customer(team, "新店")
+    assert (after["category"], after["won_on"]) == ("new", "2026-11-29")
+
+
+def test_delete_undoes_a_loss_and_the_customer_is_due_again(team):
+    log(team, "兴隆商行", "--date", "-40")
+    log(team, "兴隆商行", "--date", "-35", "--outcome", "lost")
+    assert customer(team, "兴隆商行")["lost_on"] == "2026-10-26"
+    lost = visits(team, "--customer", "兴隆商行")[-1]
+    ok(team("visit", "delete", str(lost["id"])))
+    assert customer(team, "兴隆商行")["lost_on"] is None
+    due = json.loads(ok(team("due", "--format", "json")).stdout)
+    assert "兴隆商行" in [d["customer"] for d in due]
+
+
+def test_delete_of_an_unknown_visit_is_refused(team):
+    rejected(team("visit", "delete", "999"), "no visit #999")

@@ -208,6 +208,24 @@ def visit_edit(
         )
 
 
+@visit_app.command("delete")
+def visit_delete(
+    ctx: typer.Context,
+    visit_id: Annotated[int, typer.Argument(metavar="ID", help="The visit's number.")],
+) -> None:
+    """Delete a visit logged in error and the sale logged with it; undo a win or loss it made."""
+    from salesproc.db import writes
+
+    rt = runtime(ctx)
+    with rt.session() as s:
+        visit, sales = writes.delete_visit(s, visit_id)
+        also = f" and its sale{'s' if sales > 1 else ''}" if sales else ""
+        typer.echo(
+            f"Deleted visit #{visit_id}{also}: {visit.customer.name} on {visit.visit_date}; "
+            f"{visit.customer.name} is now {visit.customer.category}."
+        )
+
+
 def register(app: typer.Typer) -> None:
     app.command("log-visit")(log_visit)
     app.add_typer(sale_app, name="sale")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
 
-from sqlalchemy import Update, bindparam, case, select, update
+from sqlalchemy import Update, bindparam, case, literal, null, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
@@ -20,7 +20,7 @@ from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
 from salesproc.db.queries import due_on, latest_visit_id, visit_count
 from salesproc.errors import InputError
 from salesproc.rules.cadence import next_visit_date
-from salesproc.rules.lifecycle import Standing, after_event
+from salesproc.rules.lifecycle import Standing, after_event, before_history, replay
 from salesproc.rules.names import clean_name, name_key
 from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
 
@@ -353,6 +353,54 @@ def edit_visit(session: Session, visit_id: int, changes: VisitChanges, today: da
         )
     refresh_schedules(session, [visit.customer_id])
     return visit
+
+
+def delete_visit(session: Session, visit_id: int) -> tuple[Visit, int]:
+    """Remove a visit logged in error, with the sale logged on it; returns it and the sales gone.
+
+    When it won or lost the customer, or sold to it, the customer's standing is
+    replayed from its remaining visits and sales, so a deleted win is undone
+    unless a later sale won the customer anyway.
+    """
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise InputError(f"no visit #{visit_id}; see `salesproc visit list`")
+    sales = list(session.scalars(select(Sale).where(Sale.visit_id == visit.id)))
+    customer = visit.customer
+    for sale in sales:
+        session.delete(sale)
+    session.delete(visit)
+    session.flush()
+    if visit.outcome is not None or sales:
+        history = union_all(
+            select(
+                Visit.visit_date.label("day"),
+                Visit.outcome.label("outcome"),
+                literal(False).label("sold"),
+                Visit.id.label("id"),
+            ).where(Visit.customer_id == customer.id, Visit.outcome.is_not(None)),
+            select(Sale.sale_date, null(), literal(True), Sale.id).where(
+                Sale.customer_id == customer.id
+            ),
+        ).subquery()
+        # A sale before a loss on the same day: "bought one last time, then no more".
+        events = session.execute(
+            select(history.c.day, history.c.outcome, history.c.sold).order_by(
+                history.c.day, history.c.sold.desc(), history.c.id
+            )
+        )
+        before = Standing(Category(customer.category), customer.lost_on, customer.won_on)
+        after = replay(
+            before_history(before),
+            ((day, Outcome(o) if o else None, bool(sold)) for day, o, sold in events),
+        )
+        customer.category, customer.lost_on, customer.won_on = (
+            after.category,
+            after.lost_on,
+            after.won_on,
+        )
+    refresh_schedules(session, [customer.id])
+    return visit, len(sales)
 
 
 def set_report_header(

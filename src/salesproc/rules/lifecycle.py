@@ -6,6 +6,7 @@
   as it was.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -33,3 +34,21 @@ def after_event(standing: Standing, day: date, outcome: Outcome | None, sold: bo
     if outcome is Outcome.LOST:
         result = replace(result, lost_on=day)
     return result
+
+
+def replay(standing: Standing, events: Iterable[tuple[date, Outcome | None, bool]]) -> Standing:
+    """The standing after `events` (day, outcome, sold), oldest first, from `standing`.
+
+    Undoing one event (a visit deleted as logged in error) cannot be done by
+    inverting it: a later sale may have won the customer anyway. So the
+    customer's history is replayed without it, from how it stood before any.
+    """
+    for day, outcome, sold in events:
+        standing = after_event(standing, day, outcome, sold)
+    return standing
+
+
+def before_history(standing: Standing) -> Standing:
+    """How a customer stood before its first win or loss: a won one was a prospect."""
+    category = Category.PROSPECT if standing.won_on is not None else standing.category
+    return Standing(category)
