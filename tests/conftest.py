@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from salesproc import i18n
 from salesproc.cli import app
 
 TODAY = "2026-11-30"
@@ -36,6 +37,10 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SALESPROC_NOW", f"{TODAY}T18:30")
     monkeypatch.delenv("SALESPROC_CONFIG", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")  # English unless a test asks for Chinese
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    i18n.use("en")
     return tmp_path
 
 

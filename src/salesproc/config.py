@@ -46,11 +46,14 @@ class Settings:
     rep: Setting
     cadence: dict[Grade, int]
     visit_quota: int
+    lang: Setting = Setting("en", "default")
     values: dict[str, Setting] = field(default_factory=dict)
 
 
 def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
     """Check the file against the schema; the first problem becomes one clear line."""
+    from typing import Literal
+
     from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
     class Cadence(BaseModel):
@@ -65,6 +68,7 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         rep: str | None = Field(default=None, min_length=1)
         cadence: Cadence = Cadence()
         visit_quota: int | None = Field(default=None, gt=0, le=100)
+        lang: Literal["en", "zh"] | None = None
 
     try:
         return File.model_validate(raw).model_dump(exclude_none=True)
@@ -75,7 +79,7 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         raise InputError(f"config {path}: key {key!r}: {reason}") from None
 
 
-def load(db_flag: str | None = None) -> Settings:
+def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
     env_path = os.environ.get("SALESPROC_CONFIG")
     path = Path(env_path).expanduser() if env_path else default_config_path()
     where = f"config {path}"
@@ -109,7 +113,7 @@ def load(db_flag: str | None = None) -> Settings:
         if "visit_quota" in data
         else Setting(DEFAULT_VISIT_QUOTA, "default")
     )
-    values = {"db": db, "rep": rep, "visit_quota": quota}
+    values = {"db": db, "rep": rep, "visit_quota": quota, "lang": _language(lang_flag, data, where)}
     for grade in Grade:
         source = where if grade in file_cadence else "default"
         values[f"cadence.{grade}"] = Setting(cadence[grade], source)
@@ -120,5 +124,18 @@ def load(db_flag: str | None = None) -> Settings:
         rep=rep,
         cadence=cadence,
         visit_quota=int(quota.value),
+        lang=values["lang"],
         values=values,
     )
+
+
+def _language(flag: str | None, data: dict[str, Any], where: str) -> Setting:
+    """--lang, else the config file's `lang`, else the locale (LANG=zh_CN.UTF-8 → zh), else en."""
+    from salesproc.i18n import from_locale
+
+    if flag:
+        return Setting(flag, "--lang")
+    if "lang" in data:
+        return Setting(data["lang"], where)
+    found = from_locale(os.environ)
+    return Setting(found, "locale") if found else Setting("en", "default")

@@ -6,6 +6,7 @@ database and rendering code inside the functions that use them.
 """
 
 import sys
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -51,7 +52,9 @@ class Group(TyperGroup):
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"Error: {message}", err=True)
+    from salesproc.i18n import _
+
+    typer.echo(_("Error: {message}").format(message=message), err=True)
     sys.exit(code)
 
 
@@ -63,6 +66,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+class Language(StrEnum):
+    EN = "en"
+    ZH = "zh"
 
 
 def _version(value: bool) -> None:
@@ -82,12 +90,26 @@ def root(
             help="SQLite file or SQLAlchemy URL [env SALESPROC_DB, config `db`].",
         ),
     ] = None,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang", help="Language of the output [config `lang`, else the locale, else en]."
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    ctx.obj = Runtime(db_flag=db, debug=debug)
+    import os
+
+    from salesproc import i18n
+
+    flag = lang.value if lang else None
+    # The locale's language first, so that an error in the config file is in it too.
+    i18n.use(flag or i18n.from_locale(os.environ) or "en")
+    ctx.obj = rt = Runtime(db_flag=db, debug=debug, lang_flag=flag)
+    i18n.use(rt.settings.lang.value)
 
 
 def _register() -> None:

@@ -22,13 +22,14 @@ if TYPE_CHECKING:
 class Runtime:
     db_flag: str | None
     debug: bool = False
+    lang_flag: str | None = None
     _settings: Settings | None = field(default=None, repr=False)
     _engine: "Engine | None" = field(default=None, repr=False)
 
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            self._settings = load(self.db_flag)
+            self._settings = load(self.db_flag, self.lang_flag)
         return self._settings
 
     @property
