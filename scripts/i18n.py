@@ -2,6 +2,7 @@
 
     python scripts/i18n.py            # update salesproc.po from the code, compile salesproc.mo
     python scripts/i18n.py --check    # exit 1 if a message lacks a translation or the .mo is stale
+    python scripts/i18n.py --merge zh.json   # take translations from {"msgid": "译文", …}
 
 New messages land in the .po with an empty translation; fill them in and run
 it again. Babel does the work (a test dependency, not a runtime one): the
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -62,14 +64,30 @@ def missing(catalog: Catalog) -> list[str]:
     ]
 
 
+def merge(catalog: Catalog, translations: dict[str, str | dict[str, str]]) -> None:
+    """Fill in the catalog's messages from a translator's JSON; unknown msgids are refused."""
+    for msgid, value in translations.items():
+        message = catalog.get(msgid)
+        if message is None:
+            raise SystemExit(f"not a message of the code: {msgid!r}")
+        text = value["zh"] if isinstance(value, dict) else value
+        message.string = (text,) if message.pluralizable else text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
+    parser.add_argument(
+        "--merge", type=Path, action="append", default=[], metavar="JSON",
+        help='translations: {"msgid": "译文"}, or {"msgid": {"zh": "译文"}} for plurals',
+    )  # fmt: skip
     args = parser.parse_args()
     catalog = load()
     created = catalog.creation_date
     catalog.update(extracted(), no_fuzzy_matching=True)
     catalog.creation_date = created  # a date in the header would make every run a change
+    for path in args.merge:
+        merge(catalog, json.loads(path.read_text(encoding="utf-8")))
     untranslated = missing(catalog)
     if args.check:
         stale = not MO.exists() or MO.read_bytes() != compiled(catalog)

@@ -5,6 +5,14 @@ and the reader (`import visits`), so a form written in either language reads
 back. The Chinese words are the form's own, as supervisors print them.
 """
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import time
+from typing import Any
+
+from salesproc.i18n import _, ngettext
+from salesproc.rules.vocab import CATEGORY_ZH, OUTCOME_ZH, PURPOSE_ZH
+
 LANGUAGES = ("en", "zh")
 
 TITLE = {"en": "Daily sales report", "zh": "销售日报表"}
@@ -33,3 +41,49 @@ COLUMNS = {
 
 #: The first cell of the footer row, which ends the visit rows of a filled form.
 TOTAL = {"en": "Total", "zh": "合计"}
+
+
+def word(value: Any, lang: str) -> str:
+    """A word of the form (order, prospect, won; or several) as the form in `lang` writes it.
+
+    Reps read and type the form's Chinese words; an unknown word is kept as it came.
+    """
+    if isinstance(value, list | tuple):
+        return "/".join(word(v, lang) for v in value)
+    if value is None:
+        return ""
+    if lang == "zh":
+        for table in (PURPOSE_ZH, CATEGORY_ZH, OUTCOME_ZH):
+            if value in table:
+                return table[value]
+    return str(value)
+
+
+def span(start: time | None, end: time | None) -> str:
+    """The visit time as the form's column reads it: `09:30–10:15`, or just the start."""
+    if start is None and end is None:
+        return ""
+    first = "" if start is None else f"{start:%H:%M}"
+    return first if end is None else f"{first}–{end:%H:%M}"
+
+
+def summary(visits: Sequence[Mapping[str, Any]], quota: int, lang: str) -> str:
+    """The footer: visits against the quota (定量工作), then the purpose and category mixes.
+
+    The supervisor sees at a glance whether the rep did the required number of
+    visits and whether its customer structure is healthy.
+    """
+    if not visits:
+        return _("no report")
+    short = quota - len(visits)
+    parts = [
+        ngettext("{n} visit of a quota of {quota}", "{n} visits of a quota of {quota}", len(visits))
+        .format(n=len(visits), quota=quota)
+        + (_(" ({n} short)").format(n=short) if short > 0 else "")
+    ]  # fmt: skip
+    purposes = Counter(p for v in visits for p in v["purposes"])
+    categories = Counter(v["category"] for v in visits if v.get("category"))
+    for mix in (purposes, categories):
+        if mix:
+            parts.append(_(", ").join(f"{word(w, lang)} {n}" for w, n in mix.most_common()))
+    return " · ".join(parts)

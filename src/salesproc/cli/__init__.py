@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 from salesproc import __version__
 from salesproc.cli.runtime import Runtime
 from salesproc.errors import SalesprocError
+from salesproc.i18n import _
 
 
 class Group(TyperGroup):
@@ -35,7 +36,7 @@ class Group(TyperGroup):
         except (typer.Exit, typer.Abort) as exc:
             sys.exit(getattr(exc, "exit_code", 1))
         except KeyboardInterrupt:
-            _fail("interrupted", 130)
+            _fail(_("interrupted"), 130)
         except Exception as exc:
             if debug:
                 raise
@@ -44,16 +45,22 @@ class Group(TyperGroup):
                     typer.echo(exc.format_message())
                     sys.exit(0)
                 message = " ".join(exc.format_message().split())
-                _fail(f"{message} (see --help)", getattr(exc, "exit_code", 2))
+                _fail(
+                    _("{message} (see --help)").format(message=message),
+                    getattr(exc, "exit_code", 2),
+                )
             cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
             reason = " ".join(str(cause).split())
-            _fail(f"unexpected {type(cause).__name__}: {reason} (rerun with --debug)", 1)
+            _fail(
+                _("unexpected {kind}: {reason} (rerun with --debug)").format(
+                    kind=type(cause).__name__, reason=reason
+                ),
+                1,
+            )
         sys.exit(code if isinstance(code, int) else 0)
 
 
 def _fail(message: str, code: int) -> None:
-    from salesproc.i18n import _
-
     typer.echo(_("Error: {message}").format(message=message), err=True)
     sys.exit(code)
 

@@ -7,6 +7,7 @@ import typer
 from salesproc.cli.output import Column, Format, FormatOption, emit
 from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
+from salesproc.i18n import N_, _
 
 config_app = typer.Typer(
     no_args_is_help=True, help="Show the effective settings and where each came from."
@@ -20,7 +21,11 @@ def init(ctx: typer.Context) -> None:
 
     rt = runtime(ctx)
     rt.engine(create=True)
-    typer.echo(f"Database ready at {describe(str(rt.settings.db.value))} (schema {HEAD}).")
+    typer.echo(
+        _("Database ready at {where} (schema {schema}).").format(
+            where=describe(str(rt.settings.db.value)), schema=HEAD
+        )
+    )
 
 
 @config_app.command("show")
@@ -31,13 +36,13 @@ def config_show(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
         {"key": key, "value": setting.value, "source": setting.source}
         for key, setting in settings.values.items()
     ]
-    state = "" if settings.config_exists else " (not present: defaults apply)"
+    state = "" if settings.config_exists else _(" (not present: defaults apply)")
     emit(
         records,
-        [Column("key", "Key"), Column("value", "Value"), Column("source", "Source")],
+        [Column("key", N_("Key")), Column("value", N_("Value")), Column("source", N_("Source"))],
         fmt,
         data={"config_file": str(settings.config_path), "settings": records},
-        title=f"Config file: {settings.config_path}{state}",
+        title=_("Config file: {path}{state}").format(path=settings.config_path, state=state),
     )
 
 
@@ -60,12 +65,14 @@ def demo(
         if queries.has_data(s):
             if not force:
                 raise InputError(
-                    f"{where} already holds data; pass --force to replace it with the demo, "
-                    "or --db to build it elsewhere"
+                    _(
+                        "{where} already holds data; pass --force to replace it with the demo, "
+                        "or --db to build it elsewhere"
+                    ).format(where=where)
                 )
             queries.delete_everything(s)
         demo_data.build(s, seed, rt.now, rt.settings.cadence)
-    typer.echo(f"Demo team built in {where} (seed {seed}).\n")
+    typer.echo(_("Demo team built in {where} (seed {seed}).").format(where=where, seed=seed) + "\n")
     reports.due(ctx)
     typer.echo("")
     reports.rank(ctx, cumulative=True)

@@ -4,10 +4,11 @@ from typing import Annotated
 
 import typer
 
-from salesproc.cli.output import Column, FormatOption, emit, print_table, to_json
+from salesproc.cli.output import Column, FormatOption, emit, print_table, to_json, word
 from salesproc.cli.output import Format as Fmt
 from salesproc.cli.runtime import runtime
 from salesproc.cli.visits import VISIT_COLUMNS
+from salesproc.i18n import N_, _, ngettext
 from salesproc.rules.vocab import parse_category, parse_grade
 
 customer_app = typer.Typer(no_args_is_help=True, help="Add, list, show and edit customers (客户).")
@@ -21,6 +22,14 @@ RegionOpt = Annotated[str | None, typer.Option("--region")]
 CategoryOpt = Annotated[
     str | None, typer.Option("--category", help="prospect (开发), new (新增) or existing (原有).")
 ]
+
+#: `customer show`'s field labels, by JSON key.
+FIELDS = {
+    "name": N_("Name"), "grade": N_("Grade"), "category": N_("Category"), "rep": N_("Rep"),
+    "contact": N_("Contact"), "phone": N_("Phone"), "region": N_("Region"),
+    "added_on": N_("Added on"), "won_on": N_("Won on"), "lost_on": N_("Lost on"),
+    "status": N_("Status"),
+}  # fmt: skip
 
 
 @customer_app.command("add")
@@ -49,7 +58,11 @@ def add(
     )
     with rt.session() as s:
         customer = writes.add_customer(s, fields, rt.today, rt.now)
-    typer.echo(f"Added customer {customer.name} (grade {customer.grade}, {customer.category}).")
+    typer.echo(
+        _("Added customer {name} (grade {grade}, {category}).").format(
+            name=customer.name, grade=customer.grade, category=word(customer.category)
+        )
+    )
 
 
 @customer_app.command("edit")
@@ -78,7 +91,7 @@ def edit(
     )
     with runtime(ctx).session() as s:
         customer = writes.edit_customer(s, name, fields)
-    typer.echo(f"Updated customer {customer.name}.")
+    typer.echo(_("Updated customer {name}.").format(name=customer.name))
 
 
 @customer_app.command("list")
@@ -113,18 +126,19 @@ def list_(
         for r in rows
     ]
     columns = [
-        Column("name", "Customer"),
-        Column("grade", "Grade"),
-        Column("category", "Category"),
-        Column("rep", "Rep"),
-        Column("phone", "Phone"),
-        Column("contact", "Contact"),
-        Column("region", "Region"),
-        Column("visits", "Visits", "right"),
-        Column("last_visit", "Last visit"),
-        Column("status", "Status"),
+        Column("name", N_("Customer")),
+        Column("grade", N_("Grade")),
+        Column("category", N_("Category"), show=word),
+        Column("rep", N_("Rep")),
+        Column("phone", N_("Phone")),
+        Column("contact", N_("Contact")),
+        Column("region", N_("Region")),
+        Column("visits", N_("Visits"), "right"),
+        Column("last_visit", N_("Last visit")),
+        Column("status", N_("Status"), show=word),
     ]
-    emit(records, columns, fmt, footer=f"{len(records)} customers")
+    footer = ngettext("{n} customer", "{n} customers", len(records)).format(n=len(records))
+    emit(records, columns, fmt, footer=footer)
 
 
 @customer_app.command("show")
@@ -161,7 +175,11 @@ def show(ctx: typer.Context, name: Name, fmt: FormatOption = Fmt.TABLE) -> None:
     if fmt is Fmt.CSV:
         emit(timeline, VISIT_COLUMNS, fmt)
         return
-    detail_rows = [{"field": k, "value": v} for k, v in details.items() if v is not None]
+    detail_rows = [
+        {"field": _(FIELDS[k]), "value": word(v) if k in ("category", "status") else v}
+        for k, v in details.items()
+        if v is not None
+    ]
     print_table(
         detail_rows, [Column("field", ""), Column("value", "")], title=customer.name, header=False
     )
@@ -169,12 +187,16 @@ def show(ctx: typer.Context, name: Name, fmt: FormatOption = Fmt.TABLE) -> None:
     print_table(
         timeline,
         [column for column in VISIT_COLUMNS if column.key != "customer"],
-        title="Visits",
-        footer=f"{len(timeline)} visits",
+        title=_("Visits"),
+        footer=ngettext("{n} visit", "{n} visits", len(timeline)).format(n=len(timeline)),
     )
     total = sum(x.amount_cents for x in sales)
     if sales:
-        typer.echo(f"{len(sales)} sales, {format_amount(total)} in all")
+        typer.echo(
+            ngettext("{n} sale, {amount} in all", "{n} sales, {amount} in all", len(sales)).format(
+                n=len(sales), amount=format_amount(total)
+            )
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -8,12 +8,17 @@ import typer
 
 from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
+from salesproc.i18n import N_, _
 
 
 class What(StrEnum):
     VISITS = "visits"
     SALES = "sales"
     CUSTOMERS = "customers"
+
+
+#: How `Exported 12 visits` names each, here so that the catalog has them.
+WHAT_WORDS = (N_("visits"), N_("sales"), N_("customers"))
 
 
 class FileFormat(StrEnum):
@@ -43,7 +48,9 @@ def export(
             fmt = FileFormat(output.suffix.lstrip(".").casefold())
         except ValueError:
             raise InputError(
-                f"cannot tell the format from {output.name!r}; pass --format csv|xlsx|json"
+                _("cannot tell the format from {name!r}; pass --format csv|xlsx|json").format(
+                    name=output.name
+                )
             ) from None
     rt = runtime(ctx)
     first = rt.date(start) if start else None
@@ -54,8 +61,14 @@ def export(
         try:
             count = exporter.write(sheet, fmt.value, output)
         except OSError as exc:
-            raise InputError(f"cannot write {output}: {exc.strerror}") from None
-    typer.echo(f"Exported {count:,} {what.value} to {output}.")
+            raise InputError(
+                _("cannot write {file}: {reason}").format(file=output, reason=exc.strerror)
+            ) from None
+    typer.echo(
+        _("Exported {count} {what} to {file}.").format(
+            count=f"{count:,}", what=_(what.value), file=output
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from salesproc.cli.runtime import runtime
+from salesproc.i18n import N_, _
 
 import_app = typer.Typer(
     no_args_is_help=True, help="Import sales, customers and visits (all rows or none)."
@@ -24,14 +25,18 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Check and count only; w
 
 def _done(dry_run: bool, count: int, what: str, file: Path, notes: list[str]) -> None:
     """`Imported 4,238 sales from x.csv (30 new reps; …).`"""
-    verb = "Would import" if dry_run else "Imported"
-    detail = f" ({'; '.join(notes)})" if notes else ""
-    typer.echo(f"{verb} {count:,} {what} from {file.name}{detail}.")
+    done = (
+        _("Would import {count} {what} from {file}{detail}.")
+        if dry_run
+        else _("Imported {count} {what} from {file}{detail}.")
+    )
+    detail = _(" ({notes})").format(notes=_("; ").join(notes)) if notes else ""
+    typer.echo(done.format(count=f"{count:,}", what=_(what), file=file.name, detail=detail))
 
 
 def _new(reps: list[str], customers: list[str] | None = None) -> list[str]:
-    notes = [f"{len(reps)} new reps"] if reps else []
-    return notes + ([f"{len(customers)} new customers"] if customers else [])
+    notes = [_("{n} new reps").format(n=len(reps))] if reps else []
+    return notes + ([_("{n} new customers").format(n=len(customers))] if customers else [])
 
 
 @import_app.command("sales")
@@ -71,11 +76,15 @@ def sales(
     rt = runtime(ctx)
     with rt.session(commit=not dry_run) as s, _progress(file) as progress:
         report = sales_import.import_sales(s, file, options, rt.today, rt.now, progress)
-    notes = [f"{report.already:,} already imported, skipped"] if report.already else []
+    notes = (
+        [_("{n} already imported, skipped").format(n=f"{report.already:,}")]
+        if report.already
+        else []
+    )
     if report.filtered:
-        notes.append(f"{report.filtered:,} left out by --where")
+        notes.append(_("{n} left out by --where").format(n=f"{report.filtered:,}"))
     notes += _new(report.new_reps, report.new_customers)
-    _done(dry_run, report.imported, "sales", file, notes)
+    _done(dry_run, report.imported, N_("sales"), file, notes)
 
 
 @import_app.command("customers")
@@ -91,7 +100,7 @@ def customers(
     rt = runtime(ctx)
     with rt.session(commit=not dry_run) as s:
         report = import_customers(s, file, create_reps, rt.today, rt.now)
-    _done(dry_run, report.imported, "customers", file, _new(report.new_reps))
+    _done(dry_run, report.imported, N_("customers"), file, _new(report.new_reps))
 
 
 @import_app.command("visits")
@@ -110,7 +119,7 @@ def visits(
         report = import_visits(
             s, file, create_reps, create_customers, rt.settings.cadence, rt.today, rt.now
         )
-    _done(dry_run, report.imported, "visits", file, _new(report.new_reps, report.new_customers))
+    _done(dry_run, report.imported, N_("visits"), file, _new(report.new_reps, report.new_customers))
 
 
 class _progress:
@@ -128,7 +137,9 @@ class _progress:
 
         self.bar = Progress(console=Console(stderr=True), transient=True)
         self.bar.start()
-        task = self.bar.add_task(f"Reading {self.file.name}", total=self.file.stat().st_size)
+        task = self.bar.add_task(
+            _("Reading {file}").format(file=self.file.name), total=self.file.stat().st_size
+        )
         bar = self.bar
 
         def advance(position: int | None) -> None:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from salesproc.adapters.jsondoc import to_json
+from salesproc.i18n import _, language
 
 
 class Format(StrEnum):
@@ -35,9 +36,22 @@ Record = dict[str, Any]
 @dataclass(frozen=True)
 class Column:
     key: str
+    #: English, marked with N_ for the catalog; shown through `_` in the output language
     header: str
     justify: str = "left"
     show: Callable[[Any], str] | None = None
+
+
+def word(value: Any) -> str:
+    """A word of the form (order, prospect, won, …) or a status, in the output language.
+
+    JSON and CSV keep the English words, which scripts match; tables show the
+    paper form's own Chinese words, the ones reps also type.
+    """
+    from salesproc.adapters.form_words import word as form_word
+
+    text = form_word(value, language())
+    return _(text) if isinstance(value, str) and text == value else text
 
 
 def _text(value: Any) -> str:
@@ -111,7 +125,7 @@ def print_table(
 
     Piped, it is plain aligned text with no colour and no padding at line ends.
     """
-    headers = [c.header if header else "" for c in columns]
+    headers = [_(c.header) if header else "" for c in columns]
     justify = [c.justify for c in columns]
     shows = [(c.key, c.show or _text) for c in columns]
     rows = [[_one_line(show(r.get(key))) for key, show in shows] for r in records]
@@ -141,7 +155,7 @@ def print_table(
 
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_header=header, pad_edge=False)
         for column in columns:
-            table.add_column(column.header, justify=column.justify, no_wrap=True)  # type: ignore[arg-type]
+            table.add_column(_(column.header), justify=column.justify, no_wrap=True)  # type: ignore[arg-type]
         for row, style in zip(rows, styles, strict=True):
             table.add_row(*row, style=style)
         out.print(table)

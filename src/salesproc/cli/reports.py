@@ -5,9 +5,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesproc.cli.output import Column, Format, FormatOption, Record, emit
+from salesproc.cli.output import Column, Format, FormatOption, Record, emit, word
 from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
+from salesproc.i18n import N_, _, ngettext
 from salesproc.rules.dates import Period, period_start
 from salesproc.rules.ranking import Metric
 
@@ -18,6 +19,8 @@ DateOpt = Annotated[
     str | None,
     typer.Option("--date", help="As of: YYYY-MM-DD, today, yesterday, -N [default: today]."),
 ]
+#: The statuses tables show through `word`, here so that the catalog has them.
+STATUS_WORDS = (N_("on-track"), N_("overdue"), N_("gave-up"), N_("open"), N_("lost"))
 RepFilter = Annotated[str | None, typer.Option("--rep", help="Only this rep's customers.")]
 
 
@@ -29,10 +32,10 @@ def _rep_id(session: "Session", code: str | None) -> int | None:
 
 def _lateness(days: int) -> str:
     if days > 0:
-        return f"{days} day{'s' if days != 1 else ''} overdue"
+        return ngettext("{n} day overdue", "{n} days overdue", days).format(n=days)
     if days == 0:
-        return "today"
-    return f"in {-days} day{'s' if days != -1 else ''}"
+        return _("today")
+    return ngettext("in {n} day", "in {n} days", -days).format(n=-days)
 
 
 def due(
@@ -53,25 +56,25 @@ def due(
         rows = queries.due_list(s, as_of, rt.today, ahead, _rep_id(s, rep))
     records = [dict(vars(r)) for r in rows]  # DueRow's fields are the JSON keys
     columns = [
-        Column("customer", "Customer"),
-        Column("grade", "Grade"),
-        Column("category", "Category"),
-        Column("rep", "Rep"),
-        Column("due_date", "Due"),
-        Column("days_overdue", "When", show=_lateness),
-        Column("visits", "Visits", "right"),
-        Column("last_visit", "Last visit"),
-        Column("last_result", "Last result"),
-        Column("phone", "Phone"),
+        Column("customer", N_("Customer")),
+        Column("grade", N_("Grade")),
+        Column("category", N_("Category"), show=word),
+        Column("rep", N_("Rep")),
+        Column("due_date", N_("Due")),
+        Column("days_overdue", N_("When"), show=_lateness),
+        Column("visits", N_("Visits"), "right"),
+        Column("last_visit", N_("Last visit")),
+        Column("last_result", N_("Last result")),
+        Column("phone", N_("Phone")),
     ]
     overdue = sum(r.days_overdue > 0 for r in rows)
-    window = f" (and the next {ahead} days)" if ahead else ""
+    window = _(" (and the next {n} days)").format(n=ahead) if ahead else ""
     emit(
         records,
         columns,
         fmt,
-        title=f"Due on {as_of}{window} — 待回访",
-        footer=f"{len(rows)} customers due, {overdue} overdue",
+        title=_("Due on {day}{window} — 待回访").format(day=as_of, window=window),
+        footer=_("{n} customers due, {overdue} overdue").format(n=len(rows), overdue=overdue),
         row_style=lambda r: "red" if r["days_overdue"] > 0 else None,
     )
 
@@ -114,26 +117,33 @@ def four_visit(
     }
     styles = {"overdue": "red", "gave-up": "yellow"}
     if share is None:
-        footer = "No prospect won yet."
+        footer = _("No prospect won yet.")
     else:
-        spread = ", ".join(f"{n} visits: {c}" for n, c in summary.visits_to_win.items())
-        footer = (
-            f"{summary.won} prospects won; {summary.won_at_or_above_min} ({float(share):.0%}) "
-            f"took {min_visits}+ visits. Visits to win — {spread}."
+        spread = _(", ").join(
+            _("{n} visits: {count}").format(n=n, count=c) for n, c in summary.visits_to_win.items()
+        )
+        footer = _(
+            "{won} prospects won; {enough} ({share}) took {min}+ visits. Visits to win — {spread}."
+        ).format(
+            won=summary.won,
+            enough=summary.won_at_or_above_min,
+            share=f"{float(share):.0%}",
+            min=min_visits,
+            spread=spread,
         )
     emit(
         records,
         [
-            Column("customer", "Prospect"),
-            Column("rep", "Rep"),
-            Column("visits", "Visits", "right"),
-            Column("last_visit", "Last visit"),
-            Column("next_visit", "Next visit"),
-            Column("status", "Status"),
+            Column("customer", N_("Prospect")),
+            Column("rep", N_("Rep")),
+            Column("visits", N_("Visits"), "right"),
+            Column("last_visit", N_("Last visit")),
+            Column("next_visit", N_("Next visit")),
+            Column("status", N_("Status"), show=word),
         ],
         fmt,
         data=data,
-        title=f"Four-visit rule on {as_of} — 四次拜访法则",
+        title=_("Four-visit rule on {day} — 四次拜访法则").format(day=as_of),
         footer=footer,
         row_style=lambda r: styles.get(r["status"]),
     )
@@ -161,7 +171,7 @@ def rank(
     from salesproc.rules.money import cents_to_decimal, format_amount
 
     if period is not None and not cumulative:
-        raise InputError("--period needs --cumulative, e.g. `rank --cumulative --period year`")
+        raise InputError(_("--period needs --cumulative, e.g. `rank --cumulative --period year`"))
     rt = runtime(ctx)
     end = rt.date(day)
     start: date | None = end
@@ -180,31 +190,34 @@ def rank(
         for r in rows
     ]
     if not cumulative:
-        span = f"on {end}"
+        span = _("on {day}").format(day=end)
     elif start is None:
-        span = f"all time through {end}"
+        span = _("all time through {day}").format(day=end)
     else:
         span = f"{start} – {end}"
-    kind = "Cumulative leaderboard" if cumulative else "Daily leaderboard"
+    kind = _("Cumulative leaderboard") if cumulative else _("Daily leaderboard")
     total = sum(r.value for r in rows)
-    shown_total = format_amount(total) if sales else f"{total} visits"
+    visits = ngettext("{n} visit", "{n} visits", total).format(n=total)
+    shown_total = format_amount(total) if sales else visits
     last_rank = rows[-1].rank if rows else 0
     emit(
         records,
         [
             Column("rank", "#", "right"),
-            Column("rep", "Rep"),
-            Column("name", "Name"),
+            Column("rep", N_("Rep")),
+            Column("name", N_("Name")),
             Column(
                 "amount",
-                "Sales" if sales else "Visits",
+                N_("Sales") if sales else N_("Visits"),
                 "right",
                 show=(lambda v: f"{v:,.2f}") if sales else str,
             ),
         ],
         fmt,
-        title=f"{kind} (龙虎排行榜), {metric}, {span}",
-        footer=f"{len(rows)} reps, team total {shown_total}",
+        title=_("{kind} (龙虎排行榜), {metric}, {span}").format(
+            kind=kind, metric=_(metric.value), span=span
+        ),
+        footer=_("{n} reps, team total {total}").format(n=len(rows), total=shown_total),
         row_style=lambda r: (
             "bold green"
             if r["rank"] == 1 and r["amount"]

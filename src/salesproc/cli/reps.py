@@ -6,6 +6,7 @@ import typer
 
 from salesproc.cli.output import Column, Format, FormatOption, emit
 from salesproc.cli.runtime import runtime
+from salesproc.i18n import N_, _
 
 rep_app = typer.Typer(
     no_args_is_help=True, help="Add, list, deactivate and reactivate reps (销售人员)."
@@ -28,7 +29,7 @@ def add(
     rt = runtime(ctx)
     with rt.session() as s:
         rep = writes.add_rep(s, code, name, region, phone, rt.now)
-    typer.echo(f"Added rep {rep.code} ({rep.name}).")
+    typer.echo(_("Added rep {code} ({name}).").format(code=rep.code, name=rep.name))
 
 
 @rep_app.command("list")
@@ -43,14 +44,15 @@ def list_(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
         for r in reps
     ]
     columns = [
-        Column("code", "Code"),
-        Column("name", "Name"),
-        Column("region", "Region"),
-        Column("phone", "Phone"),
-        Column("active", "Active", show=lambda v: "yes" if v else "no"),
+        Column("code", N_("Code")),
+        Column("name", N_("Name")),
+        Column("region", N_("Region")),
+        Column("phone", N_("Phone")),
+        Column("active", N_("Active"), show=lambda v: _("yes") if v else _("no")),
     ]
     active = sum(r.active for r in reps)
-    emit(records, columns, fmt, footer=f"{len(reps)} reps, {active} active")
+    footer = _("{n} reps, {active} active").format(n=len(reps), active=active)
+    emit(records, columns, fmt, footer=footer)
 
 
 def _set_active(ctx: typer.Context, code: str, active: bool) -> None:
@@ -59,11 +61,13 @@ def _set_active(ctx: typer.Context, code: str, active: bool) -> None:
     with runtime(ctx).session() as s:
         rep = writes.set_rep_active(s, code, active)
     if active:
-        typer.echo(f"Rep {rep.code} is active again.")
+        typer.echo(_("Rep {code} is active again.").format(code=rep.code))
     else:
         typer.echo(
-            f"Rep {rep.code} is deactivated: off the leaderboard, can log nothing new; "
-            "history is kept and its customers stay due until reassigned."
+            _(
+                "Rep {code} is deactivated: off the leaderboard, can log nothing new; "
+                "history is kept and its customers stay due until reassigned."
+            ).format(code=rep.code)
         )
 
 

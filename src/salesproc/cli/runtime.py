@@ -11,6 +11,7 @@ import typer
 from salesproc import clock
 from salesproc.config import Settings, load
 from salesproc.errors import InputError
+from salesproc.i18n import _
 from salesproc.rules.dates import parse_date
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class Runtime:
         """--rep, else the config's `rep` (a rep's own machine), else an error."""
         code = given or self.settings.rep.value
         if not code:
-            raise InputError("no rep given; pass --rep CODE or set `rep` in the config file")
+            raise InputError(_("no rep given; pass --rep CODE or set `rep` in the config file"))
         return str(code)
 
     def engine(self, create: bool = False) -> "Engine":

@@ -4,8 +4,9 @@ from typing import Annotated
 
 import typer
 
-from salesproc.cli.output import Column, Format, FormatOption, emit
+from salesproc.cli.output import Column, Format, FormatOption, emit, word
 from salesproc.cli.runtime import runtime
+from salesproc.i18n import N_, _, ngettext
 from salesproc.rules.dates import parse_time
 from salesproc.rules.money import format_amount, parse_amount
 from salesproc.rules.vocab import parse_outcome, parse_purposes
@@ -78,16 +79,22 @@ def log_visit(
     with rt.session() as s:
         visit = writes.log_visit(s, entry, rt.settings.cadence, rt.today, rt.now)
         customer_now = visit.customer
-        message = (
-            f"Logged visit #{visit.id}: {visit.rep.code} → {customer_now.name} on "
-            f"{visit.visit_date} ({', '.join(entry.purposes)}); next visit {visit.next_visit}."
+        message = _(
+            "Logged visit #{id}: {rep} → {customer} on {day} ({purposes}); next visit {next}."
+        ).format(
+            id=visit.id,
+            rep=visit.rep.code,
+            customer=customer_now.name,
+            day=visit.visit_date,
+            purposes=_(", ").join(word(p) for p in entry.purposes),
+            next=visit.next_visit,
         )
         if entry.amount_cents is not None:
-            message += f" Sale {format_amount(entry.amount_cents)}."
+            message += _(" Sale {amount}.").format(amount=format_amount(entry.amount_cents))
         if customer_now.category != visit.category:
-            message += f" Now a {customer_now.category} customer."
+            message += _(" Now a {category} customer.").format(category=word(customer_now.category))
         if customer_now.lost_on is not None:
-            message += " Closed as lost."
+            message += _(" Closed as lost.")
     typer.echo(message)
 
 
@@ -116,27 +123,32 @@ def sale_add(
     code = rt.rep_code(rep)
     with rt.session() as s:
         sale = writes.add_sale(s, code, cents, sale_date, customer, ref, rt.today, rt.now)
-        to = f" from {sale.customer.name}" if sale.customer else ""
+        to = _(" from {customer}").format(customer=sale.customer.name) if sale.customer else ""
         typer.echo(
-            f"Recorded sale #{sale.id}: {format_amount(cents)} for {sale.rep.code}{to} "
-            f"on {sale.sale_date}."
+            _("Recorded sale #{id}: {amount} for {rep}{source} on {day}.").format(
+                id=sale.id,
+                amount=format_amount(cents),
+                rep=sale.rep.code,
+                source=to,
+                day=sale.sale_date,
+            )
         )
 
 
 #: A visit as `visit list` and `customer show` print it.
 VISIT_COLUMNS = [
     Column("id", "#", "right"),
-    Column("date", "Date"),
-    Column("start", "From"),
-    Column("end", "To"),
-    Column("rep", "Rep"),
-    Column("customer", "Customer"),
-    Column("purposes", "Purposes"),
-    Column("category", "Category"),
-    Column("result", "Result"),
-    Column("outcome", "Outcome"),
-    Column("next_visit", "Next visit"),
-    Column("note", "Notes"),
+    Column("date", N_("Date")),
+    Column("start", N_("From")),
+    Column("end", N_("To")),
+    Column("rep", N_("Rep")),
+    Column("customer", N_("Customer")),
+    Column("purposes", N_("Purposes"), show=word),
+    Column("category", N_("Category"), show=word),
+    Column("result", N_("Result")),
+    Column("outcome", N_("Outcome"), show=word),
+    Column("next_visit", N_("Next visit")),
+    Column("note", N_("Notes")),
 ]
 
 visit_app = typer.Typer(no_args_is_help=True, help="List and correct logged visits.")
@@ -164,7 +176,8 @@ def visit_list(
         customer_id = writes.find_customer(s, customer).id if customer else None
         rows = queries.visit_list(s, rep_id, customer_id, first, last)
     records = [dict(vars(r)) for r in rows]  # VisitRow's fields are the JSON keys
-    emit(records, VISIT_COLUMNS, fmt, footer=f"{len(rows)} visits")
+    footer = ngettext("{n} visit", "{n} visits", len(rows)).format(n=len(rows))
+    emit(records, VISIT_COLUMNS, fmt, footer=footer)
 
 
 @visit_app.command("edit")
@@ -203,9 +216,11 @@ def visit_edit(
         )
         visit = writes.edit_visit(s, visit_id, changes, rt.today)
         typer.echo(
-            f"Updated visit #{visit.id}: {visit.customer.name} on {visit.visit_date}; "
-            f"next visit {visit.next_visit}."
-        )
+            _("Updated visit #{id}: {customer} on {day}; next visit {next}.").format(
+                id=visit.id, customer=visit.customer.name, day=visit.visit_date,
+                next=visit.next_visit,
+            )
+        )  # fmt: skip
 
 
 @visit_app.command("delete")
@@ -219,10 +234,16 @@ def visit_delete(
     rt = runtime(ctx)
     with rt.session() as s:
         visit, sales = writes.delete_visit(s, visit_id)
-        also = f" and its sale{'s' if sales > 1 else ''}" if sales else ""
+        also = ngettext(" and its sale", " and its sales", sales) if sales else ""
+        done = _("Deleted visit #{id}{also}: {customer} on {day}; {customer} is now {category}.")
         typer.echo(
-            f"Deleted visit #{visit_id}{also}: {visit.customer.name} on {visit.visit_date}; "
-            f"{visit.customer.name} is now {visit.customer.category}."
+            done.format(
+                id=visit_id,
+                also=also,
+                customer=visit.customer.name,
+                day=visit.visit_date,
+                category=word(visit.customer.category),
+            )
         )
 
 
