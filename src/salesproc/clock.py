@@ -8,6 +8,7 @@ import os
 from datetime import date, datetime
 
 from salesproc.errors import InputError
+from salesproc.i18n import _
 
 
 def now() -> datetime:
@@ -18,7 +19,9 @@ def now() -> datetime:
         value = datetime.fromisoformat(pinned.strip())
     except ValueError:
         raise InputError(
-            f"SALESPROC_NOW={pinned!r} is not an ISO datetime; use e.g. 2026-11-29T18:30"
+            _("SALESPROC_NOW={value!r} is not an ISO datetime; use e.g. 2026-11-29T18:30").format(
+                value=pinned
+            )
         ) from None
     return value.replace(tzinfo=None)
 

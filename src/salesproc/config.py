@@ -12,12 +12,20 @@ from pathlib import Path
 from typing import Any
 
 from salesproc.errors import InputError
+from salesproc.i18n import N_, _
 from salesproc.rules.cadence import DEFAULT_CADENCE
 from salesproc.rules.vocab import Grade
 
 APP_NAME = "salesproc"
 #: Visits a rep should make each working day (定量工作); `visit_quota` in the config.
 DEFAULT_VISIT_QUOTA = 6
+
+#: Where a setting came from (`Setting.source`, as `config show` prints it): these words,
+#: a flag such as `--db`, or FROM_FILE with its path. `source_label` translates one.
+FROM_DEFAULT = N_("default")
+FROM_LOCALE = N_("locale")
+FROM_ENV_DB = N_("env SALESPROC_DB")
+FROM_FILE = N_("config {path}")
 
 
 def default_config_path() -> Path:
@@ -38,6 +46,16 @@ class Setting:
     source: str
 
 
+def source_label(source: str) -> str:
+    """A `Setting.source` in the user's language, for display (JSON keeps it as it is)."""
+    prefix = FROM_FILE.partition("{")[0]
+    if source.startswith(prefix):
+        return _(FROM_FILE).format(path=source[len(prefix) :])
+    if source in (FROM_DEFAULT, FROM_LOCALE, FROM_ENV_DB):
+        return _(source)
+    return source
+
+
 @dataclass(frozen=True)
 class Settings:
     config_path: Path
@@ -46,7 +64,7 @@ class Settings:
     rep: Setting
     cadence: dict[Grade, int]
     visit_quota: int
-    lang: Setting = Setting("en", "default")
+    lang: Setting = Setting("en", FROM_DEFAULT)
     values: dict[str, Setting] = field(default_factory=dict)
 
 
@@ -75,47 +93,56 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
     except ValidationError as exc:
         error = exc.errors()[0]
         key = ".".join(str(part) for part in error["loc"])
-        reason = "unknown key" if error["type"] == "extra_forbidden" else error["msg"].lower()
-        raise InputError(f"config {path}: key {key!r}: {reason}") from None
+        # pydantic's own reasons stay in English: they come from the library
+        reason = _("unknown key") if error["type"] == "extra_forbidden" else error["msg"].lower()
+        raise InputError(
+            _("config {path}: key {key!r}: {reason}").format(path=path, key=key, reason=reason)
+        ) from None
 
 
 def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
     env_path = os.environ.get("SALESPROC_CONFIG")
     path = Path(env_path).expanduser() if env_path else default_config_path()
-    where = f"config {path}"
+    where = FROM_FILE.format(path=path)
     raw: dict[str, Any] = {}
     exists = path.is_file()
     if env_path and not exists:
-        raise InputError(f"config {path}: no such file (set by SALESPROC_CONFIG)")
+        raise InputError(
+            _("config {path}: no such file (set by SALESPROC_CONFIG)").format(path=path)
+        )
     if exists:
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"config {path}: not valid TOML: {exc}") from None
+            raise InputError(
+                _("config {path}: not valid TOML: {error}").format(path=path, error=exc)
+            ) from None
         except OSError as exc:
-            raise InputError(f"config {path}: cannot read it: {exc.strerror}") from None
+            raise InputError(
+                _("config {path}: cannot read it: {reason}").format(path=path, reason=exc.strerror)
+            ) from None
     data = _validate(path, raw) if raw else {}
 
     if db_flag:
         db = Setting(db_flag, "--db")
     elif os.environ.get("SALESPROC_DB"):
-        db = Setting(os.environ["SALESPROC_DB"], "env SALESPROC_DB")
+        db = Setting(os.environ["SALESPROC_DB"], FROM_ENV_DB)
     elif "db" in data:
         db = Setting(data["db"], where)
     else:
-        db = Setting(str(default_db_path()), "default")
+        db = Setting(str(default_db_path()), FROM_DEFAULT)
 
-    rep = Setting(data["rep"], where) if "rep" in data else Setting(None, "default")
+    rep = Setting(data["rep"], where) if "rep" in data else Setting(None, FROM_DEFAULT)
     file_cadence = {Grade(k): v for k, v in data.get("cadence", {}).items()}
     cadence = {**DEFAULT_CADENCE, **file_cadence}
     quota = (
         Setting(data["visit_quota"], where)
         if "visit_quota" in data
-        else Setting(DEFAULT_VISIT_QUOTA, "default")
+        else Setting(DEFAULT_VISIT_QUOTA, FROM_DEFAULT)
     )
     values = {"db": db, "rep": rep, "visit_quota": quota, "lang": _language(lang_flag, data, where)}
     for grade in Grade:
-        source = where if grade in file_cadence else "default"
+        source = where if grade in file_cadence else FROM_DEFAULT
         values[f"cadence.{grade}"] = Setting(cadence[grade], source)
     return Settings(
         config_path=path,
@@ -138,4 +165,4 @@ def _language(flag: str | None, data: dict[str, Any], where: str) -> Setting:
     if "lang" in data:
         return Setting(data["lang"], where)
     found = from_locale(os.environ)
-    return Setting(found, "locale") if found else Setting("en", "default")
+    return Setting(found, FROM_LOCALE) if found else Setting("en", FROM_DEFAULT)

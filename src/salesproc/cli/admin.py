@@ -31,6 +31,8 @@ def init(ctx: typer.Context) -> None:
 @config_app.command("show")
 def config_show(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
     """Print every setting, its value and its source (flag, env, config file or default)."""
+    from salesproc.config import source_label
+
     settings = runtime(ctx).settings
     records = [
         {"key": key, "value": setting.value, "source": setting.source}
@@ -39,7 +41,11 @@ def config_show(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
     state = "" if settings.config_exists else _(" (not present: defaults apply)")
     emit(
         records,
-        [Column("key", N_("Key")), Column("value", N_("Value")), Column("source", N_("Source"))],
+        [
+            Column("key", N_("Key")),
+            Column("value", N_("Value")),
+            Column("source", N_("Source"), show=source_label),
+        ],
         fmt,
         data={"config_file": str(settings.config_path), "settings": records},
         title=_("Config file: {path}{state}").format(path=settings.config_path, state=state),

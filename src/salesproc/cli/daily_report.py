@@ -18,7 +18,7 @@ report_app = typer.Typer(no_args_is_help=True, help="The daily sales report (销
 DateOpt = Annotated[str | None, typer.Option("--date", help="The report's day [default: today].")]
 CSV_KEYS = [
     "rep", "name", "region", "date", "weather", "seq", "customer", "phone", "start", "end",
-    "purposes", "result", "category", "next_visit", "notes",
+    "purposes", "result", "outcome", "category", "next_visit", "notes",
 ]  # fmt: skip
 
 

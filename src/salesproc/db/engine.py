@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from salesproc.db.migrate import HEAD, KNOWN_REVISIONS, upgrade
 from salesproc.errors import RuntimeFailure
+from salesproc.i18n import _
 
 
 def to_url(db: str) -> str:
@@ -52,13 +53,19 @@ def open_engine(db: str, *, create: bool = False) -> Engine:
     if path is not None and not path.exists():
         if not create:
             raise RuntimeFailure(
-                f"no database at {path}; create it with `salesproc init` "
-                "(or `salesproc demo` for sample data)"
+                _(
+                    "no database at {path}; create it with `salesproc init` "
+                    "(or `salesproc demo` for sample data)"
+                ).format(path=path)
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise RuntimeFailure(f"cannot create {path.parent}: {exc.strerror}") from None
+            raise RuntimeFailure(
+                _("cannot create {folder}: {reason}").format(
+                    folder=path.parent, reason=exc.strerror
+                )
+            ) from None
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
@@ -78,16 +85,28 @@ def _ensure_schema(engine: Engine, db: str, *, create: bool) -> None:
                 version = connection.execute(query).scalar()
     except DBAPIError as exc:
         reason = " ".join(str(exc.orig).split())
-        raise RuntimeFailure(f"cannot open the database at {where}: {reason}") from None
+        raise RuntimeFailure(
+            _("cannot open the database at {where}: {reason}").format(where=where, reason=reason)
+        ) from None
     if version == HEAD:
         return
     if version is None and tables - {"alembic_version"}:
-        raise RuntimeFailure(f"{where} holds tables that salesproc did not make; use another --db")
+        raise RuntimeFailure(
+            _("{where} holds tables that salesproc did not make; use another --db").format(
+                where=where
+            )
+        )
     if version is None and not create:
-        raise RuntimeFailure(f"{where} has no salesproc schema; create it with `salesproc init`")
+        raise RuntimeFailure(
+            _("{where} has no salesproc schema; create it with `salesproc init`").format(
+                where=where
+            )
+        )
     if version is not None and version not in KNOWN_REVISIONS:
         raise RuntimeFailure(
-            f"{where} was made by a newer salesproc (schema {version}); upgrade salesproc"
+            _("{where} was made by a newer salesproc (schema {version}); upgrade salesproc").format(
+                where=where, version=version
+            )
         )
     upgrade(engine)
 

@@ -413,20 +413,22 @@ def daily_reports(session: Session, day: date, rep_id: int | None = None) -> lis
     rows = session.execute(
         select(
             Visit.rep_id, Customer.name, Customer.phone, Visit.start_time, Visit.end_time,
-            Visit.purposes, Visit.result, Visit.category, Visit.next_visit, Visit.note,
+            Visit.purposes, Visit.result, Visit.outcome, Visit.category, Visit.next_visit,
+            Visit.note,
         )
         .join(Customer, Customer.id == Visit.customer_id)
         .where(Visit.visit_date == day, Visit.rep_id.in_(ids))
         .order_by(Visit.rep_id, *report_order())  # one day: the date changes nothing
     )  # fmt: skip
     visits: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    for rep_id_, customer, phone, start, end, purposes, result, category, nxt, note in rows:
-        mine = visits[rep_id_]
+    for row in rows:
+        mine = visits[row.rep_id]
         mine.append(
             {
-                "seq": len(mine) + 1, "customer": customer, "phone": phone, "start": start,
-                "end": end, "purposes": purposes.split(","), "result": result,
-                "category": category, "next_visit": nxt, "notes": note,
+                "seq": len(mine) + 1, "customer": row.name, "phone": row.phone,
+                "start": row.start_time, "end": row.end_time, "purposes": row.purposes.split(","),
+                "result": row.result, "outcome": row.outcome, "category": row.category,
+                "next_visit": row.next_visit, "notes": row.note,
             }
         )  # fmt: skip
     return [

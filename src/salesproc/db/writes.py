@@ -19,26 +19,34 @@ from sqlalchemy.orm.util import identity_key
 from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
 from salesproc.db.queries import due_on, latest_visit_id, visit_count
 from salesproc.errors import InputError
+from salesproc.i18n import N_, _
 from salesproc.rules.cadence import next_visit_date
 from salesproc.rules.lifecycle import Standing, after_event, before_history, replay
 from salesproc.rules.names import clean_name, name_key
 from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
 
+#: the messages of a date after today, by what the date is
+VISIT_DATE_AHEAD = N_("visit date {day} is after today ({today}); record what has happened")
+SALE_DATE_AHEAD = N_("sale date {day} is after today ({today}); record what has happened")
 
-def _close_matches(word: str, candidates: Sequence[str]) -> str:
+
+def _close_matches(word: str, candidates: Sequence[str]) -> list[str]:
     matches = difflib.get_close_matches(word, candidates, n=3, cutoff=0.5)
     if not matches:
         lowered = word.casefold()
         matches = [c for c in candidates if lowered in c.casefold()][:3]
-    return f"; did you mean {', '.join(matches)}?" if matches else ""
+    return matches
 
 
 def find_rep(session: Session, code: str) -> Rep:
     rep = session.scalar(select(Rep).where(Rep.code == code.strip()))
     if rep is None:
-        codes = list(session.scalars(select(Rep.code)))
-        hint = _close_matches(code, codes) or "; see `salesproc rep list`"
-        raise InputError(f"unknown rep {code!r}{hint}")
+        matches = _close_matches(code, list(session.scalars(select(Rep.code))))
+        if matches:
+            message = _("unknown rep {code!r}; did you mean {matches}?")
+        else:
+            message = _("unknown rep {code!r}; see `salesproc rep list`")
+        raise InputError(message.format(code=code, matches=", ".join(matches)))
     return rep
 
 
@@ -46,7 +54,9 @@ def find_active_rep(session: Session, code: str) -> Rep:
     rep = find_rep(session, code)
     if not rep.active:
         raise InputError(
-            f"rep {rep.code!r} is deactivated; run `salesproc rep activate {rep.code}` first"
+            _("rep {code!r} is deactivated; run `salesproc rep activate {code}` first").format(
+                code=rep.code
+            )
         )
     return rep
 
@@ -55,14 +65,19 @@ def find_customer(session: Session, name: str) -> Customer:
     customer = session.scalar(select(Customer).where(Customer.name_key == name_key(name)))
     if customer is None:
         names = list(session.scalars(select(Customer.name)))
-        hint = _close_matches(clean_name(name), names) or "; add it with `salesproc customer add`"
-        raise InputError(f"unknown customer {name!r}{hint}")
+        matches = _close_matches(clean_name(name), names)
+        if matches:
+            message = _("unknown customer {name!r}; did you mean {matches}?")
+        else:
+            message = _("unknown customer {name!r}; add it with `salesproc customer add`")
+        raise InputError(message.format(name=name, matches=", ".join(matches)))
     return customer
 
 
-def _not_future(day: date, today: date, what: str) -> None:
+def _not_future(day: date, today: date, message: str) -> None:
+    """`message`: VISIT_DATE_AHEAD or SALE_DATE_AHEAD."""
     if day > today:
-        raise InputError(f"{what} {day} is after today ({today}); record what has happened")
+        raise InputError(_(message).format(day=day, today=today))
 
 
 def add_rep(
@@ -70,11 +85,13 @@ def add_rep(
 ) -> Rep:
     code = code.strip()
     if not code or any(ch.isspace() for ch in code):
-        raise InputError(f"bad rep code {code!r}; use one word such as zhangwei or r01")
+        raise InputError(
+            _("bad rep code {code!r}; use one word such as zhangwei or r01").format(code=code)
+        )
     if not clean_name(name):
-        raise InputError("the rep's --name is empty")
+        raise InputError(_("the rep's --name is empty"))
     if session.scalar(select(Rep.id).where(Rep.code == code)) is not None:
-        raise InputError(f"rep {code!r} already exists; pick another code")
+        raise InputError(_("rep {code!r} already exists; pick another code").format(code=code))
     rep = Rep(
         code=code, name=clean_name(name), region=region, phone=phone, active=True, created_at=now
     )
@@ -106,10 +123,12 @@ class CustomerFields:
 def _ensure_unique_name(session: Session, name: str, except_id: int | None = None) -> str:
     cleaned = clean_name(name)
     if not cleaned:
-        raise InputError("the customer name is empty")
+        raise InputError(_("the customer name is empty"))
     clash = session.scalar(select(Customer).where(Customer.name_key == name_key(cleaned)))
     if clash is not None and clash.id != except_id:
-        raise InputError(f"customer {clash.name!r} already exists; names must be unique")
+        raise InputError(
+            _("customer {name!r} already exists; names must be unique").format(name=clash.name)
+        )
     return cleaned
 
 
@@ -174,6 +193,12 @@ def _apply(customer: Customer, day: date, outcome: Outcome | None, sold: bool) -
     )
 
 
+def _ends_before_start(start: time, end: time) -> str:
+    return _("visit ends ({end:%H:%M}) before it starts ({start:%H:%M})").format(
+        start=start, end=end
+    )
+
+
 @dataclass(frozen=True)
 class VisitInput:
     rep: str
@@ -205,9 +230,9 @@ def log_visit(
     """One row of the daily report; with an amount, the sale it brought too."""
     rep = find_active_rep(session, entry.rep)
     customer = find_customer(session, entry.customer)
-    _not_future(entry.visit_date, today, "visit date")
+    _not_future(entry.visit_date, today, VISIT_DATE_AHEAD)
     if entry.start and entry.end and entry.end < entry.start:
-        raise InputError(f"visit ends ({entry.end:%H:%M}) before it starts ({entry.start:%H:%M})")
+        raise InputError(_ends_before_start(entry.start, entry.end))
     next_visit = next_visit_date(entry.visit_date, Grade(customer.grade), cadence, entry.next_visit)
 
     visit = Visit(
@@ -322,12 +347,16 @@ class VisitChanges:
     note: str | None = None
 
 
+def _no_visit(visit_id: int) -> str:
+    return _("no visit #{visit_id}; see `salesproc visit list`").format(visit_id=visit_id)
+
+
 def edit_visit(session: Session, visit_id: int, changes: VisitChanges, today: date) -> Visit:
     visit = session.get(Visit, visit_id)
     if visit is None:
-        raise InputError(f"no visit #{visit_id}; see `salesproc visit list`")
+        raise InputError(_no_visit(visit_id))
     if changes.visit_date is not None:
-        _not_future(changes.visit_date, today, "visit date")
+        _not_future(changes.visit_date, today, VISIT_DATE_AHEAD)
         visit.visit_date = changes.visit_date
         visit.customer.added_on = min(visit.customer.added_on, changes.visit_date)
         for sale in session.scalars(select(Sale).where(Sale.visit_id == visit.id)):
@@ -337,9 +366,7 @@ def edit_visit(session: Session, visit_id: int, changes: VisitChanges, today: da
         if value is not None:
             setattr(visit, f"{attribute}_time", value)
     if visit.start_time and visit.end_time and visit.end_time < visit.start_time:
-        raise InputError(
-            f"visit ends ({visit.end_time:%H:%M}) before it starts ({visit.start_time:%H:%M})"
-        )
+        raise InputError(_ends_before_start(visit.start_time, visit.end_time))
     if changes.purposes is not None:
         visit.purposes = ",".join(changes.purposes)
     for attribute in ("result", "note", "next_visit"):
@@ -348,8 +375,10 @@ def edit_visit(session: Session, visit_id: int, changes: VisitChanges, today: da
             setattr(visit, attribute, value)
     if visit.next_visit < visit.visit_date:
         raise InputError(
-            f"next visit {visit.next_visit} is before the visit date {visit.visit_date}; "
-            "give --next on or after it"
+            _(
+                "next visit {next_visit} is before the visit date {visit_date}; "
+                "give --next on or after it"
+            ).format(next_visit=visit.next_visit, visit_date=visit.visit_date)
         )
     refresh_schedules(session, [visit.customer_id])
     return visit
@@ -364,7 +393,7 @@ def delete_visit(session: Session, visit_id: int) -> tuple[Visit, int]:
     """
     visit = session.get(Visit, visit_id)
     if visit is None:
-        raise InputError(f"no visit #{visit_id}; see `salesproc visit list`")
+        raise InputError(_no_visit(visit_id))
     sales = list(session.scalars(select(Sale).where(Sale.visit_id == visit.id)))
     customer = visit.customer
     for sale in sales:
@@ -431,7 +460,7 @@ def add_sale(
 ) -> Sale:
     rep = find_active_rep(session, rep_code)
     customer = find_customer(session, customer_name) if customer_name else None
-    _not_future(sale_date, today, "sale date")
+    _not_future(sale_date, today, SALE_DATE_AHEAD)
     sale = Sale(
         rep_id=rep.id,
         customer_id=customer.id if customer else None,

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from salesproc.errors import InputError
+from salesproc.i18n import _
 from salesproc.rules.vocab import Grade
 
 #: Days between visits by grade: key customers weekly, promising fortnightly,
@@ -26,7 +27,9 @@ def next_visit_date(
         return visit_date + timedelta(days=cadence[grade])
     if agreed < visit_date:
         raise InputError(
-            f"next visit {agreed} is before the visit date {visit_date}; "
-            "give a date on or after the visit"
+            _(
+                "next visit {agreed} is before the visit date {visit_date}; "
+                "give a date on or after the visit"
+            ).format(agreed=agreed, visit_date=visit_date)
         )
     return agreed

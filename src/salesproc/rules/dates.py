@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 from enum import StrEnum
 
 from salesproc.errors import InputError
+from salesproc.i18n import _
 
 _RELATIVE = re.compile(r"[+-]\d{1,5}")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
@@ -30,14 +31,16 @@ def parse_date(text: str, today: date, relative_to: date | None = None) -> date:
         return date.fromisoformat(word)
     except ValueError:
         raise InputError(
-            f"bad date {text!r}; use YYYY-MM-DD, today, yesterday, tomorrow, +N or -N"
+            _("bad date {text!r}; use YYYY-MM-DD, today, yesterday, tomorrow, +N or -N").format(
+                text=text
+            )
         ) from None
 
 
 def parse_time(text: str) -> time:
     match = _TIME.fullmatch(text.strip())
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise InputError(f"bad time {text!r}; use HH:MM, e.g. 09:30")
+        raise InputError(_("bad time {text!r}; use HH:MM, e.g. 09:30").format(text=text))
     return time(int(match[1]), int(match[2]))
 
 

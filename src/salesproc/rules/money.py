@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from salesproc.errors import InputError
+from salesproc.i18n import _
 
 _AMOUNT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
 MAX_CENTS = 10**14  # amounts are below 10^12 of the currency
@@ -13,10 +14,14 @@ def parse_amount(text: str) -> int:
     """A plain decimal with at most two places, 0 < N < 10^12, into cents."""
     word = text.strip()
     if not _AMOUNT.fullmatch(word):
-        raise InputError(f"bad amount {text!r}; use a plain number like 1200 or 1200.50")
+        raise InputError(
+            _("bad amount {text!r}; use a plain number like 1200 or 1200.50").format(text=text)
+        )
     cents = int(Decimal(word) * 100)
     if not 0 < cents < MAX_CENTS:
-        raise InputError(f"bad amount {text!r}; it must be above 0 and below 10^12")
+        raise InputError(
+            _("bad amount {text!r}; it must be above 0 and below 10^12").format(text=text)
+        )
     return cents
 
 

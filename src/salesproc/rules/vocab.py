@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from salesproc.errors import InputError
+from salesproc.i18n import N_, _, language
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -63,25 +64,33 @@ _GRADES = _aliases(Grade, GRADE_ZH, {"a": Grade.A, "b": Grade.B, "c": Grade.C})
 _OUTCOMES = _aliases(Outcome, OUTCOME_ZH, {"赢单": Outcome.WON, "丢单": Outcome.LOST})
 
 
-def _parse(text: str, table: dict[str, E], what: str, enum: type[E]) -> E:
+def _parse(text: str, table: dict[str, E], message: str, enum: type[E], zh: dict[E, str]) -> E:
+    """`message` (marked with N_) names the word and lists the choices: in Chinese, the
+    Chinese words, which are accepted too."""
     word = text.strip()
     found = table.get(word.casefold()) or table.get(word)
     if found is None:
-        choices = ", ".join(member.value for member in enum)
-        raise InputError(f"unknown {what} {text!r}; use one of: {choices}")
+        if language() == "zh":
+            choices = "、".join(zh[member] for member in enum)
+        else:
+            choices = ", ".join(member.value for member in enum)
+        raise InputError(_(message).format(text=text, choices=choices))
     return found
 
 
 def parse_category(text: str) -> Category:
-    return _parse(text, _CATEGORIES, "category", Category)
+    message = N_("unknown category {text!r}; use one of: {choices}")
+    return _parse(text, _CATEGORIES, message, Category, CATEGORY_ZH)
 
 
 def parse_grade(text: str) -> Grade:
-    return _parse(text, _GRADES, "grade", Grade)
+    message = N_("unknown grade {text!r}; use one of: {choices}")
+    return _parse(text, _GRADES, message, Grade, GRADE_ZH)
 
 
 def parse_outcome(text: str) -> Outcome:
-    return _parse(text, _OUTCOMES, "outcome", Outcome)
+    message = N_("unknown outcome {text!r}; use one of: {choices}")
+    return _parse(text, _OUTCOMES, message, Outcome, OUTCOME_ZH)
 
 
 def parse_purposes(values: Iterable[str]) -> tuple[Purpose, ...]:
@@ -92,6 +101,7 @@ def parse_purposes(values: Iterable[str]) -> tuple[Purpose, ...]:
     """
     words = [w for value in values for w in value.replace("，", ",").split(",") if w.strip()]
     if not words:
-        raise InputError("no purpose given; use --purpose order|collection|development|…")
-    found = {_parse(w, _PURPOSES, "purpose", Purpose) for w in words}
+        raise InputError(_("no purpose given; use --purpose order|collection|development|…"))
+    message = N_("unknown purpose {text!r}; use one of: {choices}")
+    found = {_parse(w, _PURPOSES, message, Purpose, PURPOSE_ZH) for w in words}
     return tuple(p for p in Purpose if p in found)
