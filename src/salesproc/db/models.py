@@ -145,3 +145,48 @@ class DailyReport(Base):
     report_date: Mapped[date] = mapped_column(Date)
     region: Mapped[str | None] = mapped_column(String(100))
     weather: Mapped[str | None] = mapped_column(String(100))
+
+
+class Target(Base):
+    """One month of an annual sales target (销售目标), a rep's or, with no rep, the team's.
+
+    Months are what is stored: quarters and weeks follow from them and the
+    working-day calendar, and a month set by hand simply replaces its row. A
+    team row has no rep, so its uniqueness is kept by `writes`, not by the
+    constraint (SQL lets NULLs repeat).
+    """
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("rep_id", "year", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    #: how the month got its amount: the year's split (even, workdays, …) or "month" (by hand)
+    split: Mapped[str] = mapped_column(String(120))
+    set_at: Mapped[datetime] = mapped_column(DateTime)
+
+    rep: Mapped[Rep | None] = relationship()
+
+
+class Broadcast(Base):
+    """The outbox: each attempt to send a day's edition of the message to one channel.
+
+    A retried cron job reads it to send only where no attempt has succeeded,
+    so the team is never messaged twice.
+    """
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (Index("ix_broadcasts_day_edition_channel", "day", "edition", "channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    edition: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(100))
+    #: SHA-256 of the message sent, to tell a resend of the same text from a changed one
+    digest: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    error: Mapped[str | None] = mapped_column(Text)

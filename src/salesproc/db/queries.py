@@ -442,3 +442,91 @@ def daily_reports(session: Session, day: date, rep_id: int | None = None) -> lis
         )
         for rep in team
     ]
+
+
+def sales_total(session: Session, start: date, end: date, rep_id: int | None = None) -> int:
+    """Sales in cents from `start` through `end`: one rep's, or the whole team's (any rep)."""
+    query = select(func.coalesce(func.sum(Sale.amount_cents), 0)).where(
+        Sale.sale_date >= start, Sale.sale_date <= end
+    )
+    if rep_id is not None:
+        query = query.where(Sale.rep_id == rep_id)
+    return int(session.scalar(query) or 0)
+
+
+def monthly_sales(session: Session, year: int, rep_id: int | None = None) -> list[int]:
+    """The twelve months' sales in cents of `year` (for a `last-year` target split)."""
+    month = func.extract("month", Sale.sale_date)
+    query = (
+        select(month, func.sum(Sale.amount_cents))
+        .where(Sale.sale_date >= date(year, 1, 1), Sale.sale_date <= date(year, 12, 31))
+        .group_by(month)
+    )
+    if rep_id is not None:
+        query = query.where(Sale.rep_id == rep_id)
+    totals = {int(m): int(v) for m, v in session.execute(query)}
+    return [totals.get(m, 0) for m in range(1, 13)]
+
+
+@dataclass(frozen=True)
+class TargetYear:
+    rep: str | None  #: None for the team
+    rep_id: int | None
+    year: int
+    months: list[int]  #: cents, January first
+    split: str
+
+
+def target_years(session: Session, year: int, rep_id: int | None = None) -> list[TargetYear]:
+    """The targets set for `year`: the team's first, then each rep's by code.
+
+    A scope with some months missing (only ever set month by month) counts
+    those months as 0.
+    """
+    from salesproc.db.models import Target
+
+    query = (
+        select(Target.rep_id, Rep.code, Target.month, Target.amount_cents, Target.split)
+        .outerjoin(Rep, Rep.id == Target.rep_id)
+        .where(Target.year == year)
+        .order_by(Rep.code.is_not(None), Rep.code, Target.month)
+    )
+    if rep_id is not None:
+        query = query.where(Target.rep_id == rep_id)
+    found: dict[int | None, TargetYear] = {}
+    for rid, code, month, cents, split in session.execute(query):
+        scope = found.setdefault(rid, TargetYear(code, rid, year, [0] * 12, split))
+        scope.months[month - 1] = int(cents)
+    return list(found.values())
+
+
+@dataclass(frozen=True)
+class BroadcastRow:
+    day: date
+    edition: str
+    channel: str
+    status: str
+    at: Any
+    digest: str
+    error: str | None
+
+
+def delivered(session: Session, day: date, edition: str) -> set[str]:
+    """The channels that already have this day's edition: a rerun skips them."""
+    from salesproc.db.models import Broadcast
+
+    query = select(Broadcast.channel).where(
+        Broadcast.day == day, Broadcast.edition == edition, Broadcast.status == "sent"
+    )
+    return set(session.scalars(query))
+
+
+def broadcast_log(session: Session, limit: int = 50) -> list[BroadcastRow]:
+    """The latest attempts first."""
+    from salesproc.db.models import Broadcast
+
+    query = select(Broadcast).order_by(Broadcast.at.desc(), Broadcast.id.desc()).limit(limit)
+    return [
+        BroadcastRow(b.day, b.edition, b.channel, b.status, b.at, b.digest, b.error)
+        for b in session.scalars(query)
+    ]

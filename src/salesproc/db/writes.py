@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
 
-from sqlalchemy import Update, bindparam, case, literal, null, select, union_all, update
+from sqlalchemy import Update, bindparam, case, delete, literal, null, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
@@ -477,3 +477,60 @@ def add_sale(
         refresh_schedules(session, [customer.id])
     session.flush()
     return sale
+
+
+def set_year_target(
+    session: Session,
+    rep_id: int | None,
+    year: int,
+    months: Sequence[int],
+    split: str,
+    now: datetime,
+) -> None:
+    """A year's target, month by month, replacing whatever that rep (or the team) had."""
+    from salesproc.db.models import Target
+
+    scope = Target.rep_id.is_(None) if rep_id is None else Target.rep_id == rep_id
+    session.execute(delete(Target).where(scope, Target.year == year))
+    session.add_all(
+        Target(rep_id=rep_id, year=year, month=m, amount_cents=c, split=split, set_at=now)
+        for m, c in enumerate(months, start=1)
+    )
+    session.flush()
+
+
+def set_month_target(
+    session: Session, rep_id: int | None, year: int, month: int, cents: int, now: datetime
+) -> None:
+    """One month set by hand; the other months keep their amounts."""
+    from salesproc.db.models import Target
+
+    scope = Target.rep_id.is_(None) if rep_id is None else Target.rep_id == rep_id
+    row = session.scalar(select(Target).where(scope, Target.year == year, Target.month == month))
+    if row is None:
+        row = Target(rep_id=rep_id, year=year, month=month)
+        session.add(row)
+    row.amount_cents, row.split, row.set_at = cents, "month", now
+    session.flush()
+
+
+def record_broadcast(
+    session: Session,
+    day: date,
+    edition: str,
+    channel: str,
+    digest: str,
+    error: str | None,
+    now: datetime,
+) -> None:
+    """One attempt to send, in the outbox: sent when `error` is None."""
+    from salesproc.db.models import Broadcast
+
+    status = "sent" if error is None else "failed"
+    session.add(
+        Broadcast(
+            day=day, edition=edition, channel=channel, digest=digest, status=status, at=now,
+            error=error,
+        )
+    )  # fmt: skip
+    session.flush()
