@@ -14,6 +14,7 @@ from typing import Any
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
 from salesproc.rules.cadence import DEFAULT_CADENCE
+from salesproc.rules.calendar import parse_weekdays
 from salesproc.rules.vocab import Grade
 
 APP_NAME = "salesproc"
@@ -65,6 +66,8 @@ class Settings:
     cadence: dict[Grade, int]
     visit_quota: int
     lang: Setting = Setting("en", FROM_DEFAULT)
+    #: the team's working weekdays (0 = Monday), before China's holidays and make-up days
+    workdays: frozenset[int] = frozenset(range(5))
     values: dict[str, Setting] = field(default_factory=dict)
 
 
@@ -87,6 +90,7 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         cadence: Cadence = Cadence()
         visit_quota: int | None = Field(default=None, gt=0, le=100)
         lang: Literal["en", "zh"] | None = None
+        workdays: str | None = Field(default=None, min_length=1)
 
     try:
         return File.model_validate(raw).model_dump(exclude_none=True)
@@ -141,6 +145,15 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
         else Setting(DEFAULT_VISIT_QUOTA, FROM_DEFAULT)
     )
     values = {"db": db, "rep": rep, "visit_quota": quota, "lang": _language(lang_flag, data, where)}
+    values["workdays"] = (
+        Setting(data["workdays"], where) if "workdays" in data else Setting("mon-fri", FROM_DEFAULT)
+    )
+    try:
+        workdays = parse_weekdays(str(values["workdays"].value))
+    except InputError as exc:
+        raise InputError(
+            _("config {path}: key {key!r}: {reason}").format(path=path, key="workdays", reason=exc)
+        ) from None
     for grade in Grade:
         source = where if grade in file_cadence else FROM_DEFAULT
         values[f"cadence.{grade}"] = Setting(cadence[grade], source)
@@ -152,6 +165,7 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
         cadence=cadence,
         visit_quota=int(quota.value),
         lang=values["lang"],
+        workdays=workdays,
         values=values,
     )
 

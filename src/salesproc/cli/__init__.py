@@ -128,10 +128,13 @@ def _register() -> None:
         imports,
         reports,
         reps,
+        targets,
         visits,
     )
 
-    for module in (admin, reps, customers, visits, reports, daily_report, imports, exports):
+    for module in (
+        admin, reps, customers, visits, reports, daily_report, targets, imports, exports,
+    ):  # fmt: skip
         module.register(app)
 
 

@@ -1,7 +1,8 @@
 """`due`, `four-visit` and `rank`: what the team reads each morning and evening."""
 
-from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -151,6 +152,11 @@ def four_visit(
         raise typer.Exit(1)
 
 
+class By(StrEnum):
+    REP = "rep"
+    REGION = "region"
+
+
 def rank(
     ctx: typer.Context,
     day: DateOpt = None,
@@ -164,28 +170,34 @@ def rank(
     metric: Annotated[
         Metric, typer.Option("--metric", help="Rank by sales amount or by visits.")
     ] = Metric.SALES,
+    by: Annotated[By, typer.Option("--by", help="Rank reps (default) or regions.")] = By.REP,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """The leaderboard (龙虎排行榜): daily, or cumulative for the period."""
     from salesproc.db import queries
     from salesproc.rules.money import cents_to_decimal, format_amount
+    from salesproc.rules.ranking import arrow, movement
 
     if period is not None and not cumulative:
         raise InputError(_("--period needs --cumulative, e.g. `rank --cumulative --period year`"))
     rt = runtime(ctx)
     end = rt.date(day)
-    start: date | None = end
-    if cumulative:
-        start = period_start(end, period or Period.MONTH)
+    kind = (period or Period.MONTH) if cumulative else None
+    start, before_start = _window(end, kind), _window(end - timedelta(days=1), kind)
     sales = metric is Metric.SALES
     with rt.session() as s:
-        rows = queries.leaderboard(s, start, end, metric)
+        rows = queries.leaderboard(s, start, end, metric, by.value)
+        before = queries.leaderboard(s, before_start, end - timedelta(days=1), metric, by.value)
+        progress = _target_progress(s, end, kind, rows) if sales and by is By.REP else {}
+    previous = {r.rep: r.rank for r in before}
     records = [
         {
             "rank": r.rank,
             "rep": r.rep,
             "name": r.name,
             "amount": cents_to_decimal(r.value) if sales else r.value,
+            "change": movement(r.rank, previous.get(r.rep)),
+            **progress.get(r.rep, {}),
         }
         for r in rows
     ]
@@ -195,35 +207,90 @@ def rank(
         span = _("all time through {day}").format(day=end)
     else:
         span = f"{start} – {end}"
-    kind = _("Cumulative leaderboard") if cumulative else _("Daily leaderboard")
+    title_kind = _("Cumulative leaderboard") if cumulative else _("Daily leaderboard")
     total = sum(r.value for r in rows)
     visits = ngettext("{n} visit", "{n} visits", total).format(n=total)
     shown_total = format_amount(total) if sales else visits
     last_rank = rows[-1].rank if rows else 0
+    columns = [
+        Column("rank", "#", "right"),
+        Column("change", "±", show=arrow),
+        Column("rep", N_("Rep") if by is By.REP else N_("Region")),
+    ]
+    if by is By.REP:
+        columns.append(Column("name", N_("Name")))
+    columns.append(
+        Column(
+            "amount",
+            N_("Sales") if sales else N_("Visits"),
+            "right",
+            show=(lambda v: f"{v:,.2f}") if sales else str,
+        )
+    )
+    if progress:
+        columns.append(Column("reached", N_("Of target"), "right", show=_percent))
+    reps = ngettext("{n} rep", "{n} reps", len(rows)) if by is By.REP else None
+    count = (reps or ngettext("{n} region", "{n} regions", len(rows))).format(n=len(rows))
     emit(
         records,
-        [
-            Column("rank", "#", "right"),
-            Column("rep", N_("Rep")),
-            Column("name", N_("Name")),
-            Column(
-                "amount",
-                N_("Sales") if sales else N_("Visits"),
-                "right",
-                show=(lambda v: f"{v:,.2f}") if sales else str,
-            ),
-        ],
+        columns,
         fmt,
+        keys=["rank", "change", "rep", "name", "amount", "target", "reached"],
         title=_("{kind} (龙虎排行榜), {metric}, {span}").format(
-            kind=kind, metric=_(metric.value), span=span
+            kind=title_kind, metric=_(metric.value), span=span
         ),
-        footer=_("{n} reps, team total {total}").format(n=len(rows), total=shown_total),
+        footer=_("{count}, team total {total}").format(count=count, total=shown_total),
         row_style=lambda r: (
             "bold green"
             if r["rank"] == 1 and r["amount"]
             else ("red" if r["rank"] == last_rank and len(rows) > 1 else None)
         ),
     )
+
+
+def _window(end: date, kind: Period | None) -> date | None:
+    """The first day a leaderboard ending on `end` counts: the day itself for a daily one."""
+    return end if kind is None else period_start(end, kind)
+
+
+def _percent(value: Any) -> str:
+    return "" if value is None else f"{float(value):.0%}"
+
+
+def _target_progress(
+    session: "Session", end: date, kind: Period | None, rows: list[Any]
+) -> dict[str, Record]:
+    """Each rep's sales against its target for the period (a daily board: the month so far).
+
+    Empty when no rep has a target that year, so the column only shows where it means something.
+    """
+    from decimal import Decimal
+
+    from salesproc.db import queries
+    from salesproc.rules.money import cents_to_decimal
+
+    if kind is Period.ALL:
+        return {}
+    targets = {t.rep: t for t in queries.target_years(session, end.year) if t.rep is not None}
+    if not targets:
+        return {}
+    period = kind or Period.MONTH
+    start = period_start(end, period)
+    assert start is not None
+    first = start.month - 1
+    length = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}[period]
+    actual = (
+        {r.rep: r.value for r in rows}
+        if kind is not None
+        else {r.rep: r.value for r in queries.leaderboard(session, start, end, Metric.SALES)}
+    )
+    result: dict[str, Record] = {}
+    for code, target in targets.items():
+        cents = sum(target.months[first : first + length])
+        share = Decimal(actual.get(code, 0)) / cents if cents else None
+        reached = None if share is None else share.quantize(Decimal("0.0001"))
+        result[code] = {"target": cents_to_decimal(cents), "reached": reached}
+    return result
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,6 @@
 """What every command needs: settings, today's date and a database session, loaded lazily."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +17,8 @@ from salesproc.rules.dates import parse_date
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
+
+    from salesproc.rules.calendar import WorkCalendar
 
 
 @dataclass
@@ -51,6 +53,30 @@ class Runtime:
         if not code:
             raise InputError(_("no rep given; pass --rep CODE or set `rep` in the config file"))
         return str(code)
+
+    def calendar(self, years: Iterable[int]) -> "WorkCalendar":
+        """The team's working days in `years`: its weekdays, China's holidays and make-up days.
+
+        A year the holiday data does not cover yet falls back to the weekdays,
+        with a warning on stderr rather than an error, so a cron job keeps running.
+        """
+        from salesproc.adapters.holidays import china_calendar
+        from salesproc.rules.calendar import format_weekdays
+
+        years = sorted(set(years))
+        calendar = china_calendar(years, self.settings.workdays)
+        missing = calendar.fallback_years(years)
+        if missing:
+            typer.echo(
+                _(
+                    "Warning: no holiday calendar for {years}; counting {days} as working days"
+                ).format(
+                    years=", ".join(map(str, missing)),
+                    days=format_weekdays(self.settings.workdays),
+                ),
+                err=True,
+            )
+        return calendar
 
     def engine(self, create: bool = False) -> "Engine":
         if self._engine is None:

@@ -249,8 +249,11 @@ class RankRow:
     value: int  # cents for sales, a count for visits
 
 
-def leaderboard(session: Session, start: date | None, end: date, metric: Metric) -> list[RankRow]:
-    """Every active rep's total from `start` (None: all time) through `end`, ranked with ties."""
+def leaderboard(
+    session: Session, start: date | None, end: date, metric: Metric, by: str = "rep"
+) -> list[RankRow]:
+    """Every active rep's (or region's) total from `start` (None: all time) through `end`,
+    ranked with ties. A region is its active reps' region; reps without one share "–"."""
     if metric is Metric.SALES:
         fact, day, measure = Sale, Sale.sale_date, func.sum(Sale.amount_cents)
     else:
@@ -258,14 +261,20 @@ def leaderboard(session: Session, start: date | None, end: date, metric: Metric)
     window = [fact.rep_id == Rep.id, day <= end]
     if start is not None:
         window.append(day >= start)
+    if by == "region":
+        region = func.coalesce(Rep.region, "–")
+        keys: tuple[Any, ...] = (region, region)
+        group: tuple[Any, ...] = (region,)
+    else:
+        keys, group = (Rep.code, Rep.name), (Rep.id, Rep.code, Rep.name)
     query = (
-        select(Rep.code, Rep.name, func.coalesce(measure, 0))
+        select(*keys, func.coalesce(measure, 0))
         .outerjoin(fact, and_(*window))
         .where(Rep.active.is_(True))
-        .group_by(Rep.id, Rep.code, Rep.name)
+        .group_by(*group)
     )
-    totals = {code: (name, int(value)) for code, name, value in session.execute(query)}
-    ranked: Sequence[Ranked[int]] = rank_with_ties((code, v) for code, (_, v) in totals.items())
+    totals = {key: (name, int(value)) for key, name, value in session.execute(query)}
+    ranked: Sequence[Ranked[int]] = rank_with_ties((key, v) for key, (_, v) in totals.items())
     return [RankRow(r.rank, r.key, totals[r.key][0], r.value) for r in ranked]
 
 

@@ -34,3 +34,17 @@ def rank_with_ties(items: Iterable[tuple[str, V]]) -> list[Ranked[V]]:
         tied = ranked and ranked[-1].value == value
         ranked.append(Ranked(ranked[-1].rank if tied else position, key, value))
     return ranked
+
+
+def movement(current: int, previous: int | None) -> int | None:
+    """Places gained since the previous leaderboard (2: up two, -1: down one); None if new to it."""
+    return None if previous is None else previous - current
+
+
+def arrow(change: int | None) -> str:
+    """The change as the team reads it on a leaderboard: ↑2, ↓1, – (same place), or blank."""
+    if change is None:
+        return ""
+    if change == 0:
+        return "–"
+    return f"↑{change}" if change > 0 else f"↓{-change}"
