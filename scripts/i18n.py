@@ -65,11 +65,13 @@ def missing(catalog: Catalog) -> list[str]:
 
 
 def merge(catalog: Catalog, translations: dict[str, str | dict[str, str]]) -> None:
-    """Fill in the catalog's messages from a translator's JSON; unknown msgids are refused."""
+    """Fill in the catalog's messages from a translator's JSON; msgids the code no longer has
+    are skipped with a note."""
     for msgid, value in translations.items():
         message = catalog.get(msgid)
         if message is None:
-            raise SystemExit(f"not a message of the code: {msgid!r}")
+            print(f"skipped, no longer in the code: {msgid!r}", file=sys.stderr)
+            continue
         text = value["zh"] if isinstance(value, dict) else value
         message.string = (text,) if message.pluralizable else text
 

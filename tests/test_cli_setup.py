@@ -419,7 +419,7 @@ def test_a_database_from_an_older_release_is_upgraded_and_keeps_its_data(cli, tm
             "VALUES (1, '2026-11-30', 12345, '2026-11-30 09:00:00.000000')"
         )
     ranked = json.loads(ok(cli("--db", str(path), "rank", "--format", "json")).stdout)
-    assert ranked == [{"rank": 1, "rep": "zhang", "name": "张伟", "amount": 123.45}]
+    assert ranked == [{"rank": 1, "rep": "zhang", "name": "张伟", "amount": 123.45, "change": 0}]
     with sqlite3.connect(path) as upgraded:
         version = upgraded.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     assert version == migrate.HEAD != revision

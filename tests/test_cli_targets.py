@@ -21,7 +21,8 @@ def test_a_year_splits_into_months_quarters_and_weeks_that_add_up(team):
     assert year == [Decimal("1000000.01")]
     for period in ("quarter", "month", "week"):
         assert sum(amounts(rows, "zhang", period)) == year[0], period
-    assert len(amounts(rows, "zhang", "month")) == 12 and len(amounts(rows, "zhang", "quarter")) == 4
+    assert len(amounts(rows, "zhang", "month")) == 12
+    assert len(amounts(rows, "zhang", "quarter")) == 4
     february = next(r for r in rows if r["period"] == "month" and r["start"] == "2026-02-01")
     march = next(r for r in rows if r["period"] == "month" and r["start"] == "2026-03-01")
     # workdays (the default): the Spring Festival leaves February 16 working days, March 22
@@ -151,5 +152,6 @@ def test_rank_shows_the_target_column_and_the_change(team):
     assert rows[0]["target"] == 1000 and rows[0]["reached"] == 0.4
     out = ok(team("rank", "--cumulative")).stdout
     assert "↑1" in out and "↓1" in out and "40%" in out
-    regions = json.loads(ok(team("rank", "--cumulative", "--by", "region", "--format", "json")).stdout)
+    by_region = team("rank", "--cumulative", "--by", "region", "--format", "json")
+    regions = json.loads(ok(by_region).stdout)
     assert [(r["rep"], r["amount"]) for r in regions] == [("杭州", 400), ("宁波", 300)]

@@ -18,6 +18,7 @@ from salesproc.adapters.tabular import open_table, rejected_rows
 from salesproc.db import writes
 from salesproc.db.models import Customer
 from salesproc.errors import InputError
+from salesproc.i18n import _
 from salesproc.rules.names import clean_name, name_key
 from salesproc.rules.vocab import Category, parse_category, parse_grade
 
@@ -38,6 +39,7 @@ def import_customers(
     on_file = set(session.scalars(select(Customer.name_key)))
     seen: dict[str, int] = {}
     problems: list[str] = []
+    bad_rows = 0
     rows: list[dict[str, object]] = []
     with open_table(path) as table:
         at = {h: table.column(h, required=h in REQUIRED) for h in CUSTOMER_HEADINGS}
@@ -52,16 +54,17 @@ def import_customers(
 
             def fail(heading: str, reason: str, number: int = number, bad: list[str] = bad) -> None:
                 column = table.headings[at[heading]] if at[heading] is not None else heading
-                bad.append(f"row {number}, column {column}: {reason}")
+                line = _("row {number}, column {column}: {reason}")
+                bad.append(line.format(number=number, column=column, reason=reason))
 
             name = clean_name(cell("name"))
             key = name_key(name)
             if not name:
-                fail("name", "no name")
+                fail("name", _("no name"))
             elif key in on_file:
-                fail("name", f"customer {name!r} already exists")
+                fail("name", _("customer {name!r} already exists").format(name=name))
             elif key in seen:
-                fail("name", f"{name!r} repeats row {seen[key]}")
+                fail("name", _("{name!r} repeats row {row}").format(name=name, row=seen[key]))
             else:
                 seen[key] = number
 
@@ -74,7 +77,7 @@ def import_customers(
                     except InputError as exc:
                         fail(heading, str(exc))
                 elif heading == "grade":
-                    fail("grade", "no grade; use A, B or C")
+                    fail("grade", _("no grade; use A, B or C"))
 
             days: dict[str, date | None] = {}
             for heading in ("added_on", "won_on", "lost_on"):
@@ -82,21 +85,24 @@ def import_customers(
                 try:
                     days[heading] = date.fromisoformat(text[:10]) if text else None
                 except ValueError:
-                    fail(heading, f"bad date {text!r}; use YYYY-MM-DD")
+                    fail(heading, _("bad date {text!r}; use YYYY-MM-DD").format(text=text))
                     continue
                 if days[heading] and days[heading] > today:  # type: ignore[operator]
-                    fail(heading, f"{days[heading]} is after today ({today})")
+                    message = _("{day} is after today ({today})")
+                    fail(heading, message.format(day=days[heading], today=today))
 
             rep_text = cell("rep")
             rep_id = reps.find(rep_text) if rep_text else None
             if rep_text and rep_id is None:
                 if not create_reps:
-                    fail("rep", f"unknown rep {rep_text!r}; add it or pass --create-reps")
+                    message = _("unknown rep {rep!r}; add it or pass --create-reps")
+                    fail("rep", message.format(rep=rep_text))
                 else:
                     rep_id = reps.create(rep_text, now)
 
             if bad:
                 problems.extend(bad)
+                bad_rows += 1
                 continue
             added = days.get("added_on") or today
             category = values.get("category", Category.PROSPECT)
@@ -110,7 +116,7 @@ def import_customers(
             )
             rows.append(record)
     if problems:
-        raise rejected_rows(problems, path)
+        raise rejected_rows(problems, path, bad_rows)
     connection = session.connection()
     for start in range(0, len(rows), 5_000):
         connection.execute(insert(Customer.__table__), rows[start : start + 5_000])

@@ -96,8 +96,6 @@ def write_reports(path: Path, reports: Sequence[Mapping[str, Any]]) -> None:
     book.save(path)
 
 
-
-
 def _column(key: str) -> int:
     return KEYS.index(key) + 1
 
@@ -212,14 +210,6 @@ def _visit_row(page: Worksheet, row: int, visit: Mapping[str, Any], lang: str) -
             cell.data_type = "s"  # never a formula, whatever it starts with
 
 
-
-
-
-
-
-
-
-
 def _as_date(value: Any) -> date | None:
     """A date for a date cell; documents read back from JSON carry ISO text."""
     if isinstance(value, datetime):
@@ -227,12 +217,6 @@ def _as_date(value: Any) -> date | None:
     if isinstance(value, date) or value is None:
         return value
     return date.fromisoformat(str(value)) if str(value).strip() else None
-
-
-
-
-
-
 
 
 def _sheet_title(report: Mapping[str, Any], taken: set[str]) -> str:

@@ -19,6 +19,7 @@ from salesproc.adapters.tabular import Table, open_table, rejected_rows
 from salesproc.db import writes
 from salesproc.db.models import Customer, Sale
 from salesproc.errors import InputError
+from salesproc.i18n import _
 from salesproc.rules.money import parse_amount
 from salesproc.rules.names import clean_name, name_key
 from salesproc.rules.vocab import Category, Grade
@@ -34,7 +35,11 @@ def parse_pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
     for value in values:
         left, sep, right = value.partition("=")
         if not sep or not left.strip() or not right.strip():
-            raise InputError(f"bad {option} {value!r}; write it as NAME=VALUE")
+            raise InputError(
+                _("bad {option} {value!r}; write it as NAME=VALUE").format(
+                    option=option, value=value
+                )
+            )
         pairs.append((left.strip(), right.strip()))
     return pairs
 
@@ -61,14 +66,18 @@ def _columns(table: Table, options: Options) -> dict[str, int | None]:
     """Which column holds each field: `--map`, else the column named like the field."""
     unknown = sorted(set(options.mapping) - set(FIELDS))
     if unknown:
-        raise InputError(f"--map names no field {unknown[0]!r}; fields are {', '.join(FIELDS)}")
+        raise InputError(
+            _("--map names no field {field!r}; fields are {fields}").format(
+                field=unknown[0], fields=", ".join(FIELDS)
+            )
+        )
     columns = {
         name: table.column(
             options.mapping.get(name, name), name in REQUIRED or name in options.mapping
         )
         for name in FIELDS
     }
-    for column, _ in options.where:
+    for column, _value in options.where:
         table.column(column)
     if options.key:
         table.column(options.key)
@@ -96,6 +105,7 @@ def import_sales(
     first_sale: dict[int, date] = {}
     seen_keys: dict[str, int] = {}
     problems: list[str] = []
+    bad_rows = 0
     batch: list[dict[str, object]] = []
     #: customers to create, by name key: inserted together, just before the sales naming them
     new_customers: dict[str, dict[str, object]] = {}
@@ -150,24 +160,29 @@ def import_sales(
 
             def fail(name: str, reason: str, number: int = number, bad: list[str] = bad) -> None:
                 column = heading.get(name) or (options.key or name)
-                bad.append(f"row {number}, column {column}: {reason}")
+                line = _("row {number}, column {column}: {reason}")
+                bad.append(line.format(number=number, column=column, reason=reason))
 
             rep_text = cell(row, columns["rep"])
             rep_id = reps.find(rep_text)
             if not rep_text:
-                fail("rep", "no rep")
+                fail("rep", _("no rep"))
             elif rep_id is None and not options.create_reps:
-                fail("rep", f"unknown rep {rep_text!r}; add it or pass --create-reps")
+                fail(
+                    "rep",
+                    _("unknown rep {rep!r}; add it or pass --create-reps").format(rep=rep_text),
+                )
             elif rep_id is None:
                 rep_id = reps.create(rep_text, now)
 
             try:
                 day: date | None = _parse_day(cell(row, columns["date"]))
                 if day and day > today:
-                    fail("date", f"{day} is after today ({today})")
+                    fail("date", _("{day} is after today ({today})").format(day=day, today=today))
                     day = None
             except ValueError:
-                fail("date", f"bad date {cell(row, columns['date'])!r}; use YYYY-MM-DD")
+                text = cell(row, columns["date"])
+                fail("date", _("bad date {text!r}; use YYYY-MM-DD").format(text=text))
                 day = None
 
             try:
@@ -182,10 +197,8 @@ def import_sales(
             new_customer = None
             if customer_text and customer_id is None:
                 if not options.create_customers:
-                    fail(
-                        "customer",
-                        f"unknown customer {customer_text!r}; add it or pass --create-customers",
-                    )
+                    message = _("unknown customer {customer!r}; add it or pass --create-customers")
+                    fail("customer", message.format(customer=customer_text))
                 elif rep_id is not None and day is not None:
                     new_customer = customer_key
                     if customer_key not in new_customers:
@@ -197,14 +210,18 @@ def import_sales(
             if key_at is not None:
                 key = cell(row, key_at)
                 if not key:
-                    fail("key", "empty key")
+                    fail("key", _("empty key"))
                 elif key in seen_keys:
-                    fail("key", f"key {key!r} repeats row {seen_keys[key]}")
+                    fail(
+                        "key",
+                        _("key {key!r} repeats row {row}").format(key=key, row=seen_keys[key]),
+                    )
                 else:
                     seen_keys[key] = number
 
             if bad:
                 problems.extend(bad)
+                bad_rows += 1
                 continue
             if problems:
                 continue  # nothing will be written: checking the rest is all that is left
@@ -225,7 +242,7 @@ def import_sales(
                 if progress:
                     progress(table.position())
         if problems:
-            raise rejected_rows(problems, path)
+            raise rejected_rows(problems, path, bad_rows)
         flush()
     writes.record_sales_effects(session, first_sale, created_ids)
     report.new_reps = reps.created

@@ -3,6 +3,10 @@
 Rows stream: a million-row export is read in constant memory. Every value
 comes back as text, as a person sees it in the cell, with the row number the
 spreadsheet shows (the heading is row 1).
+
+`open_table` reads one sheet whose first row is its headings; `open_sheets`
+hands over every row of every sheet as it is, for layouts whose headings are
+further down (the daily report form: a title and a header block first).
 """
 
 import csv
@@ -16,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from salesproc.errors import InputError
+from salesproc.i18n import ngettext
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,22 @@ def _unguard(text: str) -> str:
     return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _csv_cells(row: list[str]) -> list[str]:
+    """A CSV row's cells trimmed and unguarded.
+
+    Hot: a million-row import runs this a million times, so the rare guarded
+    cell is looked for once a row (in C) rather than once a cell.
+    """
+    cells = [v.strip() for v in row]
+    if "'" in "".join(cells):
+        cells = [_unguard(v) for v in cells]
+    return cells
+
+
+def _xlsx_cells(row: tuple[Any, ...]) -> list[str]:
+    return [_cell(v) for v in row]
+
+
 @contextmanager
 def open_table(path: Path) -> Iterator[Table]:
     """The headings and the data rows of the file's first sheet."""
@@ -71,19 +92,10 @@ def open_table(path: Path) -> Iterator[Table]:
                 raise InputError(f"{path} is empty: it needs a heading row") from None
             except UnicodeDecodeError:
                 raise InputError(f"{path} is not UTF-8 text; save it as CSV UTF-8") from None
-            rows = (
-                (n, [_unguard(v.strip()) for v in row])
-                for n, row in enumerate(reader, start=2)
-                if any(row)
-            )
+            rows = ((n, _csv_cells(row)) for n, row in enumerate(reader, start=2) if any(row))
             yield Table(path, headings, rows, raw.tell)
     elif suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise InputError(f"cannot read {path} as an Excel workbook: {exc}") from None
+        book = _load_workbook(path)
         try:
             sheet = book.worksheets[0]
             cells = sheet.iter_rows(values_only=True)
@@ -103,8 +115,72 @@ def open_table(path: Path) -> Iterator[Table]:
         raise InputError(f"cannot read {path.name}: use a .csv or .xlsx file")
 
 
-def rejected_rows(problems: list[str], path: Path) -> InputError:
-    """The error of an import with bad rows: each problem a line (`row N, column C: …`)."""
-    rows = len({p.split(",")[0] for p in problems})
-    plural = "s" if rows != 1 else ""
-    return InputError(f"{rows} bad row{plural} in {path.name}; nothing was imported", problems)
+@dataclass(frozen=True)
+class RawSheet:
+    """One sheet's rows from row 1, blank ones included (as empty lists or empty cells),
+    so that a row's place in `rows` is the row number the spreadsheet shows."""
+
+    name: str
+    rows: Iterator[list[str]]
+
+
+@dataclass(frozen=True)
+class Workbook:
+    path: Path
+    #: how many sheets the file has (a CSV file: one)
+    count: int
+    sheets: Iterator[RawSheet]
+    #: bytes read so far, for a progress bar (None where the format cannot tell)
+    position: Callable[[], int | None]
+
+
+@contextmanager
+def open_sheets(path: Path) -> Iterator[Workbook]:
+    """Every sheet of the file in order, each read lazily: a CSV file is one sheet."""
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    suffix = path.suffix.casefold()
+    if suffix == ".csv":
+        with path.open("rb") as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as handle:
+            rows = map(_csv_cells, csv.reader(handle))
+            try:
+                yield Workbook(path, 1, iter([RawSheet(path.name, rows)]), raw.tell)
+            except UnicodeDecodeError:  # raised where the rows are read, told here once
+                raise InputError(f"{path} is not UTF-8 text; save it as CSV UTF-8") from None
+    elif suffix == ".xlsx":
+        book = _load_workbook(path)
+        try:
+            sheets = (
+                RawSheet(sheet.title, map(_xlsx_cells, sheet.iter_rows(values_only=True)))
+                for sheet in book.worksheets
+            )
+            yield Workbook(path, len(book.worksheets), sheets, lambda: None)
+        finally:
+            book.close()
+    else:
+        raise InputError(f"cannot read {path.name}: use a .csv or .xlsx file")
+
+
+def _load_workbook(path: Path) -> Any:
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InputError(f"cannot read {path} as an Excel workbook: {exc}") from None
+
+
+def rejected_rows(problems: list[str], path: Path, rows: int | None = None) -> InputError:
+    """The error of an import with bad rows: each problem a line (`row N, column C: …`).
+
+    `rows` counts the bad rows; without it they are counted from the problems'
+    text, which works while that reads `row N, …` in English.
+    """
+    if rows is None:
+        rows = len({p.split(",")[0] for p in problems})
+    message = ngettext(
+        "{rows} bad row in {name}; nothing was imported",
+        "{rows} bad rows in {name}; nothing was imported",
+        rows,
+    )
+    return InputError(message.format(rows=rows, name=path.name), problems)

@@ -106,18 +106,22 @@ def customers(
 @import_app.command("visits")
 def visits(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A .csv or .xlsx of daily report rows.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="A .csv or .xlsx: report rows, or filled daily report forms."),
+    ],
     create_reps: CreateReps = False,
     create_customers: CreateCustomers = False,
     dry_run: DryRun = False,
 ) -> None:
-    """Import daily report rows (headings of export visits, or the form's 中文 words)."""
+    """Import visits: rows with export visits' headings (or the form's 中文 words), or the
+    filled forms of `report template` / `report daily --format xlsx`, every sheet."""
     from salesproc.adapters.visit_import import import_visits
 
     rt = runtime(ctx)
-    with rt.session(commit=not dry_run) as s:
+    with rt.session(commit=not dry_run) as s, _progress(file) as progress:
         report = import_visits(
-            s, file, create_reps, create_customers, rt.settings.cadence, rt.today, rt.now
+            s, file, create_reps, create_customers, rt.settings.cadence, rt.today, rt.now, progress
         )
     _done(dry_run, report.imported, N_("visits"), file, _new(report.new_reps, report.new_customers))
 

@@ -152,6 +152,9 @@ def four_visit(
         raise typer.Exit(1)
 
 
+NO_TARGET: Record = {"target": None, "reached": None}
+
+
 class By(StrEnum):
     REP = "rep"
     REGION = "region"
@@ -197,7 +200,7 @@ def rank(
             "name": r.name,
             "amount": cents_to_decimal(r.value) if sales else r.value,
             "change": movement(r.rank, previous.get(r.rep)),
-            **progress.get(r.rep, {}),
+            **(progress.get(r.rep, NO_TARGET) if progress else {}),
         }
         for r in rows
     ]
@@ -235,7 +238,6 @@ def rank(
         records,
         columns,
         fmt,
-        keys=["rank", "change", "rep", "name", "amount", "target", "reached"],
         title=_("{kind} (龙虎排行榜), {metric}, {span}").format(
             kind=title_kind, metric=_(metric.value), span=span
         ),

@@ -1,0 +1,166 @@
+"""Time `salesproc import visits` on a generated CSV: the issue asks for 50,000 rows/s or more.
+
+The file has `export visits`' headings and order and what a team's reports
+hold: 200 reps, 20,000 customers (imported first with `import customers`,
+untimed), each rep visiting 7 customers a day for as many days as the rows
+need (1,000,000 rows: 714 days), with wins, losses, agreed revisits, weather
+and region. Each run imports it into a fresh database, as a fresh process.
+
+    python benchmarks/import_visits.py --rows 1000000 [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from cases import salesproc_command
+
+TODAY = date(2026, 11, 30)
+#: visits a rep makes on a working day: the history is as many days long as the rows need
+A_DAY = 7
+PURPOSES = ["order", "collection", "order,collection", "service", "development", "explanation"]
+WEATHER = ["晴", "多云", "小雨", "阴"]
+REGIONS = ["杭州", "宁波", "温州", "绍兴", "嘉兴"]
+
+
+def history_days(rows: int, reps: int) -> int:
+    """How many days of reports `rows` visits are: each rep visits A_DAY customers a day."""
+    return max(1, round(rows / (reps * A_DAY)))
+
+
+def write_customers(path: Path, customers: int, reps: int, days: int, seed: int) -> None:
+    """The customer list `import customers` reads: a third prospects, graded A/B/C."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["name", "grade", "category", "rep", "phone", "added_on"])
+        for n in range(customers):
+            out.writerow(
+                [
+                    f"Customer {n:05d}",
+                    rng.choice("AABBBCCCCC"),
+                    rng.choice(["prospect", "existing", "existing"]),
+                    f"r{n % reps:03d}",
+                    f"138{n:08d}",
+                    (TODAY - timedelta(days=days + 30)).isoformat(),
+                ]
+            )
+
+
+def write_visits(path: Path, rows: int, customers: int, reps: int, days: int, seed: int) -> None:
+    """One visit a row in `export visits`' layout and order (by day, then start time), as a
+    supervisor's export of the team's history is; a customer keeps to its own rep."""
+    rng = random.Random(seed)
+    first = TODAY - timedelta(days=days)
+    headings = [
+        "date", "rep", "customer", "phone", "start", "end", "purposes", "result", "outcome",
+        "category", "next_visit", "notes", "weather", "region",
+    ]  # fmt: skip
+    weather = {}
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(headings)
+        for d in range(days):
+            day = (first + timedelta(days=d)).isoformat()
+            visits = rows // days + (d < rows % days)
+            slots = sorted(
+                (
+                    rng.randint(8 * 60, 17 * 60) if rng.random() < 0.9 else -1,
+                    rng.randrange(customers),
+                )
+                for _ in range(visits)
+            )
+            for minute, n in slots:
+                rep = n % reps
+                outcome = rng.random()
+                agreed = (first + timedelta(days=d + rng.randint(1, 20))).isoformat()
+                if minute < 0:
+                    start = end = ""
+                else:
+                    start = f"{minute // 60:02d}:{minute % 60:02d}"
+                    end = f"{(minute + 20) // 60:02d}:{(minute + 20) % 60:02d}"
+                out.writerow(
+                    [
+                        day,
+                        f"r{rep:03d}",
+                        f"Customer {n:05d}",
+                        "",
+                        start,
+                        end,
+                        rng.choice(PURPOSES),
+                        "谈妥下周补货" if rng.random() < 0.3 else "",
+                        "won" if outcome < 0.02 else "lost" if outcome < 0.03 else "",
+                        "",
+                        agreed if rng.random() < 0.12 else "",
+                        "嫌价格高" if rng.random() < 0.1 else "",
+                        weather.setdefault((rep, d), rng.choice(WEATHER)),
+                        REGIONS[rep % len(REGIONS)] if rng.random() < 0.5 else "",
+                    ]
+                )
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, str]:
+    began = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - began
+    if done.returncode != 0:
+        raise SystemExit(f"error: {' '.join(command)}\n{done.stderr}")
+    return elapsed, done.stdout.strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument("--reps", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="salesproc-visits-"))
+    customers, visits = work / "customers.csv", work / "visits.csv"
+    days = history_days(args.rows, args.reps)
+    write_customers(customers, args.customers, args.reps, days, args.seed)
+    write_visits(visits, args.rows, args.customers, args.reps, days, args.seed)
+    (work / "none.toml").write_text("", encoding="utf-8")
+    env = {
+        **os.environ,
+        "SALESPROC_NOW": f"{TODAY}T18:30",
+        "SALESPROC_CONFIG": str(work / "none.toml"),
+    }
+    times = []
+    said = ""
+    for n in range(args.runs):
+        db = ["--db", str(work / f"run{n}.db")]
+        run([*salesproc_command(), *db, "init"], env)
+        run(
+            [*salesproc_command(), *db, "import", "customers", str(customers), "--create-reps"], env
+        )
+        seconds, said = run([*salesproc_command(), *db, "import", "visits", str(visits)], env)
+        times.append(seconds)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    size = visits.stat().st_size / 2**20
+    print(f"{visits}: {args.rows:,} rows over {days} days, {size:,.0f} MiB")
+    print(f"import: {said}")
+    median = statistics.median(times)
+    print(
+        f"import visits: median {median:.2f} s ({args.rows / median:,.0f} rows/s), "
+        f"min {min(times):.2f} s, max {max(times):.2f} s over {len(times)} runs"
+    )
+    print(f"peak memory of one import: {peak:,.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

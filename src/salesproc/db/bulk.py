@@ -1,0 +1,130 @@
+"""Writing many rows at once, for imports: one statement for thousands of rows.
+
+The ORM (and even Core's `execute(insert(...), rows)`) turns every value of
+every row into a parameter in Python: for a million visits that costs more than
+the database's own work. `FastInsert` does that conversion once per distinct
+date or time (a million visits hold a few hundred dates) and hands the rows to
+the driver's `executemany` as they are. The statement is still compiled by
+SQLAlchemy for the engine in use, so this runs on SQLite and PostgreSQL alike.
+"""
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy.orm import Session
+
+#: rows a statement: big enough to amortise a call, small enough to keep memory flat
+CHUNK = 5_000
+
+
+class _Stored(dict[Any, Any]):
+    """Values as the driver stores them, each converted once, on first use."""
+
+    def __init__(self, process: Callable[[Any], Any] | None) -> None:
+        super().__init__()
+        self.process = process
+
+    def __missing__(self, value: Any) -> Any:
+        stored = self[value] = value if self.process is None else self.process(value)
+        return stored
+
+
+class FastInsert:
+    """INSERT of many rows given as tuples in `columns` order, straight to the driver.
+
+    The caller passes date, time and datetime values through `stored(column)`
+    (on SQLite that turns them into SQLAlchemy's text form; a million visits
+    hold a few hundred dates, so each is converted once). Other values must
+    already be plain str, int or None, as the driver takes them.
+    """
+
+    def __init__(self, session: Session, table: Table, columns: Sequence[str]) -> None:
+        self.connection = session.connection()
+        self.dialect = self.connection.dialect
+        self.table = table
+        self.columns = list(columns)
+        compiled = insert(table).compile(dialect=self.dialect, column_keys=self.columns)
+        self.sql = str(compiled)
+        #: the driver's parameters: a tuple in the statement's order, or a dict by name
+        self.shape: Callable[[tuple[Any, ...]], Any] | None
+        if not compiled.positional:
+            self.shape = lambda values: dict(zip(self.columns, values, strict=True))
+        elif list(compiled.positiontup or []) == self.columns:
+            self.shape = None  # the rows are the parameters as they are
+        else:
+            order = [self.columns.index(name) for name in compiled.positiontup or []]
+            self.shape = lambda values: tuple(values[at] for at in order)
+
+    def stored(self, column: str) -> dict[Any, Any]:
+        """A memo from a column's Python values to the driver's: `stored(c)[value]`."""
+        kind = self.table.c[column].type
+        return _Stored(kind.dialect_impl(self.dialect).bind_processor(self.dialect))
+
+    def __call__(self, rows: list[tuple[Any, ...]]) -> int:
+        """Insert the rows; returns how many."""
+        if rows:
+            params = rows if self.shape is None else [self.shape(row) for row in rows]
+            self.connection.exec_driver_sql(self.sql, params)
+        return len(rows)
+
+
+def insert_returning_ids(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], key: str
+) -> dict[Any, int]:
+    """Insert a few thousand rows through Core; returns each new row's id by its `key` column."""
+    found: dict[Any, int] = {}
+    for start in range(0, len(rows), CHUNK):
+        chunk = list(rows[start : start + CHUNK])
+        query = insert(table).returning(table.c.id, table.c[key], sort_by_parameter_order=True)
+        found.update({k: i for i, k in session.connection().execute(query, chunk)})
+    return found
+
+
+def update_by_id(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """UPDATE rows by id, each giving `id` and the same other columns (executemany)."""
+    if not rows:
+        return
+    columns = [name for name in rows[0] if name != "id"]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values({name: bindparam(f"_{name}") for name in columns})
+    )
+    for start in range(0, len(rows), CHUNK):
+        chunk = [{f"_{k}": v for k, v in row.items()} for row in rows[start : start + CHUNK]]
+        session.connection().execute(statement, chunk)
+
+
+def in_transaction(session: Session) -> bool:
+    """Whether the database itself has a transaction open on this session's connection.
+
+    SQLAlchemy's transaction has begun from the first statement on; the
+    SQLite driver only begins one at the first INSERT, UPDATE or DELETE, and
+    runs DDL before that on its own, committed at once.
+    """
+    driver = session.connection().connection.dbapi_connection
+    return bool(getattr(driver, "in_transaction", True))
+
+
+@contextmanager
+def indexes_set_aside(session: Session, table: Table) -> Iterator[None]:
+    """Load many rows into `table` without its secondary indexes, which are built again after.
+
+    Inserting a million random keys into an index costs several times more
+    than building the index once from the finished table. Both steps are DDL
+    inside the caller's transaction: a failure rolls them back with the rows.
+    Only where the database already has a transaction open (see
+    `in_transaction`); unique constraints are never touched.
+    """
+    indexes = sorted(table.indexes, key=lambda index: str(index.name))
+    if not indexes or not in_transaction(session):
+        yield
+        return
+    connection = session.connection()
+    for index in indexes:
+        index.drop(connection)
+    yield
+    for index in indexes:
+        index.create(connection)
