@@ -68,6 +68,8 @@ class Settings:
     lang: Setting = Setting("en", FROM_DEFAULT)
     #: the team's working weekdays (0 = Monday), before China's holidays and make-up days
     workdays: frozenset[int] = frozenset(range(5))
+    #: where `broadcast` sends, by name: [channels.NAME] tables (adapters.channels models)
+    channels: dict[str, Any] = field(default_factory=dict)
     values: dict[str, Setting] = field(default_factory=dict)
 
 
@@ -91,6 +93,8 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         visit_quota: int | None = Field(default=None, gt=0, le=100)
         lang: Literal["en", "zh"] | None = None
         workdays: str | None = Field(default=None, min_length=1)
+        #: checked table by table by `adapters.channels.parse_channels`, for clearer errors
+        channels: dict[str, dict[str, Any]] | None = None
 
     try:
         return File.model_validate(raw).model_dump(exclude_none=True)
@@ -166,6 +170,7 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
         visit_quota=int(quota.value),
         lang=values["lang"],
         workdays=workdays,
+        channels=_channels(data, where),
         values=values,
     )
 
@@ -180,3 +185,12 @@ def _language(flag: str | None, data: dict[str, Any], where: str) -> Setting:
         return Setting(data["lang"], where)
     found = from_locale(os.environ)
     return Setting(found, FROM_LOCALE) if found else Setting("en", FROM_DEFAULT)
+
+
+def _channels(data: dict[str, Any], where: str) -> dict[str, Any]:
+    """The [channels.NAME] tables, checked now so a typo fails every command, not the 7:30 cron."""
+    if not data.get("channels"):
+        return {}
+    from salesproc.adapters.channels import parse_channels
+
+    return parse_channels(data["channels"], where)

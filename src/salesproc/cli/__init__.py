@@ -122,6 +122,7 @@ def root(
 def _register() -> None:
     from salesproc.cli import (
         admin,
+        broadcast,
         customers,
         daily_report,
         exports,
@@ -133,7 +134,8 @@ def _register() -> None:
     )
 
     for module in (
-        admin, reps, customers, visits, reports, daily_report, targets, imports, exports,
+        admin, reps, customers, visits, reports, daily_report, targets, broadcast, imports,
+        exports,
     ):  # fmt: skip
         module.register(app)
 

@@ -1,0 +1,137 @@
+"""The leaderboard message (一个短信) sent to the whole team, morning and evening.
+
+The supervisor's text, composed from the numbers: the daily ranking, the
+month's cumulative ranking against target, the team's total and progress,
+then praise for the top performer and a push for the names at the bottom
+(激励先进，鞭策后进). It is read on a phone: plain lines of at most 80
+characters, no table art, the same words whatever channel carries it.
+"""
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from salesproc.i18n import _
+from salesproc.rules.money import format_amount
+
+LINE_WIDTH = 80
+
+
+class Edition(StrEnum):
+    """The morning edition reports the day before; the evening one, the day itself."""
+
+    MORNING = "morning"
+    EVENING = "evening"
+
+
+@dataclass(frozen=True)
+class Place:
+    """One line of a ranking: a rep's rank, name and amount (and its target, if it has one)."""
+
+    rank: int
+    name: str
+    cents: int
+    target_cents: int | None = None
+
+
+@dataclass(frozen=True)
+class TeamStanding:
+    """The team's month: sold, its target (if set) and the share of working days gone."""
+
+    cents: int
+    target_cents: int | None
+    elapsed: Decimal | None
+
+
+def report_day(edition: Edition, day: date) -> date:
+    """The day the daily ranking covers: yesterday in the morning, today in the evening."""
+    return day - timedelta(days=1) if edition is Edition.MORNING else day
+
+
+def _share(cents: int, target: int | None) -> str | None:
+    return None if not target else f"{Decimal(cents) / Decimal(target):.0%}"
+
+
+def _ranking(places: Sequence[Place], with_target: bool) -> list[str]:
+    lines = []
+    for place in places:
+        line = f"{place.rank}. {place.name} {format_amount(place.cents)}"
+        share = _share(place.cents, place.target_cents) if with_target else None
+        if share is not None:
+            line += " " + _("({share} of target)").format(share=share)
+        lines.append(line)
+    return lines
+
+
+def _names(places: Sequence[Place]) -> str:
+    return _(", ").join(p.name for p in places)
+
+
+def compose(
+    edition: Edition,
+    day: date,
+    daily: Sequence[Place],
+    month: Sequence[Place],
+    team: TeamStanding,
+) -> str:
+    """The message: the daily ranking, the month's ranking, the team, praise and the bottom.
+
+    `daily` and `month` come ranked with ties (1, 2, 2, 4). Praise goes to the
+    day's leaders and the month's, when they sold anything; the push to those
+    tied at the month's last place, unless the whole team is tied.
+    """
+    covered = report_day(edition, day)
+    title = (
+        _("Leaderboard, morning edition, {day}")
+        if edition is Edition.MORNING
+        else _("Leaderboard, evening edition, {day}")
+    )
+    lines = [title.format(day=day), ""]
+    lines.append(_("Daily ranking, {day}:").format(day=covered))
+    sold_today = [p for p in daily if p.cents] and daily  # a day without sales is one line
+    lines += _ranking(sold_today, with_target=False) or [_("No sales.")]
+    lines += [
+        "",
+        _("Month to date, {start} to {day}:").format(start=covered.replace(day=1), day=covered),
+    ]
+    lines += _ranking(month, with_target=True) or [_("No sales.")]
+    lines += ["", _("Team total: {amount}").format(amount=format_amount(team.cents))]
+    share = _share(team.cents, team.target_cents)
+    if share is not None and team.target_cents is not None:
+        progress = _("{share} of the month's target {target}").format(
+            share=share, target=format_amount(team.target_cents)
+        )
+        if team.elapsed is not None:
+            progress += _(", with {elapsed} of the working days gone").format(
+                elapsed=f"{team.elapsed:.0%}"
+            )
+        lines.append(progress + _("."))
+    lines.append("")
+    lines += _praise_and_push(daily, month)
+    return "\n".join(_wrap(lines)) + "\n"
+
+
+def _praise_and_push(daily: Sequence[Place], month: Sequence[Place]) -> list[str]:
+    lines = []
+    day_top = [p for p in daily if p.rank == 1 and p.cents > 0]
+    month_top = [p for p in month if p.rank == 1 and p.cents > 0]
+    if day_top:
+        lines.append(_("Well done, {names}: first of the day!").format(names=_names(day_top)))
+    if month_top:
+        lines.append(_("Well done, {names}: first of the month!").format(names=_names(month_top)))
+    last = month[-1].rank if month else 1
+    bottom = [p for p in month if p.rank == last] if last > 1 else []
+    if bottom:
+        lines.append(_("Needs a push: {names}. Close the gap today!").format(names=_names(bottom)))
+    return lines
+
+
+def _wrap(lines: Sequence[str]) -> list[str]:
+    """Every line within `LINE_WIDTH` characters, as a phone shows it without breaking words."""
+    out: list[str] = []
+    for line in lines:
+        out += textwrap.wrap(line, LINE_WIDTH, break_on_hyphens=False) or [""]
+    return out
