@@ -126,6 +126,7 @@ def _register() -> None:
         customers,
         daily_report,
         exports,
+        field,
         imports,
         reports,
         reps,
@@ -134,8 +135,8 @@ def _register() -> None:
     )
 
     for module in (
-        admin, reps, customers, visits, reports, daily_report, targets, broadcast, imports,
-        exports,
+        admin, reps, customers, visits, reports, daily_report, targets, broadcast, field,
+        imports, exports,
     ):  # fmt: skip
         module.register(app)
 

@@ -125,7 +125,7 @@ def print_table(
 
     Piped, it is plain aligned text with no colour and no padding at line ends.
     """
-    headers = [_(c.header) if header else "" for c in columns]
+    headers = [_(c.header) if header and c.header else "" for c in columns]
     justify = [c.justify for c in columns]
     shows = [(c.key, c.show or _text) for c in columns]
     rows = [[_one_line(show(r.get(key))) for key, show in shows] for r in records]
@@ -155,7 +155,7 @@ def print_table(
 
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_header=header, pad_edge=False)
         for column in columns:
-            table.add_column(_(column.header), justify=column.justify, no_wrap=True)  # type: ignore[arg-type]
+            table.add_column(headers[columns.index(column)], justify=column.justify, no_wrap=True)  # type: ignore[arg-type]
         for row, style in zip(rows, styles, strict=True):
             table.add_row(*row, style=style)
         out.print(table)

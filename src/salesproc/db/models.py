@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     Time,
     UniqueConstraint,
@@ -190,3 +192,59 @@ class Broadcast(Base):
     status: Mapped[str] = mapped_column(String(10))
     at: Mapped[datetime] = mapped_column(DateTime)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class Call(Base):
+    """A check-in call the supervisor made to a rep (一个电话), and what it found."""
+
+    __tablename__ = "calls"
+    __table_args__ = (Index("ix_calls_rep_day", "rep_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id"))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    at: Mapped[time | None] = mapped_column(Time)
+    #: the call-plan window it fell in (morning, noon, after-work, evening), or none
+    window: Mapped[str | None] = mapped_column(String(12))
+    verdict: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+    logged_at: Mapped[datetime] = mapped_column(DateTime)
+
+    rep: Mapped[Rep] = relationship()
+
+
+field_day_reps = Table(
+    "field_day_reps",
+    Base.metadata,
+    Column("field_day_id", ForeignKey("field_days.id", ondelete="CASCADE"), primary_key=True),
+    Column("rep_id", ForeignKey("reps.id"), primary_key=True),
+)
+field_day_customers = Table(
+    "field_day_customers",
+    Base.metadata,
+    Column("field_day_id", ForeignKey("field_days.id", ondelete="CASCADE"), primary_key=True),
+    Column("customer_id", ForeignKey("customers.id"), primary_key=True),
+)
+
+
+class FieldDay(Base):
+    """A supervisor's day in the market (走动管理): whom it went with, whom it saw, what it found.
+
+    An issue found on site (窜货, 乱价, …) stays open until resolved, with how.
+    """
+
+    __tablename__ = "field_days"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    region: Mapped[str | None] = mapped_column(String(100))
+    issue: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    logged_at: Mapped[datetime] = mapped_column(DateTime)
+
+    reps: Mapped[list[Rep]] = relationship(secondary=field_day_reps, order_by=Rep.code)
+    customers: Mapped[list[Customer]] = relationship(
+        secondary=field_day_customers, order_by=Customer.name
+    )

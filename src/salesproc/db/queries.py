@@ -539,3 +539,138 @@ def broadcast_log(session: Session, limit: int = 50) -> list[BroadcastRow]:
         BroadcastRow(b.day, b.edition, b.channel, b.status, b.at, b.digest, b.error)
         for b in session.scalars(query)
     ]
+
+
+@dataclass(frozen=True)
+class CallRow:
+    id: int
+    date: date
+    time: Any
+    rep: str
+    window: str | None
+    verdict: str
+    note: str | None
+
+
+def call_list(
+    session: Session, rep_id: int | None = None, start: date | None = None, end: date | None = None
+) -> list[CallRow]:
+    """Calls made, oldest first."""
+    from salesproc.db.models import Call
+
+    query = select(Call, Rep.code).join(Rep, Rep.id == Call.rep_id).order_by(Call.day, Call.at)
+    if rep_id is not None:
+        query = query.where(Call.rep_id == rep_id)
+    if start is not None:
+        query = query.where(Call.day >= start)
+    if end is not None:
+        query = query.where(Call.day <= end)
+    return [
+        CallRow(c.id, c.day, c.at, code, c.window, c.verdict, c.note)
+        for c, code in session.execute(query)
+    ]
+
+
+def recent_windows(session: Session, before: date) -> dict[str, list[str]]:
+    """Each rep's last two logged call windows before `before`, most recent first."""
+    from salesproc.db.models import Call
+
+    recent = (
+        select(
+            Rep.code,
+            Call.window,
+            func.row_number()
+            .over(
+                partition_by=Call.rep_id, order_by=(Call.day.desc(), Call.at.desc(), Call.id.desc())
+            )
+            .label("n"),
+        )
+        .join(Rep, Rep.id == Call.rep_id)
+        .where(Call.day < before, Call.window.is_not(None))
+        .subquery()
+    )
+    found: dict[str, list[str]] = {}
+    for code, window in session.execute(
+        select(recent.c.code, recent.c.window).where(recent.c.n <= 2).order_by(recent.c.n)
+    ):
+        found.setdefault(code, []).append(window)
+    return found
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    id: int
+    date: date
+    region: str | None
+    reps: list[str]
+    customers: list[str]
+    issue: str | None
+    note: str | None
+    status: str | None  #: open or resolved; None when the day found no issue
+    resolution: str | None
+
+
+def field_list(
+    session: Session, start: date | None = None, end: date | None = None, status: str | None = None
+) -> list[FieldRow]:
+    """Days in the market, oldest first, with whom and what."""
+    from sqlalchemy.orm import selectinload
+
+    from salesproc.db.models import FieldDay
+
+    query = (
+        select(FieldDay)
+        .options(selectinload(FieldDay.reps), selectinload(FieldDay.customers))
+        .order_by(FieldDay.day, FieldDay.id)
+    )
+    if start is not None:
+        query = query.where(FieldDay.day >= start)
+    if end is not None:
+        query = query.where(FieldDay.day <= end)
+    if status == "open":
+        query = query.where(FieldDay.issue.is_not(None), FieldDay.resolved_on.is_(None))
+    elif status == "resolved":
+        query = query.where(FieldDay.resolved_on.is_not(None))
+    return [
+        FieldRow(
+            f.id, f.day, f.region, [r.code for r in f.reps], [c.name for c in f.customers],
+            f.issue, f.note,
+            None if f.issue is None else ("resolved" if f.resolved_on else "open"),
+            f.resolution,
+        )
+        for f in session.scalars(query)
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FieldSummary:
+    days_in_market: int
+    reps: dict[str, int]  #: days each rep was accompanied
+    open_issues: dict[str, int]  #: open issues by kind
+
+
+def field_summary(session: Session, start: date, end: date) -> FieldSummary:
+    """Counted in SQL: distinct days in the market and per rep accompanied in [start, end];
+    issues still open by kind."""
+    from salesproc.db.models import FieldDay, field_day_reps
+
+    in_range = and_(FieldDay.day >= start, FieldDay.day <= end)
+    days = session.scalar(select(func.count(func.distinct(FieldDay.day))).where(in_range)) or 0
+    reps = session.execute(
+        select(Rep.code, func.count(func.distinct(FieldDay.day)))
+        .join(field_day_reps, field_day_reps.c.rep_id == Rep.id)
+        .join(FieldDay, FieldDay.id == field_day_reps.c.field_day_id)
+        .where(in_range)
+        .group_by(Rep.code)
+        .order_by(Rep.code)
+    )
+    issues = session.execute(
+        select(FieldDay.issue, func.count())
+        # an issue found before the year and still open is still open
+        .where(FieldDay.issue.is_not(None), FieldDay.resolved_on.is_(None), FieldDay.day <= end)
+        .group_by(FieldDay.issue)
+        .order_by(FieldDay.issue)
+    )
+    return FieldSummary(
+        int(days), {code: int(n) for code, n in reps}, {kind: int(n) for kind, n in issues}
+    )

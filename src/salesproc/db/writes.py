@@ -16,7 +16,7 @@ from sqlalchemy import Update, bindparam, case, delete, literal, null, select, u
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
-from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
+from salesproc.db.models import Call, Customer, DailyReport, FieldDay, Rep, Sale, Visit
 from salesproc.db.queries import due_on, latest_visit_id, visit_count
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
@@ -534,3 +534,63 @@ def record_broadcast(
         )
     )  # fmt: skip
     session.flush()
+
+
+def log_call(
+    session: Session,
+    rep: Rep,
+    day: date,
+    at: time | None,
+    window: str | None,
+    verdict: str,
+    note: str | None,
+    now: datetime,
+) -> Call:
+    """A check-in call made: a doubtful one becomes a red flag of the audit."""
+    call = Call(
+        rep_id=rep.id, day=day, at=at, window=window, verdict=verdict, note=note, logged_at=now
+    )
+    session.add(call)
+    session.flush()
+    return call
+
+
+@dataclass(frozen=True)
+class FieldEntry:
+    day: date
+    region: str | None
+    reps: Sequence[str]
+    customers: Sequence[str]
+    issue: str | None
+    note: str | None
+
+
+def log_field_day(session: Session, entry: FieldEntry, now: datetime) -> FieldDay:
+    """A day in the market; the reps and customers must exist, so the summary counts them."""
+    day = FieldDay(
+        day=entry.day, region=entry.region, issue=entry.issue, note=entry.note, logged_at=now
+    )
+    day.reps = [find_rep(session, code) for code in dict.fromkeys(entry.reps)]
+    day.customers = [find_customer(session, name) for name in dict.fromkeys(entry.customers)]
+    session.add(day)
+    session.flush()
+    return day
+
+
+def resolve_field_issue(session: Session, field_id: int, note: str, today: date) -> FieldDay:
+    day = session.get(FieldDay, field_id)
+    if day is None:
+        raise InputError(_("no field record #{id}; see `salesproc field list`").format(id=field_id))
+    if day.issue is None:
+        raise InputError(
+            _("field record #{id} found no issue; there is nothing to resolve").format(id=field_id)
+        )
+    if day.resolved_on is not None:
+        raise InputError(
+            _("the issue of field record #{id} was resolved on {day}").format(
+                id=field_id, day=day.resolved_on
+            )
+        )
+    day.resolution, day.resolved_on = note, today
+    session.flush()
+    return day

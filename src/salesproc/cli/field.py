@@ -1,0 +1,193 @@
+"""`salesproc field …`: the supervisor's days in the market (走动管理 / 现场管理).
+
+The method's model spent 200+ days a year in the market: accompanying reps,
+seeing customers, finding cross-region selling (窜货) or price disorder (乱价)
+on the spot. An issue found stays open until it is resolved, with how.
+"""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from salesproc.cli.output import Column, Format, FormatOption, emit, to_json, word
+from salesproc.cli.runtime import runtime
+from salesproc.i18n import N_, _, ngettext
+
+field_app = typer.Typer(
+    no_args_is_help=True, help="Days in the market (走动管理) and what they found."
+)
+
+
+class Issue(StrEnum):
+    CROSS_REGION = "cross-region"
+    PRICE = "price"
+    DISPLAY = "display"
+    STOCK = "stock"
+    OTHER = "other"
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+#: the words tables show for issues and their status, here so that the catalog has them
+ISSUE_WORDS = (
+    N_("cross-region"), N_("price"), N_("display"), N_("stock"), N_("other"), N_("resolved"),
+)  # fmt: skip
+
+
+@field_app.command("log")
+def field_log(
+    ctx: typer.Context,
+    day: Annotated[str | None, typer.Option("--date", help="The day [default: today].")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Where (区域).")] = None,
+    rep: Annotated[
+        list[str] | None, typer.Option("--rep", help="A rep accompanied (repeatable).")
+    ] = None,
+    customer: Annotated[
+        list[str] | None, typer.Option("--customer", help="A customer seen (repeatable).")
+    ] = None,
+    issue: Annotated[
+        Issue | None,
+        typer.Option(
+            "--issue",
+            help="What was found: cross-region (窜货), price (乱价), display, stock or other.",
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="What was seen, coaching given on the spot.")
+    ] = None,
+) -> None:
+    """Record a day in the market: whom you went with, whom you saw, what you found."""
+    from salesproc.db import writes
+    from salesproc.errors import InputError
+
+    rt = runtime(ctx)
+    on = rt.date(day)
+    if on > rt.today:
+        raise InputError(_("{day} is after today ({today})").format(day=on, today=rt.today))
+    entry = writes.FieldEntry(
+        on, region, rep or [], customer or [], issue.value if issue else None, note
+    )
+    with rt.session() as s:
+        record = writes.log_field_day(s, entry, rt.now)
+        typer.echo(
+            _("Recorded field day #{id} on {day}{issue}.").format(
+                id=record.id,
+                day=on,
+                issue=_(": {issue}, open until resolved").format(issue=word(record.issue))
+                if record.issue
+                else "",
+            )
+        )
+
+
+@field_app.command("list")
+def field_list(
+    ctx: typer.Context,
+    start: Annotated[str | None, typer.Option("--from", help="From this day.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Through this day.")] = None,
+    status: Annotated[
+        Status | None, typer.Option("--status", help="Only open or resolved issues.")
+    ] = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Days in the market, with the issues found and whether they are resolved."""
+    from salesproc.db import queries
+
+    rt = runtime(ctx)
+    first = rt.date(start) if start else None
+    last = rt.date(end) if end else None
+    with rt.session() as s:
+        rows = queries.field_list(s, first, last, status.value if status else None)
+    records = [dict(vars(r)) for r in rows]
+    emit(
+        records,
+        [
+            Column("id", "#", "right"),
+            Column("date", N_("Date")),
+            Column("region", N_("Region")),
+            Column("reps", N_("Reps"), show=lambda v: ", ".join(v)),
+            Column("customers", N_("Customers"), show=lambda v: ", ".join(v)),
+            Column("issue", N_("Issue"), show=word),
+            Column("status", N_("Status"), show=word),
+            Column("note", N_("Notes")),
+            Column("resolution", N_("Resolution")),
+        ],
+        fmt,
+        footer=ngettext("{n} day in the market", "{n} days in the market", len(rows)).format(
+            n=len(rows)
+        ),
+        row_style=lambda r: "red" if r["status"] == "open" else None,
+    )
+
+
+@field_app.command("resolve")
+def field_resolve(
+    ctx: typer.Context,
+    field_id: Annotated[int, typer.Argument(metavar="ID", help="The field record's number.")],
+    note: Annotated[str, typer.Option("--note", help="How it was resolved.")],
+) -> None:
+    """Close an issue found in the market, saying how it was resolved."""
+    from salesproc.db import writes
+
+    rt = runtime(ctx)
+    with rt.session() as s:
+        record = writes.resolve_field_issue(s, field_id, note, rt.today)
+        typer.echo(
+            _("Resolved the {issue} issue of field day #{id} ({day}).").format(
+                issue=word(record.issue), id=record.id, day=record.day
+            )
+        )
+
+
+@field_app.command("summary")
+def field_summary(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", help="[default: this year]")] = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Days in the market against working days, reps accompanied, open issues by kind."""
+    from salesproc.db import queries
+
+    rt = runtime(ctx)
+    year = year or rt.today.year
+    start, end = date(year, 1, 1), min(date(year, 12, 31), rt.today)
+    calendar = rt.calendar([year])
+    with rt.session() as s:
+        summary = queries.field_summary(s, start, end)
+    document = {
+        "year": year,
+        "days_in_market": summary.days_in_market,
+        "working_days": calendar.workdays(start, end) if start <= end else 0,
+        "reps": summary.reps,
+        "open_issues": summary.open_issues,
+    }
+    if fmt is Format.JSON:
+        typer.echo(to_json(document))
+        return
+    rows = [
+        {"what": _("Days in the market"), "count": document["days_in_market"]},
+        {"what": _("Working days so far"), "count": document["working_days"]},
+        *(
+            {"what": _("With {rep}").format(rep=code), "count": n}
+            for code, n in summary.reps.items()
+        ),
+        *(
+            {"what": _("Open issues: {kind}").format(kind=word(kind)), "count": n}
+            for kind, n in summary.open_issues.items()
+        ),
+    ]
+    emit(
+        rows,
+        [Column("what", ""), Column("count", "", "right")],
+        fmt,
+        title=_("In the market in {year} (走动管理)").format(year=year),
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(field_app, name="field")
