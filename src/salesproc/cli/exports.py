@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from salesproc.cli.runtime import runtime
+from salesproc.cli.runtime import FromOpt, ToOpt, runtime
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
 
@@ -35,8 +35,8 @@ def export(
         FileFormat | None,
         typer.Option("--format", "-f", help="csv, xlsx or json [default: from the file name]."),
     ] = None,
-    start: Annotated[str | None, typer.Option("--from", help="From this day on.")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Up to this day.")] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
     rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's.")] = None,
 ) -> None:
     """Export visits, sales or customers, with the headings import reads (all, by default)."""
@@ -53,8 +53,7 @@ def export(
                 )
             ) from None
     rt = runtime(ctx)
-    first = rt.date(start) if start else None
-    last = rt.date(end) if end else None
+    first, last = rt.span(start, end)
     with rt.session() as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         sheet = getattr(exporter, what.value)(s, rep_id, first, last)

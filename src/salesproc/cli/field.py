@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from salesproc.cli.output import Column, Format, FormatOption, emit, to_json, word
-from salesproc.cli.runtime import runtime
+from salesproc.cli.runtime import FromOpt, ToOpt, runtime
 from salesproc.i18n import N_, _, ngettext
 
 field_app = typer.Typer(
@@ -88,8 +88,8 @@ def field_log(
 @field_app.command("list")
 def field_list(
     ctx: typer.Context,
-    start: Annotated[str | None, typer.Option("--from", help="From this day.")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Through this day.")] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
     status: Annotated[
         Status | None, typer.Option("--status", help="Only open or resolved issues.")
     ] = None,
@@ -99,8 +99,7 @@ def field_list(
     from salesproc.db import queries
 
     rt = runtime(ctx)
-    first = rt.date(start) if start else None
-    last = rt.date(end) if end else None
+    first, last = rt.span(start, end)
     with rt.session() as s:
         rows = queries.field_list(s, first, last, status.value if status else None)
     records = [dict(vars(r)) for r in rows]

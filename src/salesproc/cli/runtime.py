@@ -4,7 +4,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from salesproc.rules.calendar import WorkCalendar
+
+
+FromOpt = Annotated[
+    str | None, typer.Option("--from", help="From this day on (YYYY-MM-DD, today, -N).")
+]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Up to this day, included.")]
 
 
 @dataclass
@@ -46,6 +52,10 @@ class Runtime:
     def date(self, text: str | None, relative_to: date | None = None) -> date:
         """A date option as the user typed it; today when omitted."""
         return self.today if text is None else parse_date(text, self.today, relative_to)
+
+    def span(self, start: str | None, end: str | None) -> tuple[date | None, date | None]:
+        """--from and --to as typed; None where not given (open-ended)."""
+        return (self.date(start) if start else None, self.date(end) if end else None)
 
     def rep_code(self, given: str | None) -> str:
         """--rep, else the config's `rep` (a rep's own machine), else an error."""

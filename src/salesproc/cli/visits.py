@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from salesproc.cli.output import Column, Format, FormatOption, emit, word
-from salesproc.cli.runtime import runtime
+from salesproc.cli.runtime import FromOpt, ToOpt, runtime
 from salesproc.i18n import N_, _, ngettext
 from salesproc.rules.dates import parse_time
 from salesproc.rules.money import format_amount, parse_amount
@@ -161,16 +161,15 @@ def visit_list(
     customer: Annotated[
         str | None, typer.Option("--customer", help="Only visits to this customer.")
     ] = None,
-    start: Annotated[str | None, typer.Option("--from", help="From this day on.")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Up to this day.")] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Visits in the order of the daily report: by day, then time."""
     from salesproc.db import queries, writes
 
     rt = runtime(ctx)
-    first = rt.date(start) if start else None
-    last = rt.date(end) if end else None
+    first, last = rt.span(start, end)
     with rt.session() as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         customer_id = writes.find_customer(s, customer).id if customer else None
