@@ -53,7 +53,7 @@ class Runtime:
         """A date option as the user typed it; today when omitted."""
         return self.today if text is None else parse_date(text, self.today, relative_to)
 
-    def span(self, start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    def span(self, start: str | None, end: str | None) -> "tuple[date | None, date | None]":
         """--from and --to as typed; None where not given (open-ended)."""
         return (self.date(start) if start else None, self.date(end) if end else None)
 
