@@ -68,6 +68,8 @@ class Settings:
     lang: Setting = Setting("en", FROM_DEFAULT)
     #: the team's working weekdays (0 = Monday), before China's holidays and make-up days
     workdays: frozenset[int] = frozenset(range(5))
+    #: the audit's thresholds from the [audit] table (keys of rules.audit.Thresholds)
+    audit: dict[str, Any] = field(default_factory=dict)
     #: where `broadcast` sends, by name: [channels.NAME] tables (adapters.channels models)
     channels: dict[str, Any] = field(default_factory=dict)
     values: dict[str, Setting] = field(default_factory=dict)
@@ -85,6 +87,15 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         B: int | None = Field(default=None, gt=0, le=3650)
         C: int | None = Field(default=None, gt=0, le=3650)
 
+    class Audit(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        min_minutes: int | None = Field(default=None, ge=0, le=1440)
+        max_minutes: int | None = Field(default=None, gt=0, le=1440)
+        late_days: int | None = Field(default=None, ge=0, le=365)
+        pressing_days: int | None = Field(default=None, ge=1, le=28)
+        pressing_share: float | None = Field(default=None, ge=0, lt=1)
+        min_visits: int | None = Field(default=None, ge=1, le=100)
+
     class File(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         db: str | None = Field(default=None, min_length=1)
@@ -93,6 +104,7 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         visit_quota: int | None = Field(default=None, gt=0, le=100)
         lang: Literal["en", "zh"] | None = None
         workdays: str | None = Field(default=None, min_length=1)
+        audit: Audit = Audit()
         #: checked table by table by `adapters.channels.parse_channels`, for clearer errors
         channels: dict[str, dict[str, Any]] | None = None
 
@@ -171,6 +183,7 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
         lang=values["lang"],
         workdays=workdays,
         channels=_channels(data, where),
+        audit=data.get("audit", {}),
         values=values,
     )
 

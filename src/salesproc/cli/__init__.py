@@ -122,7 +122,9 @@ def root(
 def _register() -> None:
     from salesproc.cli import (
         admin,
+        audit,
         broadcast,
+        calls,
         customers,
         daily_report,
         exports,
@@ -135,8 +137,8 @@ def _register() -> None:
     )
 
     for module in (
-        admin, reps, customers, visits, reports, daily_report, targets, broadcast, field,
-        imports, exports,
+        admin, reps, customers, visits, reports, daily_report, targets, broadcast, calls,
+        audit, field, imports, exports,
     ):  # fmt: skip
         module.register(app)
 

@@ -10,7 +10,7 @@ Python only sees the rows it prints, never every visit.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -27,6 +27,9 @@ from salesproc.rules.fourvisit import (
 )
 from salesproc.rules.ranking import Metric, Ranked, rank_with_ties
 from salesproc.rules.vocab import Category
+
+if TYPE_CHECKING:
+    from salesproc.rules.audit import Facts
 
 
 def latest_first(v: type[Visit]) -> tuple[ColumnElement[object], ...]:
@@ -673,4 +676,137 @@ def field_summary(session: Session, start: date, end: date) -> FieldSummary:
     )
     return FieldSummary(
         int(days), {code: int(n) for code, n in reps}, {kind: int(n) for kind, n in issues}
+    )
+
+
+def _active_reps() -> Select[tuple[int]]:
+    """Active reps' ids: as `rep_id IN (…)` it lets a day's visits use (rep_id, visit_date)."""
+    return select(Rep.id).where(Rep.active.is_(True))
+
+
+@dataclass(frozen=True)
+class DayVisit:
+    rep: str
+    customer: str
+    start: Any
+    end: Any
+    contact: str | None
+    phone: str | None
+
+
+def day_visits(session: Session, day: date) -> list[DayVisit]:
+    """Every visit of `day` with the customer's contact and phone: what a call can cross-check."""
+    query = (
+        select(Rep.code, Customer.name, Visit.start_time, Visit.end_time, Customer.contact,
+               Customer.phone)
+        .join(Rep, Rep.id == Visit.rep_id)
+        .join(Customer, Customer.id == Visit.customer_id)
+        .where(Visit.rep_id.in_(_active_reps()), Visit.visit_date == day)
+        .order_by(Rep.code, *report_order())
+    )  # fmt: skip
+    return [DayVisit(*row) for row in session.execute(query)]
+
+
+#: how far ahead a revisit is agreed, at most, for the call plan's look-back
+PROMISE_HORIZON = timedelta(days=92)
+
+
+@dataclass(frozen=True)
+class PromiseRow:
+    rep: str
+    customer: str
+    due: date
+    visited: bool
+
+
+def promises(session: Session, start: date, end: date) -> list[PromiseRow]:
+    """Revisits promised (预定再访时间) for `start`–`end`, and whether a visit came by then."""
+    later = aliased(Visit)
+    kept = (
+        select(later.id)
+        .where(
+            later.customer_id == Visit.customer_id,
+            later.visit_date > Visit.visit_date,
+            later.visit_date <= Visit.next_visit,
+        )
+        .exists()
+    )
+    query = (
+        select(Rep.code, Customer.name, Visit.next_visit, kept)
+        .join(Rep, Rep.id == Visit.rep_id)
+        .join(Customer, Customer.id == Visit.customer_id)
+        .where(
+            # by rep and visit date, so the index on (rep_id, visit_date) serves: a promise is
+            # made at most PROMISE_HORIZON before it falls due
+            Visit.rep_id.in_(_active_reps()),
+            Visit.visit_date >= start - PROMISE_HORIZON,
+            Visit.next_visit >= start,
+            Visit.next_visit <= end,
+        )
+        .order_by(Rep.code, Visit.next_visit, Customer.name)
+    )
+    return [
+        PromiseRow(code, name, due, bool(done)) for code, name, due, done in session.execute(query)
+    ]
+
+
+def audit_facts(
+    session: Session, start: date, end: date, today: date, rep_id: int | None = None
+) -> "Facts":
+    """What `rules.audit` reads for the window [start, end] (see `audit.Facts`).
+
+    Visits from PROMISE_HORIZON before the window through today, so that a
+    revisit promised for a day in the window is seen with whatever came after
+    it; sales of the whole months the window touches, summed by rep and day.
+    """
+    from salesproc.db.models import Call
+    from salesproc.rules import audit
+    from salesproc.rules.targets import month_bounds
+
+    def mine(column: Any) -> list[ColumnElement[bool]]:
+        return [] if rep_id is None else [column == rep_id]
+
+    visits = session.execute(
+        select(
+            Visit.id, Rep.code, Visit.visit_date, Visit.start_time, Visit.end_time,
+            Visit.logged_at, Visit.customer_id, Customer.name, Customer.phone, Visit.next_visit,
+            Visit.outcome,
+        )
+        .join(Rep, Rep.id == Visit.rep_id)
+        .join(Customer, Customer.id == Visit.customer_id)
+        .where(Visit.visit_date >= start - PROMISE_HORIZON, Visit.visit_date <= today,
+               *mine(Visit.rep_id))
+    )  # fmt: skip
+    # a rep imported with its history joined when its first visit says, not when it was added
+    first_visit = select(func.min(Visit.visit_date)).where(Visit.rep_id == Rep.id).scalar_subquery()
+    reps = session.execute(
+        select(Rep.code, Rep.created_at, first_visit).where(Rep.active.is_(True), *mine(Rep.id))
+    )
+    first, last = start.replace(day=1), month_bounds(end.year, end.month)[1]
+    sales = session.execute(
+        select(Rep.code, Sale.sale_date, func.sum(Sale.amount_cents))
+        .join(Rep, Rep.id == Sale.rep_id)
+        .where(Sale.sale_date >= first, Sale.sale_date <= last, *mine(Sale.rep_id))
+        .group_by(Rep.code, Sale.sale_date)
+    )
+    lost = session.execute(
+        select(Rep.code, Customer.name, Customer.lost_on, visit_count(Customer.lost_on))
+        .join(Rep, Rep.id == Customer.rep_id)
+        .where(_prospect_on(end), Customer.lost_on >= start, Customer.lost_on <= end,
+               *mine(Customer.rep_id))
+    )  # fmt: skip
+    calls = session.execute(
+        select(Rep.code, Call.day, Call.at, Call.verdict, Call.note)
+        .join(Rep, Rep.id == Call.rep_id)
+        .where(Call.day >= start, Call.day <= end, *mine(Call.rep_id))
+    )
+    return audit.Facts(
+        visits=tuple(audit.VisitFact(*row) for row in visits),
+        reps=tuple(
+            audit.RepFact(code, min(created.date(), first or created.date()))
+            for code, created, first in reps
+        ),
+        sales=tuple(audit.SalesDay(code, day, int(cents)) for code, day, cents in sales),
+        lost=tuple(audit.LostProspect(*row) for row in lost),
+        calls=tuple(audit.CallFact(*row) for row in calls),
     )
