@@ -865,3 +865,219 @@ def test_a_chinese_name_gets_an_ascii_code_a_rep_can_log_visits_with(team, tmp_p
     visits = {r["rep"]: r["amount"] for r in rank(team, "--metric", "visits")}
     assert visits == {**visits, new[0]: 1, new[1]: 1}
     assert {v["rep"] for v in show(team, B)["visits"]} == set(new)
+
+
+# --- the bulk path: chunks, memos, indexes set aside, progress ----------------------------
+
+
+def sales_indexes() -> list[str]:
+    """The secondary indexes of the test database's sales table, read with plain sqlite3."""
+    import os
+    import sqlite3
+
+    with sqlite3.connect(os.environ["SALESPROC_DB"]) as connection:
+        rows = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sales'"
+            " AND sql IS NOT NULL ORDER BY name"
+        )
+        return [name for (name,) in rows]
+
+
+#: Every kind of row the fast path and the full check share, in an order that makes chunks
+#: of two meet each case apart: a customer created in one chunk and named (spelt another
+#: way) in the next, a prospect whose earliest sale comes last, a lost customer, no customer.
+LIFECYCLE = [
+    ["rep", "date", "amount", "customer", "key"],
+    ["zhang", "2026-11-20", "500", A, "K1"],  # the prospect: its sale on the 20th comes first
+    ["Moses Frase", "2026-11-10", "12.5", "Cancity", "K2"],  # new rep, new customer
+    ["moses frase", "2026-11-09 00:00:00", "7.05", "  CANCITY ", "K3"],  # by name, other spelling
+    ["li", "2026-11-03", "0.01", C, "K4"],  # the lost customer
+    ["李娜", "2026-11-30", "3", "", "K5"],  # no customer
+    ["zhang", "2026-11-05", "1200.50", A, "K6"],  # the prospect's first sale: won on the 5th
+    ["Moses Frase", "2026-11-11", "99", "cancity", "K7"],
+]
+
+
+def _lifecycle_setup(cli: Any) -> None:
+    """The team, with 兴隆商行 lost after a visit on the 1st and one sale already imported."""
+    ok(cli("log-visit", "--rep", "li", "--customer", C, "--purpose", "order",
+           "--outcome", "lost", "--date", "2026-11-01"))  # fmt: skip
+
+
+def test_chunks_and_memos_give_what_one_chunk_gives(team, tmp_path, monkeypatch):
+    """Rows go in chunk by chunk; whatever the chunk size, every effect is the same."""
+    from salesproc.adapters import sales_import
+
+    path = write_csv(tmp_path / "sales.csv", LIFECYCLE)
+    args = ["--key", "key", "--create-reps", "--create-customers"]
+    _lifecycle_setup(team)
+    earlier = write_csv(tmp_path / "earlier.csv", [LIFECYCLE[0], LIFECYCLE[4]])
+    imported(import_sales(team, earlier, *args), 1)  # K4 is in the database already
+    line = imported(import_sales(team, path, *args), 6)
+    assert re.search(r"\b1 already imported", line), line
+    whole = snapshot(team)
+
+    monkeypatch.setattr(sales_import, "BATCH", 2)
+    monkeypatch.setenv("SALESPROC_DB", str(tmp_path / "chunked.db"))
+    ok(team("init"))
+    for code, name, region in [("zhang", "张伟", "杭州"), ("li", "李娜", "宁波")]:
+        ok(team("rep", "add", code, "--name", name, "--region", region))
+    for name, grade, rep, phone in [
+        (A, "A", "zhang", "13800000001"),
+        (B, "B", "zhang", "13800000002"),
+        (C, "C", "li", "13800000003"),
+    ]:
+        ok(team("customer", "add", name, "--grade", grade, "--rep", rep, "--phone", phone))
+    _lifecycle_setup(team)
+    imported(import_sales(team, earlier, *args), 1)
+    line = imported(import_sales(team, path, *args), 6)
+    assert re.search(r"\b1 already imported", line), line
+    assert snapshot(team) == whole
+
+    # what those effects are: as `sale add` of each sale in date order would leave them
+    prospect = show(team, A)
+    assert (prospect["category"], prospect["won_on"]) == ("new", "2026-11-05")
+    created = show(team, "Cancity")
+    assert (created["rep"], created["added_on"], created["category"]) == (
+        "moses-frase",
+        "2026-11-09",
+        "existing",
+    )
+    assert [s["amount"] for s in created["sales"]] == [
+        Decimal("7.05"), Decimal("12.50"), Decimal("99"),
+    ]  # fmt: skip
+    assert show(team, C)["status"] == "open"  # a sale reopens a lost customer
+    assert set(customers(team)) == {A, B, C, "Cancity"}
+    assert totals(team) == {
+        "zhang": Decimal("1700.50"),
+        "li": Decimal("3.01"),
+        "moses-frase": Decimal("118.55"),
+    }
+
+
+def test_imported_effects_match_sale_add_in_date_order(team, tmp_path, monkeypatch):
+    """The bulk effects (a prospect won by its earliest sale, a lost customer reopened, the
+    schedules) against the same sales added one by one with `sale add`, oldest first."""
+    rows = [row for row in LIFECYCLE if row[3] in ("customer", A, C, "")]
+    _lifecycle_setup(team)
+    imported(import_sales(team, write_csv(tmp_path / "sales.csv", rows), "--key", "key"), 4)
+    imported_view = snapshot(team)
+    due = as_json(team("due", "--format", "json"))
+
+    monkeypatch.setenv("SALESPROC_DB", str(tmp_path / "by-hand.db"))
+    ok(team("init"))
+    for code, name, region in [("zhang", "张伟", "杭州"), ("li", "李娜", "宁波")]:
+        ok(team("rep", "add", code, "--name", name, "--region", region))
+    for name, grade, rep, phone in [
+        (A, "A", "zhang", "13800000001"),
+        (B, "B", "zhang", "13800000002"),
+        (C, "C", "li", "13800000003"),
+    ]:
+        ok(team("customer", "add", name, "--grade", grade, "--rep", rep, "--phone", phone))
+    _lifecycle_setup(team)
+    rep_codes = {"李娜": "li"}
+    for rep, day, amount, customer, _key in sorted(rows[1:], key=lambda row: row[1]):
+        customer_args = ["--customer", customer] if customer else []
+        ok(team("sale", "add", "--rep", rep_codes.get(rep, rep), "--date", day,
+                "--amount", amount, *customer_args))  # fmt: skip
+    assert snapshot(team) == imported_view
+    assert as_json(team("due", "--format", "json")) == due
+
+
+def test_a_big_load_sets_the_indexes_aside_and_builds_them_again(db, tmp_path, monkeypatch):
+    """A load that at least doubles the sales goes in without the sales' indexes; they are
+    there after it, after a rejected one, and a small load or a re-import keeps them."""
+    from salesproc.adapters import sales_import
+    from salesproc.db import bulk
+
+    monkeypatch.setattr(sales_import, "BATCH", 50)
+    monkeypatch.setattr(sales_import, "SET_ASIDE_AT", 100)
+    set_aside = []
+    real = bulk.indexes_set_aside
+
+    def spy(session: Any, table: Any) -> Any:
+        set_aside.append(table.name)
+        return real(session, table)
+
+    monkeypatch.setattr(bulk, "indexes_set_aside", spy)
+    indexes = sales_indexes()
+    assert indexes == ["ix_sales_customer_id", "ix_sales_rep_date_amount"]
+    # How big a load is, is told from how far into the file its first chunk is; the
+    # reader reads ahead 8 KiB at a time, so these rows are long enough to tell.
+    header = ["rep", "date", "amount", "customer", "key", "notes"]
+    rows = [header]
+    rows += [[f"Agent {i % 7}", f"2026-10-{i % 28 + 1:02d}", f"{i}.{i % 100:02d}",
+              f"Shop {i % 13}", f"k{i}", "x" * 150] for i in range(1, 301)]  # fmt: skip
+    args = ["--key", "key", "--create-reps", "--create-customers"]
+    before = snapshot(db)
+
+    bad = [*rows, ["Agent 1", "2026-10-01", "x", "Shop 1", "k999", ""]]  # row 302: after the load
+    found = problems(import_sales(db, write_csv(tmp_path / "bad.csv", bad), *args))
+    assert found == Counter({(302, "amount"): 1})
+    assert set_aside == ["sales"]  # set aside, then rolled back with the rows
+    assert sales_indexes() == indexes
+    assert snapshot(db) == before
+
+    set_aside.clear()
+    path = write_csv(tmp_path / "sales.csv", rows)
+    imported(import_sales(db, path, *args), 300)
+    assert set_aside == ["sales"]
+    assert sales_indexes() == indexes
+    expected = sum(Decimal(row[2]) for row in rows[1:])
+    assert sum(totals(db).values()) == expected
+    by_rep = rank(db, "--cumulative", "--period", "month", "--date", "2026-10-31")
+    assert sum(row["amount"] for row in by_rep) == expected  # the index the leaderboard reads
+
+    set_aside.clear()
+    imported(import_sales(db, path, *args), 0)  # a re-import writes nothing
+    more = [header, *[[f"Agent {i % 7}", "2026-11-01", "1", "", f"m{i}", ""] for i in range(60)]]
+    imported(import_sales(db, write_csv(tmp_path / "more.csv", more), *args), 60)
+    assert set_aside == []  # 60 more sales do not double 300
+    assert sales_indexes() == indexes
+    assert sum(totals(db).values()) == expected + 60
+
+
+def test_progress_is_told_in_bytes_of_the_file_after_each_chunk(tmp_path, monkeypatch):
+    from salesproc.adapters import sales_import
+    from salesproc.db.engine import open_engine, session
+
+    monkeypatch.setattr(sales_import, "BATCH", 25)
+    rows = [["rep", "date", "amount", "customer"]]
+    rows += [[f"Agent {i % 3}", "2026-11-01", "10", f"Shop {i % 4}"] for i in range(100)]
+    path = write_csv(tmp_path / "sales.csv", rows)
+    engine = open_engine(str(tmp_path / "p.db"), create=True)
+    told: list[int | None] = []
+    options = sales_import.Options(create_reps=True, create_customers=True)
+    with session(engine) as s, s.begin():
+        report = sales_import.import_sales(
+            s, path, options, date(2026, 11, 30), datetime(2026, 11, 30, 18, 30), told.append
+        )
+    assert report.imported == 100
+    assert len(told) == 4
+    assert all(isinstance(at, int) and 0 < at <= path.stat().st_size for at in told)
+    assert told == sorted(told)
+
+
+AMOUNTS = [
+    *BAD_AMOUNTS, "1", "1.5", "1.50", "0.01", "00012.3", "999999999999.99", "1200", " 12",
+    "12 ", "１２", "1_000", ".5", "1..5", "1.5.", "+5", "12.3a", "٣", "1.٣",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", AMOUNTS)
+def test_the_fast_amount_reading_is_parse_amount_or_leaves_it_to_it(text):
+    """The bulk path reads plain amounts itself; anything it does not read, parse_amount
+    decides (a good amount or the reason it is bad), so the cents are always the same."""
+    from salesproc.adapters.sales_import import _cents
+    from salesproc.errors import InputError
+    from salesproc.rules.money import parse_amount
+
+    fast = _cents(text)
+    try:
+        exact = parse_amount(text)
+    except InputError:
+        assert fast is None
+        return
+    assert fast in (None, exact)
+    if text.strip() == text:
+        assert fast == exact  # a plain amount never needs the slow path
