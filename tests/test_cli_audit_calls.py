@@ -145,3 +145,9 @@ def test_call_log_and_list(team):
     rejected(team("call", "log", "--rep", "li", "--verdict", "ok", "--at", "25:00"), "25:00")
     rejected(team("call", "log", "--rep", "nobody", "--verdict", "ok"), "nobody")
     rejected(team("call", "log", "--rep", "li", "--verdict", "ok", "--date", "+1"), "after today")
+
+
+def test_a_promise_kept_by_another_rep_is_not_missed_for_one_rep(quiet):
+    visit(quiet, "万家超市", "--date", "2026-11-20", "--next", "2026-11-25")
+    visit(quiet, "万家超市", "--date", "2026-11-24", rep="li")  # li went in time
+    assert not [f for f in flags(quiet, "--rep", "zhang") if f["rule"] == "missed-revisit"]

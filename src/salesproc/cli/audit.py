@@ -35,7 +35,8 @@ def flags_between(rt: Runtime, start: "date", end: "date", rep: str | None) -> "
     with rt.session() as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         facts = queries.audit_facts(s, start, end, rt.today, rep_id)
-    return audit.audit(facts, start, end, rt.today, calendar, thresholds)
+    flags = audit.audit(facts, start, end, rt.today, calendar, thresholds)
+    return [flag for flag in flags if rep is None or flag.rep == rep]
 
 
 def audit_command(

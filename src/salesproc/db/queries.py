@@ -774,8 +774,8 @@ def audit_facts(
         )
         .join(Rep, Rep.id == Visit.rep_id)
         .join(Customer, Customer.id == Visit.customer_id)
-        .where(Visit.visit_date >= start - PROMISE_HORIZON, Visit.visit_date <= today,
-               *mine(Visit.rep_id))
+        # every rep's: a customer's next visit may be another rep's (the caller keeps one rep's)
+        .where(Visit.visit_date >= start - PROMISE_HORIZON, Visit.visit_date <= today)
     )  # fmt: skip
     # a rep imported with its history joined when its first visit says, not when it was added
     first_visit = select(func.min(Visit.visit_date)).where(Visit.rep_id == Rep.id).scalar_subquery()
