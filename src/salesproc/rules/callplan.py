@@ -41,6 +41,7 @@ from itertools import permutations
 from typing import NamedTuple, Protocol
 
 from salesproc.i18n import N_, _, ngettext
+from salesproc.rules.audit import RULES
 from salesproc.rules.calendar import WorkCalendar
 
 
@@ -251,18 +252,7 @@ def previous_workday(day: date, calendar: WorkCalendar, limit: int = 60) -> date
 # --- the rep's records and the prepared questions ----------------------------------------
 
 #: The audit's rule ids, in the order the audit reports them (and the plan lists them).
-RULE_IDS = (
-    "overlap",
-    "late-log",
-    "below-quota",
-    "no-report",
-    "duration",
-    "no-phone",
-    "missed-revisit",
-    "gave-up",
-    "pressing-stock",
-    "doubtful-call",
-)
+RULE_IDS: tuple[str, ...] = tuple(rule.value for rule in RULES)
 #: Which flagged item a call asks about: the strongest sign of invented or gamed work first.
 ASK_ORDER = (
     "overlap",
