@@ -28,3 +28,11 @@ echo "--- evening: the leaderboard ---"
 salesproc rank
 salesproc rank --cumulative --format json
 salesproc four-visit
+
+echo "--- the supervisor: the report, targets, the team's message, tomorrow's calls ---"
+salesproc --lang zh report daily
+salesproc target set --team --amount 1200000
+salesproc progress
+salesproc broadcast --dry-run --edition evening
+salesproc call-plan --date tomorrow
+salesproc audit

@@ -90,7 +90,8 @@ def plan(rt: Runtime, on: "date", seed: int) -> "tuple[list[Call], list[str]]":
     flags = flags_between(rt, before - timedelta(days=6), before, None)
     with rt.session() as s:
         team = queries.leaderboard(s, before, before, Metric.SALES)
-        month = queries.leaderboard(s, on.replace(day=1), on, Metric.SALES)
+        # the month as it stood after the day asked about (on the 1st: the month just ended)
+        month = queries.leaderboard(s, before.replace(day=1), before, Metric.SALES)
         visits = queries.day_visits(s, before)
         promised = queries.promises(s, before - timedelta(days=6), before)
         logged = queries.recent_windows(s, on)
