@@ -26,6 +26,7 @@ from typing import NamedTuple
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.calendar import WorkCalendar
+from salesproc.rules.dates import Period, period_start
 
 MONTHS = 12
 _WEIGHT = re.compile(r"[0-9]+(\.[0-9]+)?")
@@ -264,8 +265,9 @@ def period_bounds(kind: ProgressPeriod, today: date) -> tuple[date, date]:
     if kind is ProgressPeriod.MONTH:
         return month_bounds(today.year, today.month)
     if kind is ProgressPeriod.QUARTER:
-        first_month = 3 * ((today.month - 1) // 3) + 1
-        return date(today.year, first_month, 1), month_bounds(today.year, first_month + 2)[1]
+        first = period_start(today, Period.QUARTER)
+        assert first is not None
+        return first, month_bounds(today.year, first.month + 2)[1]
     return year_bounds(today.year)
 
 
