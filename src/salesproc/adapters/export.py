@@ -13,12 +13,12 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from salesproc.adapters.jsondoc import to_json
 from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
-from salesproc.db.queries import report_order
+from salesproc.db.queries import between, report_order
 from salesproc.rules.money import cents_to_decimal
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,14 +36,6 @@ class Sheet:
     rows: Iterator[list[Any]]
 
 
-def _between(query: Select, column: Any, start: date | None, end: date | None) -> Select:  # type: ignore[type-arg]
-    if start is not None:
-        query = query.where(column >= start)
-    if end is not None:
-        query = query.where(column <= end)
-    return query
-
-
 def visits(session: Session, rep_id: int | None, start: date | None, end: date | None) -> Sheet:
     header = and_(DailyReport.rep_id == Visit.rep_id, DailyReport.report_date == Visit.visit_date)
     query = (
@@ -59,7 +51,7 @@ def visits(session: Session, rep_id: int | None, start: date | None, end: date |
     )  # fmt: skip
     if rep_id is not None:
         query = query.where(Visit.rep_id == rep_id)
-    query = _between(query, Visit.visit_date, start, end)
+    query = between(query, Visit.visit_date, start, end)
     headings = [
         "date", "rep", "customer", "phone", "start", "end", "purposes", "result", "outcome",
         "category", "next_visit", "notes", "weather", "region",
@@ -77,7 +69,7 @@ def sales(session: Session, rep_id: int | None, start: date | None, end: date | 
     )
     if rep_id is not None:
         query = query.where(Sale.rep_id == rep_id)
-    query = _between(query, Sale.sale_date, start, end)
+    query = between(query, Sale.sale_date, start, end)
     rows = (
         [day, rep, customer, cents_to_decimal(cents), ref]
         for day, rep, customer, cents, ref in session.execute(query).yield_per(2000)
@@ -96,7 +88,7 @@ def customers(session: Session, rep_id: int | None, start: date | None, end: dat
     )  # fmt: skip
     if rep_id is not None:
         query = query.where(Customer.rep_id == rep_id)
-    query = _between(query, Customer.added_on, start, end)
+    query = between(query, Customer.added_on, start, end)
     headings = list(CUSTOMER_HEADINGS)
     rows = (list(row) for row in session.execute(query).yield_per(2000))
     return Sheet(headings, {"name", "contact", "phone", "region"}, rows)

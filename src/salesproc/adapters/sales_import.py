@@ -22,8 +22,8 @@ A first import of a team's history is a million rows, and the issue asks for
 - With `--key`, the database is asked which keys of a chunk it already has
   only if any sale there has a key at all.
 - Each customer's first sale here wins or reopens it as `sale add` would
-  (as `writes.record_sales_effects` does), with one UPDATE per changed
-  customer, then the schedules are refreshed in one go.
+  (`rules.lifecycle.after_event`), with one UPDATE per changed customer, then
+  the schedules are refreshed in one go.
 
 Memory holds the reps and customers, the distinct texts naming them and the
 dates (at most MEMO_LIMIT), one chunk of rows and, with `--key`, every key the
@@ -368,9 +368,8 @@ class _Writer:
 
 
 def _record_effects(session: Session, checker: _Checker, writer: _Writer) -> None:
-    """Each customer's first sale here wins or reopens it, as `writes.record_sales_effects`
-    does (a customer created for them is known since its first sale), in bulk; then the
-    schedules of those customers, all of them in one go when that is most of them."""
+    """Each customer's first sale here wins or reopens it, as `sale add` does (a customer
+    created for them is known since its first sale), in bulk; then their schedules."""
     changed = []
     for i, stored in writer.first.items():
         day = checker.day_of[stored]
@@ -385,12 +384,7 @@ def _record_effects(session: Session, checker: _Checker, writer: _Writer) -> Non
         if tuple(values.values()) != before:
             changed.append({"id": i, **values})
     bulk.update_by_id(session, Customer.__table__, changed)
-    ids = list(writer.first)
-    if len(ids) * 2 > len(checker.standing):
-        writes.refresh_schedules(session)
-        return
-    for start in range(0, len(ids), 500):
-        writes.refresh_schedules(session, ids[start : start + 500])
+    writes.refresh_many(session, list(writer.first), len(checker.standing))
 
 
 def import_sales(

@@ -922,15 +922,6 @@ def _write_headers(
     bulk.update_by_id(session, DailyReport.__table__, changed)
 
 
-def _refresh(session: Session, visited: list[int], everyone: int) -> None:
-    """The visited customers' schedules; all of them in one go when that is most of them."""
-    if len(visited) * 2 > everyone:
-        writes.refresh_schedules(session)
-        return
-    for start in range(0, len(visited), 1000):
-        writes.refresh_schedules(session, visited[start : start + 1000])
-
-
 # ---------------------------------------------------------------- the command
 
 
@@ -964,5 +955,5 @@ def import_visits(
         _insert_visits(session, survey, people, cadence or DEFAULT_CADENCE, now, progress, size)
     visited = _update_customers(session, people)
     _write_headers(session, people, survey.headers)
-    _refresh(session, visited, len(people.customers))
+    writes.refresh_many(session, visited, len(people.customers))
     return report

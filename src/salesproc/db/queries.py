@@ -32,6 +32,15 @@ if TYPE_CHECKING:
     from salesproc.rules.audit import Facts
 
 
+def between(query: Select, column: Any, start: date | None, end: date | None) -> Select:  # type: ignore[type-arg]
+    """`query` limited to `start` ≤ column ≤ `end`; an open end where one is None."""
+    if start is not None:
+        query = query.where(column >= start)
+    if end is not None:
+        query = query.where(column <= end)
+    return query
+
+
 def latest_first(v: type[Visit]) -> tuple[ColumnElement[object], ...]:
     """The order that makes a visit a customer's latest (see `rules.due`).
 
@@ -385,10 +394,7 @@ def visit_list(
         query = query.where(Visit.rep_id == rep_id)
     if customer_id is not None:
         query = query.where(Visit.customer_id == customer_id)
-    if start is not None:
-        query = query.where(Visit.visit_date >= start)
-    if end is not None:
-        query = query.where(Visit.visit_date <= end)
+    query = between(query, Visit.visit_date, start, end)
     return [
         VisitRow(i, day, rep, customer, begin, finish, purposes.split(","), *rest)
         for i, day, rep, customer, begin, finish, purposes, *rest in session.execute(query)
@@ -564,10 +570,7 @@ def call_list(
     query = select(Call, Rep.code).join(Rep, Rep.id == Call.rep_id).order_by(Call.day, Call.at)
     if rep_id is not None:
         query = query.where(Call.rep_id == rep_id)
-    if start is not None:
-        query = query.where(Call.day >= start)
-    if end is not None:
-        query = query.where(Call.day <= end)
+    query = between(query, Call.day, start, end)
     return [
         CallRow(c.id, c.day, c.at, code, c.window, c.verdict, c.note)
         for c, code in session.execute(query)
@@ -626,10 +629,7 @@ def field_list(
         .options(selectinload(FieldDay.reps), selectinload(FieldDay.customers))
         .order_by(FieldDay.day, FieldDay.id)
     )
-    if start is not None:
-        query = query.where(FieldDay.day >= start)
-    if end is not None:
-        query = query.where(FieldDay.day <= end)
+    query = between(query, FieldDay.day, start, end)
     if status == "open":
         query = query.where(FieldDay.issue.is_not(None), FieldDay.resolved_on.is_(None))
     elif status == "resolved":

@@ -7,7 +7,7 @@ or import) either lands completely or not at all.
 """
 
 import difflib
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
@@ -295,21 +295,6 @@ def _refresh_statements(scoped: bool) -> tuple[Update, Update]:
     return counts, due
 
 
-def record_sales_effects(
-    session: Session, first_sale: Mapping[int, date], created: Collection[int] = ()
-) -> None:
-    """After sales were bulk-inserted: each customer's first new sale wins or reopens it,
-    as `sale add` would; a customer created for them is known since its first sale."""
-    ids = list(first_sale)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for customer in session.scalars(select(Customer).where(Customer.id.in_(chunk))):
-            if customer.id in created:
-                customer.added_on = first_sale[customer.id]
-            _apply(customer, first_sale[customer.id], outcome=None, sold=True)
-        refresh_schedules(session, chunk)
-
-
 def refresh_schedules(session: Session, customer_ids: Sequence[int] | None = None) -> None:
     """Recompute the kept schedule of some customers (None: all) from their visits.
 
@@ -328,6 +313,19 @@ def refresh_schedules(session: Session, customer_ids: Sequence[int] | None = Non
         stale = [session.identity_map[k] for k in keys if k in session.identity_map]
     for customer in stale:  # loaded customers now hold the old values
         session.expire(customer, SCHEDULE)
+
+
+def refresh_many(session: Session, customer_ids: Sequence[int], customers: int) -> None:
+    """After a bulk load: the schedules of `customer_ids`, out of `customers` in all.
+
+    When that is most of them, one unscoped pass is cheaper than many scoped
+    ones; otherwise in chunks small enough for any driver's parameter limit.
+    """
+    if len(customer_ids) * 2 > customers:
+        refresh_schedules(session)
+        return
+    for start in range(0, len(customer_ids), 500):
+        refresh_schedules(session, customer_ids[start : start + 500])
 
 
 @dataclass(frozen=True)
