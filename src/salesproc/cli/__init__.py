@@ -116,6 +116,7 @@ def root(
     # The locale's language first, so that an error in the config file is in it too.
     i18n.use(flag or i18n.from_locale(os.environ) or "en")
     ctx.obj = rt = Runtime(db_flag=db, debug=debug, lang_flag=flag)
+    ctx.call_on_close(rt.close)  # the engine's connections go back when the command ends
     i18n.use(rt.settings.lang.value)
 
 

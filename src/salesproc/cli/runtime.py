@@ -1,25 +1,14 @@
-"""What every command needs: settings, today's date and a database session, loaded lazily."""
+"""What every command needs: its use-case `Context`, and the dates as the user typed them."""
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from datetime import date
+from typing import Annotated, Any
 
 import typer
 
-from salesproc import clock
 from salesproc.config import Settings, load
-from salesproc.errors import InputError
-from salesproc.i18n import _
 from salesproc.rules.dates import parse_date
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-    from sqlalchemy.orm import Session
-
-    from salesproc.rules.calendar import WorkCalendar
-
+from salesproc.service.context import Context
 
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="From this day on (YYYY-MM-DD, today, -N).")
@@ -29,25 +18,26 @@ ToOpt = Annotated[str | None, typer.Option("--to", help="Up to this day, include
 
 @dataclass
 class Runtime:
+    """A command's `Context` (built on first use) and the parsing of what the user typed."""
+
     db_flag: str | None
     debug: bool = False
     lang_flag: str | None = None
-    _settings: Settings | None = field(default=None, repr=False)
-    _engine: "Engine | None" = field(default=None, repr=False)
+    _context: Context | None = field(default=None, repr=False)
+
+    @property
+    def context(self) -> Context:
+        if self._context is None:
+            self._context = Context(load(self.db_flag, self.lang_flag), warn=_to_stderr)
+        return self._context
 
     @property
     def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = load(self.db_flag, self.lang_flag)
-        return self._settings
-
-    @property
-    def now(self) -> datetime:
-        return clock.now()
+        return self.context.settings
 
     @property
     def today(self) -> date:
-        return clock.today()
+        return self.context.today
 
     def date(self, text: str | None, relative_to: date | None = None) -> date:
         """A date option as the user typed it; today when omitted."""
@@ -57,61 +47,19 @@ class Runtime:
         """--from and --to as typed; None where not given (open-ended)."""
         return (self.date(start) if start else None, self.date(end) if end else None)
 
-    def rep_code(self, given: str | None) -> str:
-        """--rep, else the config's `rep` (a rep's own machine), else an error."""
-        code = given or self.settings.rep.value
-        if not code:
-            raise InputError(_("no rep given; pass --rep CODE or set `rep` in the config file"))
-        return str(code)
+    # TRANSITIONAL (removed once every command calls a service function): the context's parts.
+    def __getattr__(self, name: str) -> Any:
+        if name in ("now", "session", "engine", "calendar", "rep_code"):
+            return getattr(self.context, name)
+        raise AttributeError(name)
 
-    def calendar(self, years: Iterable[int]) -> "WorkCalendar":
-        """The team's working days in `years`: its weekdays, China's holidays and make-up days.
+    def close(self) -> None:
+        if self._context is not None:
+            self._context.close()
 
-        A year the holiday data does not cover yet falls back to the weekdays,
-        with a warning on stderr rather than an error, so a cron job keeps running.
-        """
-        from salesproc.adapters.holidays import china_calendar
-        from salesproc.rules.calendar import format_weekdays
 
-        years = sorted(set(years))
-        calendar = china_calendar(years, self.settings.workdays)
-        missing = calendar.fallback_years(years)
-        if missing:
-            typer.echo(
-                _(
-                    "Warning: no holiday calendar for {years}; counting {days} as working days"
-                ).format(
-                    years=", ".join(map(str, missing)),
-                    days=format_weekdays(self.settings.workdays),
-                ),
-                err=True,
-            )
-        return calendar
-
-    def engine(self, create: bool = False) -> "Engine":
-        if self._engine is None:
-            from salesproc.db.engine import open_engine
-
-            self._engine = open_engine(str(self.settings.db.value), create=create)
-        return self._engine
-
-    @contextmanager
-    def session(self, create: bool = False, commit: bool = True) -> "Iterator[Session]":
-        """One transaction: committed when the block ends (unless `commit` is false, as for
-        a dry run), rolled back on any error."""
-        from salesproc.db.engine import session
-
-        with session(self.engine(create=create)) as s:
-            transaction = s.begin()
-            try:
-                yield s
-            except BaseException:
-                transaction.rollback()
-                raise
-            if commit:
-                transaction.commit()
-            else:
-                transaction.rollback()
+def _to_stderr(message: str) -> None:
+    typer.echo(message, err=True)
 
 
 def runtime(ctx: typer.Context) -> Runtime:

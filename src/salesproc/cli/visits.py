@@ -1,15 +1,18 @@
 """`salesproc log-visit` and `salesproc sale add`: what reps record during the day."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesproc.cli.output import Column, Format, FormatOption, emit, word
-from salesproc.cli.runtime import FromOpt, ToOpt, runtime
+from salesproc.cli.runtime import FromOpt, Runtime, ToOpt, runtime
 from salesproc.i18n import N_, _, ngettext
 from salesproc.rules.dates import parse_time
 from salesproc.rules.money import format_amount, parse_amount
 from salesproc.rules.vocab import parse_outcome, parse_purposes
+
+if TYPE_CHECKING:
+    from datetime import date, timedelta
 
 RepOpt = Annotated[
     str | None, typer.Option("--rep", help="Rep code [config `rep` on a rep's own machine].")
@@ -58,12 +61,12 @@ def log_visit(
     ] = None,
 ) -> None:
     """Log one customer visit: a row of the daily sales report (销售日报表)."""
-    from salesproc.db import writes
+    from salesproc.service import visits
 
     rt = runtime(ctx)
     visit_date = rt.date(day)
-    entry = writes.VisitInput(
-        rep=rt.rep_code(rep),
+    entry = visits.VisitInput(
+        rep=rt.context.rep_code(rep),
         customer=customer,
         purposes=parse_purposes(purpose),
         visit_date=visit_date,
@@ -76,25 +79,23 @@ def log_visit(
         weather=weather,
         amount_cents=parse_amount(amount) if amount is not None else None,
     )
-    with rt.session() as s:
-        visit = writes.log_visit(s, entry, rt.settings.cadence, rt.today, rt.now)
-        customer_now = visit.customer
-        message = _(
-            "Logged visit #{id}: {rep} → {customer} on {day} ({purposes}); next visit {next}."
-        ).format(
-            id=visit.id,
-            rep=visit.rep.code,
-            customer=customer_now.name,
-            day=visit.visit_date,
-            purposes=_(", ").join(word(p) for p in entry.purposes),
-            next=visit.next_visit,
-        )
-        if entry.amount_cents is not None:
-            message += _(" Sale {amount}.").format(amount=format_amount(entry.amount_cents))
-        if customer_now.category != visit.category:
-            message += _(" Now a {category} customer.").format(category=word(customer_now.category))
-        if customer_now.lost_on is not None:
-            message += _(" Closed as lost.")
+    visit = visits.log_visit(rt.context, entry)
+    message = _(
+        "Logged visit #{id}: {rep} → {customer} on {day} ({purposes}); next visit {next}."
+    ).format(
+        id=visit.id,
+        rep=visit.rep,
+        customer=visit.customer,
+        day=visit.visit_date,
+        purposes=_(", ").join(word(p) for p in entry.purposes),
+        next=visit.next_visit,
+    )
+    if visit.amount_cents is not None:
+        message += _(" Sale {amount}.").format(amount=format_amount(visit.amount_cents))
+    if visit.customer_category != visit.category:
+        message += _(" Now a {category} customer.").format(category=word(visit.customer_category))
+    if visit.lost:
+        message += _(" Closed as lost.")
     typer.echo(message)
 
 
@@ -115,24 +116,21 @@ def sale_add(
     ref: Annotated[str | None, typer.Option("--ref", help="Order or invoice number.")] = None,
 ) -> None:
     """Record a sale for a rep, stored to the cent."""
-    from salesproc.db import writes
+    from salesproc.service import visits
 
     rt = runtime(ctx)
     cents = parse_amount(amount)
-    sale_date = rt.date(day)
-    code = rt.rep_code(rep)
-    with rt.session() as s:
-        sale = writes.add_sale(s, code, cents, sale_date, customer, ref, rt.today, rt.now)
-        to = _(" from {customer}").format(customer=sale.customer.name) if sale.customer else ""
-        typer.echo(
-            _("Recorded sale #{id}: {amount} for {rep}{source} on {day}.").format(
-                id=sale.id,
-                amount=format_amount(cents),
-                rep=sale.rep.code,
-                source=to,
-                day=sale.sale_date,
-            )
+    sale = visits.add_sale(rt.context, rt.context.rep_code(rep), cents, rt.date(day), customer, ref)
+    to = _(" from {customer}").format(customer=sale.customer) if sale.customer else ""
+    typer.echo(
+        _("Recorded sale #{id}: {amount} for {rep}{source} on {day}.").format(
+            id=sale.id,
+            amount=format_amount(cents),
+            rep=sale.rep,
+            source=to,
+            day=sale.sale_date,
         )
+    )
 
 
 #: A visit as `visit list` and `customer show` print it.
@@ -166,14 +164,10 @@ def visit_list(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Visits in the order of the daily report: by day, then time."""
-    from salesproc.db import queries, writes
+    from salesproc.service import visits
 
     rt = runtime(ctx)
-    first, last = rt.span(start, end)
-    with rt.session() as s:
-        rep_id = writes.find_rep(s, rep).id if rep else None
-        customer_id = writes.find_customer(s, customer).id if customer else None
-        rows = queries.visit_list(s, rep_id, customer_id, first, last)
+    rows = visits.list_visits(rt.context, rep, customer, *rt.span(start, end))
     records = [dict(vars(r)) for r in rows]  # VisitRow's fields are the JSON keys
     footer = ngettext("{n} visit", "{n} visits", len(rows)).format(n=len(rows))
     emit(records, VISIT_COLUMNS, fmt, footer=footer)
@@ -196,30 +190,31 @@ def visit_edit(
     note: Annotated[str | None, typer.Option("--note")] = None,
 ) -> None:
     """Correct a visit's day, times, purposes, result, revisit or notes."""
-    from salesproc.db import writes
-    from salesproc.db.models import Visit
+    from salesproc.service import visits
 
     rt = runtime(ctx)
-    with rt.session() as s:
-        visit_date = rt.date(day) if day else None
-        current = s.get(Visit, visit_id)
-        base = visit_date or (current.visit_date if current else rt.today)  # for --next +N
-        changes = writes.VisitChanges(
-            visit_date=visit_date,
-            start=parse_time(start) if start else None,
-            end=parse_time(end) if end else None,
-            purposes=parse_purposes(purpose) if purpose else None,
-            result=result,
-            next_visit=rt.date(next_, relative_to=base) if next_ is not None else None,
-            note=note,
+    changes = visits.VisitChanges(
+        visit_date=rt.date(day) if day else None,
+        start=parse_time(start) if start else None,
+        end=parse_time(end) if end else None,
+        purposes=parse_purposes(purpose) if purpose else None,
+        result=result,
+        next_visit=_next_visit(rt, next_) if next_ is not None else None,
+        note=note,
+    )
+    visit = visits.edit_visit(rt.context, visit_id, changes)
+    typer.echo(
+        _("Updated visit #{id}: {customer} on {day}; next visit {next}.").format(
+            id=visit.id, customer=visit.customer, day=visit.visit_date, next=visit.next_visit
         )
-        visit = writes.edit_visit(s, visit_id, changes, rt.today)
-        typer.echo(
-            _("Updated visit #{id}: {customer} on {day}; next visit {next}.").format(
-                id=visit.id, customer=visit.customer.name, day=visit.visit_date,
-                next=visit.next_visit,
-            )
-        )  # fmt: skip
+    )
+
+
+def _next_visit(rt: Runtime, text: str) -> "date | timedelta":
+    """`--next` of an edit: `+N`/`-N` count from the visit's date, which the edit may move."""
+
+    relative = rt.date(text, relative_to=rt.today) - rt.today
+    return relative if text.strip()[:1] in "+-" else rt.date(text)
 
 
 @visit_app.command("delete")
@@ -228,22 +223,21 @@ def visit_delete(
     visit_id: Annotated[int, typer.Argument(metavar="ID", help="The visit's number.")],
 ) -> None:
     """Delete a visit logged in error and the sale logged with it; undo a win or loss it made."""
-    from salesproc.db import writes
+    from salesproc.service import visits
 
-    rt = runtime(ctx)
-    with rt.session() as s:
-        visit, sales = writes.delete_visit(s, visit_id)
-        also = ngettext(" and its sale", " and its sales", sales) if sales else ""
-        done = _("Deleted visit #{id}{also}: {customer} on {day}; {customer} is now {category}.")
-        typer.echo(
-            done.format(
-                id=visit_id,
-                also=also,
-                customer=visit.customer.name,
-                day=visit.visit_date,
-                category=word(visit.customer.category),
-            )
+    visit = visits.delete_visit(runtime(ctx).context, visit_id)
+    sales = visit.sales_deleted
+    also = ngettext(" and its sale", " and its sales", sales) if sales else ""
+    done = _("Deleted visit #{id}{also}: {customer} on {day}; {customer} is now {category}.")
+    typer.echo(
+        done.format(
+            id=visit_id,
+            also=also,
+            customer=visit.customer,
+            day=visit.visit_date,
+            category=word(visit.customer_category),
         )
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ or import) either lands completely or not at all.
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from sqlalchemy import Update, bindparam, case, delete, literal, null, select, union_all, update
@@ -19,15 +19,12 @@ from sqlalchemy.orm.util import identity_key
 from salesproc.db.models import Call, Customer, DailyReport, FieldDay, Rep, Sale, Visit
 from salesproc.db.queries import due_on, latest_visit_id, visit_count
 from salesproc.errors import InputError
-from salesproc.i18n import N_, _
+from salesproc.i18n import _
 from salesproc.rules.cadence import next_visit_date
+from salesproc.rules.dates import SALE_DATE_AHEAD, VISIT_DATE_AHEAD, check_not_future
 from salesproc.rules.lifecycle import Standing, after_event, before_history, replay
 from salesproc.rules.names import clean_name, name_key
 from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
-
-#: the messages of a date after today, by what the date is
-VISIT_DATE_AHEAD = N_("visit date {day} is after today ({today}); record what has happened")
-SALE_DATE_AHEAD = N_("sale date {day} is after today ({today}); record what has happened")
 
 
 def _close_matches(word: str, candidates: Sequence[str]) -> list[str]:
@@ -72,12 +69,6 @@ def find_customer(session: Session, name: str) -> Customer:
             message = _("unknown customer {name!r}; add it with `salesproc customer add`")
         raise InputError(message.format(name=name, matches=", ".join(matches)))
     return customer
-
-
-def _not_future(day: date, today: date, message: str) -> None:
-    """`message`: VISIT_DATE_AHEAD or SALE_DATE_AHEAD."""
-    if day > today:
-        raise InputError(_(message).format(day=day, today=today))
 
 
 def add_rep(
@@ -230,7 +221,7 @@ def log_visit(
     """One row of the daily report; with an amount, the sale it brought too."""
     rep = find_active_rep(session, entry.rep)
     customer = find_customer(session, entry.customer)
-    _not_future(entry.visit_date, today, VISIT_DATE_AHEAD)
+    check_not_future(entry.visit_date, today, VISIT_DATE_AHEAD)
     if entry.start and entry.end and entry.end < entry.start:
         raise InputError(_ends_before_start(entry.start, entry.end))
     next_visit = next_visit_date(entry.visit_date, Grade(customer.grade), cadence, entry.next_visit)
@@ -341,7 +332,8 @@ class VisitChanges:
     end: time | None = None
     purposes: tuple[Purpose, ...] | None = None
     result: str | None = None
-    next_visit: date | None = None
+    #: a date, or days after the visit's (new) date, as `--next +7` says
+    next_visit: date | timedelta | None = None
     note: str | None = None
 
 
@@ -354,7 +346,7 @@ def edit_visit(session: Session, visit_id: int, changes: VisitChanges, today: da
     if visit is None:
         raise InputError(_no_visit(visit_id))
     if changes.visit_date is not None:
-        _not_future(changes.visit_date, today, VISIT_DATE_AHEAD)
+        check_not_future(changes.visit_date, today, VISIT_DATE_AHEAD)
         visit.visit_date = changes.visit_date
         visit.customer.added_on = min(visit.customer.added_on, changes.visit_date)
         for sale in session.scalars(select(Sale).where(Sale.visit_id == visit.id)):
@@ -367,10 +359,14 @@ def edit_visit(session: Session, visit_id: int, changes: VisitChanges, today: da
         raise InputError(_ends_before_start(visit.start_time, visit.end_time))
     if changes.purposes is not None:
         visit.purposes = ",".join(changes.purposes)
-    for attribute in ("result", "note", "next_visit"):
+    for attribute in ("result", "note"):
         value = getattr(changes, attribute)
         if value is not None:
             setattr(visit, attribute, value)
+    if isinstance(changes.next_visit, timedelta):
+        visit.next_visit = visit.visit_date + changes.next_visit
+    elif changes.next_visit is not None:
+        visit.next_visit = changes.next_visit
     if visit.next_visit < visit.visit_date:
         raise InputError(
             _(
@@ -458,7 +454,7 @@ def add_sale(
 ) -> Sale:
     rep = find_active_rep(session, rep_code)
     customer = find_customer(session, customer_name) if customer_name else None
-    _not_future(sale_date, today, SALE_DATE_AHEAD)
+    check_not_future(sale_date, today, SALE_DATE_AHEAD)
     sale = Sale(
         rep_id=rep.id,
         customer_id=customer.id if customer else None,

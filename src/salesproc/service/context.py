@@ -1,0 +1,132 @@
+"""What every use case runs in: the settings, the clock, the database and the working calendar.
+
+A `Context` is the one argument every function of `salesproc.service` takes
+first. The CLI builds one per command; a script, a scheduler or a test builds
+its own with `Context.open(...)`. Nothing here prints: what a user should be
+told on the side (a year without a holiday calendar) goes to `warn`, which the
+CLI points at stderr.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from salesproc import clock
+from salesproc.config import Settings, load
+from salesproc.errors import InputError
+from salesproc.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from salesproc.rules.calendar import WorkCalendar
+
+
+def _ignore(_message: str) -> None:
+    """The default `warn` of a library caller that did not ask to hear."""
+
+
+@dataclass
+class Context:
+    settings: Settings
+    #: the clock: `clock.now` reads SALESPROC_NOW; a test or a replay passes its own
+    clock: Callable[[], datetime] = clock.now
+    #: where warnings go (one line each): stderr in the CLI, nowhere by default
+    warn: Callable[[str], None] = _ignore
+    _engine: "Engine | None" = field(default=None, repr=False)
+
+    @classmethod
+    def open(
+        cls,
+        db: str | None = None,
+        *,
+        lang: str | None = None,
+        now: datetime | None = None,
+        warn: Callable[[str], None] = _ignore,
+    ) -> "Context":
+        """Settings as the CLI reads them (`db` plays `--db`), the clock pinned to `now` if given.
+
+        The database itself is opened on first use, and only if it exists:
+        call `create_database` (the `init` command) to make a new one.
+        """
+        clock_ = (lambda: now) if now is not None else clock.now
+        return cls(load(db, lang), clock=clock_, warn=warn)
+
+    def __enter__(self) -> "Context":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    def rep_code(self, given: str | None) -> str:
+        """The rep asked for, else the config's `rep` (a rep's own machine), else an error."""
+        code = given or self.settings.rep.value
+        if not code:
+            raise InputError(_("no rep given; pass --rep CODE or set `rep` in the config file"))
+        return str(code)
+
+    def calendar(self, years: Iterable[int]) -> "WorkCalendar":
+        """The team's working days in `years`: its weekdays, China's holidays and make-up days.
+
+        A year the holiday data does not cover yet falls back to the weekdays,
+        with a warning rather than an error, so a cron job keeps running.
+        """
+        from salesproc.adapters.holidays import china_calendar
+        from salesproc.rules.calendar import format_weekdays
+
+        years = sorted(set(years))
+        calendar = china_calendar(years, self.settings.workdays)
+        missing = calendar.fallback_years(years)
+        if missing:
+            self.warn(
+                _(
+                    "Warning: no holiday calendar for {years}; counting {days} as working days"
+                ).format(
+                    years=", ".join(map(str, missing)),
+                    days=format_weekdays(self.settings.workdays),
+                )
+            )
+        return calendar
+
+    def engine(self, create: bool = False) -> "Engine":
+        """The engine on a database whose schema is current; `create` makes a missing one."""
+        if self._engine is None:
+            from salesproc.db.engine import open_engine
+
+            self._engine = open_engine(str(self.settings.db.value), create=create)
+        return self._engine
+
+    @contextmanager
+    def session(self, create: bool = False, commit: bool = True) -> "Iterator[Session]":
+        """One transaction: committed when the block ends (unless `commit` is false, as for
+        a dry run), rolled back on any error."""
+        from salesproc.db.engine import session
+
+        with session(self.engine(create=create)) as s:
+            transaction = s.begin()
+            try:
+                yield s
+            except BaseException:
+                transaction.rollback()
+                raise
+            if commit:
+                transaction.commit()
+            else:
+                transaction.rollback()
+
+    def close(self) -> None:
+        """Give the database's connections back: a long-running caller opens many contexts."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
