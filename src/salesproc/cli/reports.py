@@ -1,7 +1,5 @@
 """`due`, `four-visit` and `rank`: what the team reads each morning and evening."""
 
-from datetime import date, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -10,11 +8,11 @@ from salesproc.cli.output import Column, Format, FormatOption, Record, emit, wor
 from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _, ngettext
-from salesproc.rules.dates import Period, period_start
-from salesproc.rules.ranking import Metric
+from salesproc.rules.dates import Period
+from salesproc.rules.ranking import By, Metric
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from salesproc.service.leaderboard import Leaderboard
 
 DateOpt = Annotated[
     str | None,
@@ -23,12 +21,6 @@ DateOpt = Annotated[
 #: The statuses tables show through `word`, here so that the catalog has them.
 STATUS_WORDS = (N_("on-track"), N_("overdue"), N_("gave-up"), N_("open"), N_("lost"))
 RepFilter = Annotated[str | None, typer.Option("--rep", help="Only this rep's customers.")]
-
-
-def _rep_id(session: "Session", code: str | None) -> int | None:
-    from salesproc.db import writes
-
-    return writes.find_rep(session, code).id if code else None
 
 
 def _lateness(days: int) -> str:
@@ -49,12 +41,11 @@ def due(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Customers to visit today or overdue (待回访), most overdue first, then A→C."""
-    from salesproc.db import queries
+    from salesproc.service import schedule
 
     rt = runtime(ctx)
     as_of = rt.date(day)
-    with rt.session() as s:
-        rows = queries.due_list(s, as_of, rt.today, ahead, _rep_id(s, rep))
+    rows = schedule.due(rt.context, as_of, rep, ahead)
     records = [dict(vars(r)) for r in rows]  # DueRow's fields are the JSON keys
     columns = [
         Column("customer", N_("Customer")),
@@ -97,14 +88,14 @@ def four_visit(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Prospects at risk of being dropped before their fourth visit (四次拜访法则)."""
-    from salesproc.db import queries
+    from salesproc.service import schedule
 
     rt = runtime(ctx)
     as_of = rt.date(day)
-    since_day = rt.date(since) if since else as_of.replace(day=1)
-    with rt.session() as s:
-        rep_id = _rep_id(s, rep)
-        rows, summary = queries.four_visit(s, as_of, rt.today, since_day, min_visits, rep_id)
+    report = schedule.four_visit(
+        rt.context, as_of, rep, min_visits, rt.date(since) if since else None
+    )
+    rows, summary = report.prospects, report.summary
     records: list[Record] = [dict(vars(r)) for r in rows]  # ProspectRow's fields: JSON keys
     share = summary.share_at_or_above_min
     data = {
@@ -152,14 +143,6 @@ def four_visit(
         raise typer.Exit(1)
 
 
-NO_TARGET: Record = {"target": None, "reached": None}
-
-
-class By(StrEnum):
-    REP = "rep"
-    REGION = "region"
-
-
 def rank(
     ctx: typer.Context,
     day: DateOpt = None,
@@ -177,41 +160,26 @@ def rank(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """The leaderboard (龙虎排行榜): daily, or cumulative for the period."""
-    from salesproc.db import queries
-    from salesproc.rules.money import cents_to_decimal, format_amount
-    from salesproc.rules.ranking import arrow, movement
+    from salesproc.rules.money import format_amount
+    from salesproc.rules.ranking import arrow
+    from salesproc.service import leaderboard
 
     if period is not None and not cumulative:
         raise InputError(_("--period needs --cumulative, e.g. `rank --cumulative --period year`"))
     rt = runtime(ctx)
-    end = rt.date(day)
-    kind = (period or Period.MONTH) if cumulative else None
-    start, before_start = _window(end, kind), _window(end - timedelta(days=1), kind)
+    board = leaderboard.rank(
+        rt.context, rt.date(day), (period or Period.MONTH) if cumulative else None, metric, by
+    )
+    end, rows = board.end, board.rows
     sales = metric is Metric.SALES
-    with rt.session() as s:
-        rows = queries.leaderboard(s, start, end, metric, by.value)
-        before = queries.leaderboard(s, before_start, end - timedelta(days=1), metric, by.value)
-        progress = _target_progress(s, end, kind, rows) if sales and by is By.REP else {}
-    previous = {r.rep: r.rank for r in before}
-    records = [
-        {
-            "rank": r.rank,
-            "rep": r.rep,
-            "name": r.name,
-            "amount": cents_to_decimal(r.value) if sales else r.value,
-            "change": movement(r.rank, previous.get(r.rep)),
-            **(progress.get(r.rep, NO_TARGET) if progress else {}),
-        }
-        for r in rows
-    ]
     if not cumulative:
         span = _("on {day}").format(day=end)
-    elif start is None:
+    elif board.start is None:
         span = _("all time through {day}").format(day=end)
     else:
-        span = f"{start} – {end}"
+        span = f"{board.start} – {end}"
     title_kind = _("Cumulative leaderboard") if cumulative else _("Daily leaderboard")
-    total = sum(r.value for r in rows)
+    total = board.total
     visits = ngettext("{n} visit", "{n} visits", total).format(n=total)
     shown_total = format_amount(total) if sales else visits
     last_rank = rows[-1].rank if rows else 0
@@ -230,12 +198,12 @@ def rank(
             show=(lambda v: f"{v:,.2f}") if sales else str,
         )
     )
-    if progress:
+    if board.with_targets:
         columns.append(Column("reached", N_("Of target"), "right", show=_percent))
     reps = ngettext("{n} rep", "{n} reps", len(rows)) if by is By.REP else None
     count = (reps or ngettext("{n} region", "{n} regions", len(rows))).format(n=len(rows))
     emit(
-        records,
+        _records(board),
         columns,
         fmt,
         title=_("{kind} (龙虎排行榜), {metric}, {span}").format(
@@ -250,49 +218,30 @@ def rank(
     )
 
 
-def _window(end: date, kind: Period | None) -> date | None:
-    """The first day a leaderboard ending on `end` counts: the day itself for a daily one."""
-    return end if kind is None else period_start(end, kind)
+def _records(board: "Leaderboard") -> list[Record]:
+    """The board's rows under their JSON keys: money in units, the target's only when set."""
+    from salesproc.rules.money import cents_to_decimal
+
+    sales = board.metric is Metric.SALES
+    records = []
+    for r in board.rows:
+        record: Record = {
+            "rank": r.rank,
+            "rep": r.rep,
+            "name": r.name,
+            "amount": cents_to_decimal(r.value) if sales else r.value,
+            "change": r.change,
+        }
+        if board.with_targets:
+            target = r.target_cents
+            record["target"] = None if target is None else cents_to_decimal(target)
+            record["reached"] = r.reached
+        records.append(record)
+    return records
 
 
 def _percent(value: Any) -> str:
     return "" if value is None else f"{float(value):.0%}"
-
-
-def _target_progress(
-    session: "Session", end: date, kind: Period | None, rows: list[Any]
-) -> dict[str, Record]:
-    """Each rep's sales against its target for the period (a daily board: the month so far).
-
-    Empty when no rep has a target that year, so the column only shows where it means something.
-    """
-    from decimal import Decimal
-
-    from salesproc.db import queries
-    from salesproc.rules.money import cents_to_decimal
-
-    if kind is Period.ALL:
-        return {}
-    targets = {t.rep: t for t in queries.target_years(session, end.year) if t.rep is not None}
-    if not targets:
-        return {}
-    period = kind or Period.MONTH
-    start = period_start(end, period)
-    assert start is not None
-    first = start.month - 1
-    length = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}[period]
-    actual = (
-        {r.rep: r.value for r in rows}
-        if kind is not None
-        else {r.rep: r.value for r in queries.leaderboard(session, start, end, Metric.SALES)}
-    )
-    result: dict[str, Record] = {}
-    for code, target in targets.items():
-        cents = sum(target.months[first : first + length])
-        share = Decimal(actual.get(code, 0)) / cents if cents else None
-        reached = None if share is None else share.quantize(Decimal("0.0001"))
-        result[code] = {"target": cents_to_decimal(cents), "reached": reached}
-    return result
 
 
 def register(app: typer.Typer) -> None:

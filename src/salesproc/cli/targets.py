@@ -20,16 +20,14 @@ from salesproc.cli.output import (
     to_json,
     word,
 )
-from salesproc.cli.runtime import Runtime, runtime
+from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from sqlalchemy.orm import Session
-
-    from salesproc.db.queries import TargetYear
+    from salesproc.service.leaderboard import PeriodProgress, Scope
 
 target_app = typer.Typer(no_args_is_help=True, help="Annual sales targets (销售目标), split down.")
 
@@ -40,16 +38,9 @@ YearOpt = Annotated[int | None, typer.Option("--year", help="The year [default: 
 PERIOD_WORDS = (N_("year"), N_("quarter"), N_("month"), N_("week"), N_("team"))
 
 
-def _scope(session: "Session", rep: str | None, team: bool) -> tuple[int | None, str]:
-    """(rep id or None for the team, the name to show) from exactly one of --rep and --team."""
-    from salesproc.db import writes
-
-    if bool(rep) == team:
-        raise InputError(_("give either --rep CODE or --team"))
-    if team:
-        return None, _("the team")
-    found = writes.find_rep(session, str(rep))
-    return found.id, f"{found.name} ({found.code})"
+def _who(scope: "Scope") -> str:
+    """How a confirmation names whose target it set."""
+    return _("the team") if scope.rep is None else f"{scope.name} ({scope.rep})"
 
 
 @target_app.command("set")
@@ -71,79 +62,44 @@ def target_set(
     ] = None,
 ) -> None:
     """Set a year's target, split into months (or one month by hand with --month)."""
-    from salesproc.db import queries, writes
     from salesproc.rules.money import format_amount, parse_amount
-    from salesproc.rules.targets import (
-        SplitMethod,
-        effective_method,
-        parse_month,
-        parse_split,
-        split_year,
-    )
+    from salesproc.rules.targets import parse_month, parse_split
+    from salesproc.service import leaderboard
 
     rt = runtime(ctx)
     if not amount:
         raise InputError(_("no amount given; pass --amount N, e.g. --amount 1200000"))
     cents = parse_amount(amount)
     chosen = parse_split(split)
-    with rt.session() as s:
-        rep_id, who = _scope(s, rep, team)
-        if month is not None:
-            in_year, in_month = parse_month(month)
-            if year is not None and year != in_year:
-                raise InputError(
-                    _("--month {month} is not in --year {year}").format(month=month, year=year)
-                )
-            writes.set_month_target(s, rep_id, in_year, in_month, cents, rt.now)
-            typer.echo(
-                _("Set the target of {who} for {month}: {amount}.").format(
-                    who=who, month=f"{in_year}-{in_month:02d}", amount=format_amount(cents)
-                )
+    if bool(rep) == team:
+        raise InputError(_("give either --rep CODE or --team"))
+    code = None if team else rep
+    if month is not None:
+        in_year, in_month = parse_month(month)
+        if year is not None and year != in_year:
+            raise InputError(
+                _("--month {month} is not in --year {year}").format(month=month, year=year)
             )
-            return
-        year = year or rt.today.year
-        calendar = rt.calendar([year])
-        last_year = (
-            queries.monthly_sales(s, year - 1, rep_id)
-            if chosen.method is SplitMethod.LAST_YEAR
-            else None
-        )
-        used = effective_method(chosen.method, calendar, year, last_year)
-        months = split_year(cents, used, calendar, year, chosen.weights, last_year)
-        stored = str(chosen) if used is chosen.method else used.value
-        writes.set_year_target(s, rep_id, year, months, stored, rt.now)
-    if used is not chosen.method:
+        one = leaderboard.set_month_target(rt.context, code, in_year, in_month, cents)
         typer.echo(
-            _("No sales in {year} to split by; split evenly instead.").format(year=year - 1),
+            _("Set the target of {who} for {month}: {amount}.").format(
+                who=_who(one.scope),
+                month=f"{one.year}-{one.month:02d}",
+                amount=format_amount(cents),
+            )
+        )
+        return
+    whole = leaderboard.set_year_target(rt.context, code, cents, chosen, year)
+    if whole.fell_back:
+        typer.echo(
+            _("No sales in {year} to split by; split evenly instead.").format(year=whole.year - 1),
             err=True,
         )
     typer.echo(
         _("Set the {year} target of {who}: {amount}, split {split}.").format(
-            year=year, who=who, amount=format_amount(cents), split=stored
+            year=whole.year, who=_who(whole.scope), amount=format_amount(cents), split=whole.split
         )
     )
-
-
-def _rows(target: "TargetYear", calendar: Any, weeks: bool) -> list[Record]:
-    """One scope's decomposition: the year, its quarters, its months (and weeks)."""
-    from salesproc.rules import targets as t
-    from salesproc.rules.money import cents_to_decimal
-
-    year = target.year
-    rows: list[tuple[str, date, date, int]] = [("year", *t.year_bounds(year), sum(target.months))]
-    for q, cents in enumerate(t.quarters(target.months)):
-        first, last = t.month_bounds(year, 3 * q + 1)[0], t.month_bounds(year, 3 * q + 3)[1]
-        rows.append(("quarter", first, last, cents))
-    for m, cents in enumerate(target.months, start=1):
-        rows.append(("month", *t.month_bounds(year, m), cents))
-    if weeks:
-        rows.extend(
-            ("week", w.monday, w.sunday, w.cents) for w in t.weeks(year, target.months, calendar)
-        )
-    return [
-        {"rep": target.rep, "period": p, "start": s, "end": e, "amount": cents_to_decimal(c)}
-        for p, s, e, c in rows
-    ]  # fmt: skip
 
 
 @target_app.command("show")
@@ -157,28 +113,24 @@ def target_show(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """The targets split into year, quarters, months and weeks; the team beside its reps' sum."""
-    from salesproc.db import queries, writes
+    from salesproc.rules.money import cents_to_decimal
+    from salesproc.service import leaderboard
 
     rt = runtime(ctx)
-    year = year or rt.today.year
-    with rt.session() as s:
-        rep_id = writes.find_rep(s, rep).id if rep else None
-        found = queries.target_years(s, year, rep_id)
-    if not found:
-        raise InputError(
-            _("no target for {year}; set one with `salesproc target set`").format(year=year)
-        )
-    calendar = rt.calendar([year]) if weeks or fmt is not Format.TABLE else None
-    records = [r for t in found for r in _rows(t, calendar, weeks or fmt is not Format.TABLE)]
+    found = leaderboard.targets(rt.context, year, rep, weeks or fmt is not Format.TABLE)
+    records = [
+        {"rep": p.rep, "period": p.period, "start": p.start, "end": p.end,
+         "amount": cents_to_decimal(p.cents)}
+        for p in found.parts
+    ]  # fmt: skip
     if fmt is not Format.TABLE:
         emit(records, [], fmt, keys=["rep", "period", "start", "end", "amount"])
         return
-    _side_by_side(found, records, year)
+    _side_by_side(found.scopes, records, found.year)
 
 
-def _side_by_side(found: "list[TargetYear]", records: list[Record], year: int) -> None:
+def _side_by_side(scopes: list[str | None], records: list[Record], year: int) -> None:
     """One table: each period with the team's target, its reps' sum and every rep's amount."""
-    scopes = [t.rep for t in found]
     table: dict[tuple[str, date], Record] = {}
     for r in records:
         row = table.setdefault(
@@ -225,9 +177,11 @@ def progress(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Week, month, quarter and year to date against target and against the time gone."""
+    from salesproc.service import leaderboard
+
     rt = runtime(ctx)
     on = rt.date(day)
-    records = progress_records(rt, on, rep)
+    records = [_progress_record(p) for p in leaderboard.progress(rt.context, on, rep)]
     if fmt is Format.JSON:
         typer.echo(to_json(records))
         return
@@ -277,39 +231,19 @@ def _percent(value: Any) -> str:
     return "" if value is None else f"{float(value):.0%}"
 
 
-def progress_records(rt: Runtime, on: date, rep: str | None) -> list[Record]:
-    """The team's and each rep's progress for the four periods to date (JSON keys)."""
-    from salesproc.db import queries, writes
-    from salesproc.rules import targets as t
+def _progress_record(found: "PeriodProgress") -> Record:
+    """One scope's period under its JSON keys: money in units, shares to 4 places."""
     from salesproc.rules.money import cents_to_decimal
 
-    with rt.session() as s:
-        rep_id = writes.find_rep(s, rep).id if rep else None
-        found = queries.target_years(s, on.year, rep_id)
-        if not found:
-            raise InputError(
-                _("no target for {year}; set one with `salesproc target set`").format(year=on.year)
-            )
-        week = t.period_bounds(t.ProgressPeriod.WEEK, on)
-        calendar = rt.calendar({on.year, week[0].year, week[1].year})
-        records: list[Record] = []
-        for target in found:
-            for kind in t.ProgressPeriod:
-                start, end = t.period_bounds(kind, on)
-                actual = queries.sales_total(s, max(start, date(on.year, 1, 1)), on, target.rep_id)
-                goal = t.period_target(kind, on, target.months, calendar)
-                p = t.progress(actual, goal, start, end, on, calendar)
-                records.append(
-                    {
-                        "rep": target.rep, "period": kind.value,
-                        "actual": cents_to_decimal(p.actual), "target": cents_to_decimal(p.target),
-                        "reached": _fraction(p.reached), "elapsed": _fraction(p.elapsed),
-                        "gap": cents_to_decimal(p.gap),
-                        "per_day_needed": None if p.per_day_needed is None
-                        else cents_to_decimal(p.per_day_needed),
-                    }
-                )  # fmt: skip
-    return records
+    p = found.progress
+    per_day = p.per_day_needed
+    return {
+        "rep": found.rep, "period": found.period.value,
+        "actual": cents_to_decimal(p.actual), "target": cents_to_decimal(p.target),
+        "reached": _fraction(p.reached), "elapsed": _fraction(p.elapsed),
+        "gap": cents_to_decimal(p.gap),
+        "per_day_needed": None if per_day is None else cents_to_decimal(per_day),
+    }  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

@@ -51,6 +51,11 @@ def report_day(edition: Edition, day: date) -> date:
     return day - timedelta(days=1) if edition is Edition.MORNING else day
 
 
+def subject(day: date) -> str:
+    """The title a channel with one (an e-mail, a markdown robot message) shows above the text."""
+    return _("Leaderboard {day}").format(day=day)
+
+
 def _share(cents: int, target: int | None) -> str | None:
     return None if not target else f"{Decimal(cents) / Decimal(target):.0%}"
 

@@ -15,6 +15,13 @@ class Metric(StrEnum):
     VISITS = "visits"
 
 
+class By(StrEnum):
+    """Who the leaderboard ranks: each rep, or each region (its active reps together)."""
+
+    REP = "rep"
+    REGION = "region"
+
+
 @dataclass(frozen=True)
 class Ranked(Generic[V]):
     rank: int
@@ -28,12 +35,17 @@ def rank_with_ties(items: Iterable[tuple[str, V]]) -> list[Ranked[V]]:
     Standard competition ranking: a rep tied for second is "2nd", and the
     next one is 4th, because three people are ahead of them.
     """
-    ordered = sorted(items, key=lambda item: (-item[1], item[0]))
+    ordered = sorted(items, key=_best_first)
     ranked: list[Ranked[V]] = []
     for position, (key, value) in enumerate(ordered, start=1):
         tied = ranked and ranked[-1].value == value
         ranked.append(Ranked(ranked[-1].rank if tied else position, key, value))
     return ranked
+
+
+def _best_first(item: tuple[str, V]) -> tuple[V, str]:
+    key, value = item
+    return -value, key
 
 
 def movement(current: int, previous: int | None) -> int | None:

@@ -30,7 +30,7 @@ from salesproc.rules.dates import Period, period_start
 
 MONTHS = 12
 _WEIGHT = re.compile(r"[0-9]+(\.[0-9]+)?")
-_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})")
 
 
 class SplitMethod(StrEnum):
@@ -91,9 +91,9 @@ def _bad_weights(text: str) -> InputError:
 def parse_month(text: str) -> tuple[int, int]:
     """`YYYY-MM` (`target set --month`) → (year, month)."""
     match = _MONTH.fullmatch(text.strip())
-    if match is None or not 1 <= int(match[2]) <= MONTHS:
+    if match is None or not 1 <= int(match["month"]) <= MONTHS:
         raise InputError(_("bad month {text!r}; use YYYY-MM, e.g. 2026-03").format(text=text))
-    return int(match[1]), int(match[2])
+    return int(match["year"]), int(match["month"])
 
 
 # --- splitting ---------------------------------------------------------------------------
@@ -246,28 +246,35 @@ class ProgressPeriod(StrEnum):
     YEAR = "year"
 
 
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
+class Span(NamedTuple):
+    """A period's first and last day, both included."""
+
+    start: date
+    end: date
 
 
-def month_bounds(year: int, month: int) -> tuple[date, date]:
+def year_bounds(year: int) -> Span:
+    return Span(date(year, 1, 1), date(year, 12, 31))
+
+
+def month_bounds(year: int, month: int) -> Span:
     first = date(year, month, 1)
     following = date(year + month // 12, month % 12 + 1, 1)
-    return first, following - timedelta(days=1)
+    return Span(first, following - timedelta(days=1))
 
 
-def period_bounds(kind: ProgressPeriod, today: date) -> tuple[date, date]:
+def period_bounds(kind: ProgressPeriod, today: date) -> Span:
     """First and last day of the week (Monday–Sunday), month, quarter or year holding `today`."""
     kind = ProgressPeriod(kind)
     if kind is ProgressPeriod.WEEK:
         monday = today - timedelta(days=today.weekday())
-        return monday, monday + timedelta(days=6)
+        return Span(monday, monday + timedelta(days=6))
     if kind is ProgressPeriod.MONTH:
         return month_bounds(today.year, today.month)
     if kind is ProgressPeriod.QUARTER:
         first = period_start(today, Period.QUARTER)
         assert first is not None
-        return first, month_bounds(today.year, first.month + 2)[1]
+        return Span(first, month_bounds(today.year, first.month + 2).end)
     return year_bounds(today.year)
 
 
@@ -333,19 +340,33 @@ def _per_day(gap: int, remaining: int) -> int | None:
 
 
 def period_target(
-    kind: ProgressPeriod, today: date, months: Sequence[int], calendar: WorkCalendar
+    kind: ProgressPeriod | Period,
+    day: date,
+    months: Sequence[int],
+    calendar: WorkCalendar | None = None,
 ) -> int:
-    """The target of the week, month, quarter or year holding `today`, from the year's months.
+    """The target of the week, month, quarter or year holding `day`, from its year's 12 months.
 
-    A week across New Year counts only this year's part (the rest is next
-    year's target, which may not be set yet).
+    The one rule for a period's target: the leaderboard's target column,
+    `progress` and the broadcast all ask it, so no two of them can show a
+    different target for the same period. It takes the leaderboard's periods
+    (`dates.Period`) as well as progress's; all time has no target, a target
+    being set per year. Only a week needs `calendar`, its part of each month
+    going by working days; a week across New Year counts only this year's
+    part (the rest is next year's target, which may not be set yet).
     """
-    kind = ProgressPeriod(kind)
-    if kind is ProgressPeriod.WEEK:
-        monday = today - timedelta(days=today.weekday())
-        return next((w.cents for w in weeks(today.year, months, calendar) if w.monday == monday), 0)
-    if kind is ProgressPeriod.MONTH:
-        return months[today.month - 1]
-    if kind is ProgressPeriod.QUARTER:
-        return quarters(months)[(today.month - 1) // 3]
+    if kind == Period.ALL:
+        raise ValueError("all time has no target: targets are set year by year")
+    if len(months) != MONTHS:
+        raise ValueError(f"expected 12 months, got {len(months)}")
+    period = ProgressPeriod(kind)
+    if period is ProgressPeriod.WEEK:
+        if calendar is None:
+            raise ValueError("a week's target needs the working-day calendar")
+        monday = period_bounds(period, day).start
+        return next((w.cents for w in weeks(day.year, months, calendar) if w.monday == monday), 0)
+    if period is ProgressPeriod.MONTH:
+        return months[day.month - 1]
+    if period is ProgressPeriod.QUARTER:
+        return quarters(months)[(day.month - 1) // 3]
     return sum(months)

@@ -1,0 +1,241 @@
+"""The morning and evening leaderboard message (一个短信), composed and sent to the team.
+
+A cron job runs it, so it must be safe to rerun: the outbox records every
+attempt, a channel that already has the day's edition is skipped unless
+forced, and a channel that fails neither stops the others nor is lost (a
+rerun retries it alone). Nothing here prints: `broadcast` returns what
+happened on each channel, and tells `on_delivery` as each one is done, so a
+front end can show it in step with a channel that writes to stdout.
+"""
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from salesproc.adapters.channels import DeliveryError, describe, send
+from salesproc.db import queries, writes
+from salesproc.db.queries import BroadcastRow
+from salesproc.errors import InputError
+from salesproc.i18n import _
+from salesproc.rules import targets as t
+from salesproc.rules.broadcast import Edition, Place, TeamStanding, compose, report_day, subject
+from salesproc.rules.dates import Period
+from salesproc.rules.ranking import Metric
+from salesproc.service.context import Context
+
+__all__ = [
+    "Broadcast",
+    "BroadcastRow",
+    "Delivery",
+    "Edition",
+    "Message",
+    "Outcome",
+    "Standings",
+    "broadcast",
+    "channels",
+    "deliver",
+    "edition_now",
+    "log",
+    "message",
+    "standings",
+]
+
+#: a configured channel: one of the `adapters.channels` models, as the config file gave it
+ChannelConfig = Any
+
+
+@dataclass(frozen=True)
+class Standings:
+    """What the message is made of: the rankings of the day it covers and of its month."""
+
+    covered: date
+    daily: list[Place]
+    month: list[Place]
+    team: TeamStanding
+
+
+@dataclass(frozen=True)
+class Message:
+    day: date
+    edition: Edition
+    text: str
+
+    @property
+    def subject(self) -> str:
+        return subject(self.day)
+
+    @property
+    def digest(self) -> str:
+        """What the outbox records of the text: enough to tell two versions apart."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    #: the channel already has this edition and the send was not forced
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened to one day's edition on one channel (as its outbox row says, and skips)."""
+
+    day: date
+    edition: Edition
+    channel: str
+    outcome: Outcome
+    #: where a sent message went (`adapters.channels.describe`: nothing secret in it)
+    where: str | None = None
+    #: why it failed, as the outbox records it (no secret in it)
+    reason: str | None = None
+    #: the failure as one line naming the channel, for the user
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    message: Message
+    #: one per channel, in the config's order; empty for a dry run
+    deliveries: list[Delivery] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Delivery]:
+        return [d for d in self.deliveries if d.outcome is Outcome.FAILED]
+
+
+def edition_now(ctx: Context) -> Edition:
+    """The edition the clock says: the morning one before noon, else the evening one."""
+    return Edition.MORNING if ctx.now.hour < 12 else Edition.EVENING
+
+
+def channels(
+    ctx: Context, names: Sequence[str] = (), dry_run: bool = False
+) -> dict[str, ChannelConfig]:
+    """The configured channels called `names` (all of them when none is named).
+
+    A name not configured is an error even for a dry run, which is how a cron
+    line is checked; having no channel at all is one only when sending.
+    """
+    configured = ctx.settings.channels
+    unknown = [name for name in names if name not in configured]
+    if unknown:
+        raise InputError(
+            _("no channel {name!r} in {path}; configured: {names}").format(
+                name=unknown[0], path=ctx.settings.config_path, names=", ".join(configured) or "–"
+            )
+        )
+    if not configured and not dry_run:
+        raise InputError(
+            _("no channel configured; add a [channels.NAME] table to {path}").format(
+                path=ctx.settings.config_path
+            )
+        )
+    return {name: configured[name] for name in (names or configured)}
+
+
+def standings(ctx: Context, covered: date) -> Standings:
+    """The day's ranking, the month's to that day against target, and the team's month.
+
+    The targets are the month's (`rules.targets.period_target`, as the
+    leaderboard and `progress` have them); the team's time gone counts the
+    covered day as gone, the evening's numbers including it.
+    """
+    first = covered.replace(day=1)
+    with ctx.session() as s:
+        found = queries.target_years(s, covered.year)
+        target = {x.rep: t.period_target(Period.MONTH, covered, x.months) for x in found}
+        daily = [
+            Place(r.rank, r.name, r.value)
+            for r in queries.leaderboard(s, covered, covered, Metric.SALES)
+        ]
+        month = [
+            Place(r.rank, r.name, r.value, target.get(r.rep))
+            for r in queries.leaderboard(s, first, covered, Metric.SALES)
+        ]
+        sold = queries.sales_total(s, first, covered)
+    team_target = target.get(None)
+    elapsed = None
+    if team_target:
+        span = t.month_bounds(covered.year, covered.month)
+        calendar = ctx.calendar([covered.year])
+        elapsed = t.progress(
+            sold, team_target, *span, covered + timedelta(days=1), calendar
+        ).elapsed
+    return Standings(covered, daily, month, TeamStanding(sold, team_target, elapsed))
+
+
+def message(ctx: Context, on: date, edition: Edition) -> Message:
+    """`on`'s edition of the message, in the current language (`salesproc.i18n.use`)."""
+    found = standings(ctx, report_day(edition, on))
+    return Message(on, edition, compose(edition, on, found.daily, found.month, found.team))
+
+
+def deliver(
+    ctx: Context,
+    composed: Message,
+    to: Mapping[str, ChannelConfig],
+    force: bool = False,
+    on_delivery: Callable[[Delivery], None] | None = None,
+) -> list[Delivery]:
+    """Send to each channel in turn, recording each attempt in the outbox as it is made.
+
+    One channel failing does not stop the others; each attempt is committed
+    on its own, so what was sent stays recorded whatever happens next.
+    """
+    with ctx.session() as s:
+        done = queries.delivered(s, composed.day, composed.edition.value)
+    deliveries = []
+    for name, channel in to.items():
+        if name in done and not force:
+            delivery = Delivery(composed.day, composed.edition, name, Outcome.SKIPPED)
+        else:
+            delivery = _attempt(ctx, composed, name, channel)
+        deliveries.append(delivery)
+        if on_delivery is not None:
+            on_delivery(delivery)
+    return deliveries
+
+
+def _attempt(ctx: Context, composed: Message, name: str, channel: ChannelConfig) -> Delivery:
+    day, edition = composed.day, composed.edition
+    try:
+        send(channel, name, composed.subject, composed.text)
+    except DeliveryError as exc:
+        delivery = Delivery(day, edition, name, Outcome.FAILED, reason=exc.reason, error=str(exc))
+    else:
+        delivery = Delivery(day, edition, name, Outcome.SENT, where=describe(channel))
+    with ctx.session() as s:
+        writes.record_broadcast(
+            s, day, edition.value, name, composed.digest, delivery.reason, ctx.now
+        )
+    return delivery
+
+
+def broadcast(
+    ctx: Context,
+    on: date,
+    edition: Edition | None = None,
+    names: Sequence[str] = (),
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    on_delivery: Callable[[Delivery], None] | None = None,
+) -> Broadcast:
+    """Compose `on`'s edition (default: the one the clock says) and send it to the channels
+    `names` (default: all configured); a dry run composes only, sending and recording nothing."""
+    chosen = edition or edition_now(ctx)
+    to = channels(ctx, names, dry_run)
+    composed = message(ctx, on, chosen)
+    if dry_run:
+        return Broadcast(composed)
+    return Broadcast(composed, deliver(ctx, composed, to, force, on_delivery))
+
+
+def log(ctx: Context, limit: int = 50) -> list[BroadcastRow]:
+    """The outbox: the latest `limit` attempts first, sent or failed, with the failure's reason."""
+    with ctx.session() as s:
+        return queries.broadcast_log(s, limit)
