@@ -91,6 +91,28 @@ def test_examples_run(script, monkeypatch):
     assert "Traceback" not in result.stderr
 
 
+def test_the_python_example_runs_on_its_own_database_twice(tmp_path):
+    """The README's "Use from Python": no subprocess of the CLI, a real database, and a
+    second run on the same file finds the team already there."""
+    path = tmp_path / "team.db"
+    runs = [
+        subprocess.run(
+            [sys.executable, str(ROOT / "examples" / "library.py"), str(path)],
+            capture_output=True,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+        assert "logged visit #" in run.stdout
+    assert "due: 万家超市" in runs[0].stdout and "#1 张伟 3,200.00" in runs[0].stdout
+    assert "flag:" not in runs[0].stdout
+    # the same visit logged again: the order adds up, and the audit sees the overlap
+    assert "#1 张伟 6,400.00" in runs[1].stdout
+    assert "flag: overlap zhangwei 2026-11-30" in runs[1].stdout
+
+
 def test_debug_shows_the_traceback_that_is_otherwise_hidden(tmp_path):
     missing = str(tmp_path / "none.db")
     plain = subprocess.run(
@@ -149,3 +171,77 @@ def test_a_terminal_gets_colour_unless_no_color(cli, tmp_path):
     assert "\x1b[" not in plain.replace("\x1b[1m", "").replace("\x1b[0m", "")
     for output in (coloured, plain):
         assert "张伟" in output and "500.00" in output
+
+
+# --- the layers ---------------------------------------------------------------------------
+
+PACKAGE = ROOT / "src" / "salesproc"
+#: the CLI's shared helpers, which every command module may import
+CLI_HELPERS = {"salesproc.cli.output", "salesproc.cli.runtime"}
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, wherever the import stands (in a function, under
+    TYPE_CHECKING): a lazy import is still a dependency a reader must know of."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _modules(folder: str) -> list[tuple[str, set[str]]]:
+    return [
+        (str(path.relative_to(PACKAGE)), _imports(path))
+        for path in sorted((PACKAGE / folder).rglob("*.py"))
+        if "migrations" not in path.parts
+    ]
+
+
+def _offending(folder: str, forbidden: tuple[str, ...]) -> list[str]:
+    return [
+        f"{name} imports {module}"
+        for name, imports in _modules(folder)
+        for module in sorted(imports)
+        if module.startswith(forbidden)
+    ]
+
+
+def test_the_rules_know_no_database_file_or_front_end():
+    forbidden = ("sqlalchemy", "salesproc.db", "salesproc.adapters", "salesproc.service",
+                 "salesproc.cli", "typer", "rich", "openpyxl", "httpx")  # fmt: skip
+    assert _offending("rules", forbidden) == []
+
+
+def test_adapters_write_no_sql_and_the_database_layer_calls_no_use_case():
+    forbidden = ("sqlalchemy", "salesproc.db.models", "salesproc.service", "salesproc.cli")
+    assert _offending("adapters", forbidden) == []
+    assert _offending("db", ("salesproc.adapters", "salesproc.service", "salesproc.cli")) == []
+
+
+def test_use_cases_neither_print_nor_parse_the_command_line():
+    assert _offending("service", ("typer", "rich", "salesproc.cli", "click")) == []
+
+
+def test_no_command_module_imports_another():
+    commands = {
+        f"salesproc.cli.{path.stem}"
+        for path in (PACKAGE / "cli").glob("*.py")
+        if path.stem != "__init__"
+    } - CLI_HELPERS
+    offending = [
+        f"{name} imports {module}"
+        for name, imports in _modules("cli")
+        for module in sorted(imports & (commands | {"salesproc.cli"}))
+        if name != "cli/__init__.py"
+    ]
+    assert offending == []
+
+
+def test_the_settings_import_no_adapter():
+    assert [m for m in _imports(PACKAGE / "config.py") if m.startswith("salesproc.adapters")] == []

@@ -278,9 +278,8 @@ def test_bad_pinned_clock_exits_2(db, monkeypatch):
 # --- demo ------------------------------------------------------------------------------
 
 
-def test_demo_builds_a_realistic_team_and_shows_its_day(cli, tmp_path):
-    path = tmp_path / "demo.db"
-    output = ok(cli("--db", str(path), "demo", "--seed", "3")).stdout
+def test_demo_builds_a_realistic_team_and_shows_its_day(cli, demo_db):
+    path, output = demo_db.path, demo_db.output  # `demo --seed 3`, built once per session
     on = ["--db", str(path)]
 
     reps = json.loads(ok(cli(*on, "rep", "list", "--format", "json")).stdout)
@@ -312,6 +311,7 @@ def test_demo_builds_a_realistic_team_and_shows_its_day(cli, tmp_path):
     assert "\x1b" not in output
 
 
+@pytest.mark.slow  # builds the demo
 def test_demo_is_deterministic_for_a_seed(cli, tmp_path):
     def build(name: str, seed: str) -> tuple[str, str]:
         on = ["--db", str(tmp_path / name)]
@@ -327,11 +327,13 @@ def test_demo_is_deterministic_for_a_seed(cli, tmp_path):
     assert other[0] != first[0]
 
 
+@pytest.mark.slow  # builds the demo
 def test_demo_builds_in_an_initialised_empty_database(db, isolated):
     ok(db("demo", "--seed", "2"))
     assert len(rep_codes(db)) >= 6
 
 
+@pytest.mark.slow  # builds the demo
 def test_demo_uses_the_default_location(cli, isolated, monkeypatch):
     monkeypatch.delenv("SALESPROC_DB")
     ok(cli("demo", "--seed", "1"))
@@ -339,6 +341,7 @@ def test_demo_uses_the_default_location(cli, isolated, monkeypatch):
     assert len(rep_codes(cli)) >= 6
 
 
+@pytest.mark.slow  # builds the demo
 def test_demo_refuses_a_database_holding_data_unless_forced(db):
     ok(db("rep", "add", "zhang", "--name", "张伟"))
     ok(db("customer", "add", "万家超市", "--grade", "A", "--rep", "zhang"))
@@ -423,3 +426,21 @@ def test_a_database_from_an_older_release_is_upgraded_and_keeps_its_data(cli, tm
     with sqlite3.connect(path) as upgraded:
         version = upgraded.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     assert version == migrate.HEAD != revision
+
+
+def test_the_demo_ends_with_next_commands_that_work_as_printed(cli, tmp_path, monkeypatch):
+    path = tmp_path / "salesproc-demo.db"
+    output = ok(cli("--db", str(path), "demo", "--seed", "5")).stdout
+    lines = output[output.index("Next, try:") :].splitlines()[1:]
+    assert lines[0].split() == ["export", f"SALESPROC_DB={path}"]
+    monkeypatch.setenv("SALESPROC_DB", str(path))  # as the export line does
+    for line in lines[1:]:
+        args = line.split()
+        assert args[0] == "salesproc"
+        assert ok(cli(*args[1:])).stdout.strip()
+
+
+def test_a_missing_database_says_how_to_point_at_one(cli, tmp_path):
+    result = cli("--db", str(tmp_path / "nowhere.db"), "due")
+    assert result.exit_code == 1
+    assert "--db" in result.stderr and "SALESPROC_DB" in result.stderr

@@ -6,7 +6,6 @@ import typer
 
 from salesproc.cli.output import Column, Format, FormatOption, emit
 from salesproc.cli.runtime import runtime
-from salesproc.errors import InputError
 from salesproc.i18n import N_, _
 
 config_app = typer.Typer(
@@ -16,14 +15,12 @@ config_app = typer.Typer(
 
 def init(ctx: typer.Context) -> None:
     """Create the database (or bring an older one up to date). Safe to run again."""
-    from salesproc.db.engine import describe
-    from salesproc.db.migrate import HEAD
+    from salesproc.service import setup
 
-    rt = runtime(ctx)
-    rt.engine(create=True)
+    database = setup.init(runtime(ctx).context)
     typer.echo(
         _("Database ready at {where} (schema {schema}).").format(
-            where=describe(str(rt.settings.db.value)), schema=HEAD
+            where=database.where, schema=database.schema
         )
     )
 
@@ -60,28 +57,40 @@ def demo(
     ] = False,
 ) -> None:
     """Build a demo team (8 reps, ~150 customers, 60 days ending today) and show its day."""
-    from salesproc.adapters import demo as demo_data
-    from salesproc.cli import reports
-    from salesproc.db import queries
-    from salesproc.db.engine import describe
+    from salesproc.service.demo import build_demo
 
     rt = runtime(ctx)
-    where = describe(str(rt.settings.db.value))
-    with rt.session(create=True) as s:
-        if queries.has_data(s):
-            if not force:
-                raise InputError(
-                    _(
-                        "{where} already holds data; pass --force to replace it with the demo, "
-                        "or --db to build it elsewhere"
-                    ).format(where=where)
-                )
-            queries.delete_everything(s)
-        demo_data.build(s, seed, rt.now, rt.settings.cadence)
-    typer.echo(_("Demo team built in {where} (seed {seed}).").format(where=where, seed=seed) + "\n")
-    reports.due(ctx)
-    typer.echo("")
-    reports.rank(ctx, cumulative=True)
+    built = build_demo(rt.context, seed, force)
+    typer.echo(
+        _("Demo team built in {where} (seed {seed}).").format(where=built.where, seed=seed) + "\n"
+    )
+    # Today's due list and the month's leaderboard, as their own commands print them
+    # (found through the root group, so this module imports no other command module).
+    root = ctx.find_root()
+    for name, *args in (("due",), ("rank", "--cumulative")):
+        command = root.command.get_command(root, name)  # type: ignore[attr-defined]
+        with command.make_context(name, list(args), parent=ctx) as sub:
+            command.invoke(sub)
+        typer.echo("")
+    typer.echo(_next_commands(rt.settings.db.source, built.where))
+
+
+def _next_commands(source: str, where: str) -> str:
+    """What to type next, so that it works as printed: the demo may not be the default database."""
+    import shlex
+
+    lines = [_("Next, try:")]
+    if source == "--db":
+        lines.append(f"  export SALESPROC_DB={shlex.quote(where)}")
+    lines += [
+        "  salesproc due --rep wangwei",
+        "  salesproc customer list --rep wangwei",
+        "  salesproc rank --cumulative --period quarter",
+        "  salesproc call-plan",
+        "  salesproc audit",
+        "  salesproc --lang zh report daily",
+    ]
+    return "\n".join(lines)
 
 
 def register(app: typer.Typer) -> None:

@@ -54,8 +54,8 @@ def open_engine(db: str, *, create: bool = False) -> Engine:
         if not create:
             raise RuntimeFailure(
                 _(
-                    "no database at {path}; create it with `salesproc init` "
-                    "(or `salesproc demo` for sample data)"
+                    "no database at {path}; point --db (or SALESPROC_DB) at yours, "
+                    "or create one here with `salesproc init` (`salesproc demo` for sample data)"
                 ).format(path=path)
             )
         try:
