@@ -24,7 +24,7 @@ from salesproc.rules.callplan import (
     Promise,
     RepRecord,
     Slot,
-    VisitFact,
+    VisitedCustomer,
     Window,
     announce,
     chain_windows,
@@ -236,7 +236,9 @@ def test_the_previous_working_day_skips_the_weekend_and_holidays():
 
 # --- questions -----------------------------------------------------------------------------
 
-VISIT = VisitFact("华联便利店", time(10, 0), time(10, 45), contact="王经理", phone="13800138000")
+VISIT = VisitedCustomer(
+    "华联便利店", time(10, 0), time(10, 45), contact="王经理", phone="13800138000"
+)
 
 
 def record(**changes) -> RepRecord:
@@ -354,8 +356,8 @@ def test_a_missed_promise_comes_before_a_kept_one():
 @pytest.mark.parametrize(
     ("visit", "check"),
     [
-        (VisitFact("店", time(9, 5), None, contact="李姐"), "09:05"),
-        (VisitFact("店", None, None, phone="021-5555"), "time not logged"),
+        (VisitedCustomer("店", time(9, 5), None, contact="李姐"), "09:05"),
+        (VisitedCustomer("店", None, None, phone="021-5555"), "time not logged"),
     ],
 )
 def test_the_slot_is_named_even_without_an_end_or_a_time(visit, check):
@@ -363,9 +365,9 @@ def test_the_slot_is_named_even_without_an_end_or_a_time(visit, check):
 
 
 def test_a_visit_without_contact_or_phone_asks_for_one_and_one_with_either_is_preferred():
-    bare = VisitFact("路边店", time(14, 0), time(14, 20))
+    bare = VisitedCustomer("路边店", time(14, 0), time(14, 20))
     assert "give me one to check" in questions(record(visits=(bare,)), quota=1)[0]
-    with_phone = VisitFact("社区店", time(15, 0), time(15, 30), phone="13900000000")
+    with_phone = VisitedCustomer("社区店", time(15, 0), time(15, 30), phone="13900000000")
     for seed in range(20):
         first = questions(record(visits=(bare, with_phone)), quota=1, seed=seed)[0]
         assert "I will check with tel. 13900000000" in first
@@ -373,7 +375,7 @@ def test_a_visit_without_contact_or_phone_asks_for_one_and_one_with_either_is_pr
 
 def test_the_visit_asked_about_depends_on_the_seed_not_on_the_order_given():
     visits = tuple(
-        VisitFact(f"客户{n}", time(9 + n, 0), time(9 + n, 30), phone=f"1380000000{n}")
+        VisitedCustomer(f"客户{n}", time(9 + n, 0), time(9 + n, 30), phone=f"1380000000{n}")
         for n in range(5)
     )
     picked = {questions(record(visits=visits), quota=1, seed=seed)[0] for seed in range(40)}
@@ -415,7 +417,7 @@ def test_every_question_goes_through_the_catalog(monkeypatch):
 
 
 visit_facts = st.builds(
-    VisitFact,
+    VisitedCustomer,
     customer=st.text(min_size=1, max_size=8),
     start=st.one_of(st.none(), st.times()),
     end=st.one_of(st.none(), st.times()),

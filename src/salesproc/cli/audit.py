@@ -1,42 +1,17 @@
 """`salesproc audit`: the red flags in the reports (a good result does not prove a good process).
 
-The rules live in `rules/audit.py`; this command gathers their facts from the
-database and shows what they raise, so the supervisor asks about it on the
-next call or goes to see for itself.
+The rules live in `rules/audit.py` and `service/supervision.py` gathers their
+facts; this command shows what they raise, so the supervisor asks about it on
+the next call or goes to see for itself.
 """
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from salesproc.cli.output import Column, Format, FormatOption, emit
-from salesproc.cli.runtime import FromOpt, Runtime, ToOpt, runtime
-from salesproc.errors import InputError
+from salesproc.cli.runtime import FromOpt, ToOpt, runtime
 from salesproc.i18n import N_, _, ngettext
-
-if TYPE_CHECKING:
-    from datetime import date
-
-    from salesproc.rules.audit import Flag
-
-
-def flags_between(rt: Runtime, start: "date", end: "date", rep: str | None) -> "list[Flag]":
-    """The audit's flags for [start, end] (and one rep): also what the call plan asks about."""
-    from salesproc.db import queries, writes
-    from salesproc.rules import audit
-
-    try:
-        thresholds = audit.Thresholds(quota=rt.settings.visit_quota, **rt.settings.audit)
-    except ValueError as exc:
-        raise InputError(
-            _("config {path}: [audit]: {reason}").format(path=rt.settings.config_path, reason=exc)
-        ) from None
-    calendar = rt.calendar(range(start.year, end.year + 1))
-    with rt.session() as s:
-        rep_id = writes.find_rep(s, rep).id if rep else None
-        facts = queries.audit_facts(s, start, end, rt.today, rep_id)
-    flags = audit.audit(facts, start, end, rt.today, calendar, thresholds)
-    return [flag for flag in flags if rep is None or flag.rep == rep]
 
 
 def audit_command(
@@ -51,19 +26,17 @@ def audit_command(
 ) -> None:
     """Red flags: overlapping visits, late logs, quotas, durations, unverifiable customers,
     missed revisits, prospects given up, pressing stock, doubtful calls."""
+    from salesproc.service import supervision
+
     rt = runtime(ctx)
-    first, last = rt.span(start, end)
-    first = first or rt.today.replace(day=1)
-    last = last or rt.today
-    if first > last:
-        raise InputError(_("--from {start} is after --to {end}").format(start=first, end=last))
-    flags = flags_between(rt, first, last, rep)
+    found = supervision.audit(rt.context, *rt.span(start, end), rep)
+    flags = found.flags
     records = [
         {"rule": f.rule.value, "rep": f.rep, "date": f.day, "evidence": f.evidence,
          "explanation": f.explanation}
         for f in flags
     ]  # fmt: skip
-    title = _("Audit {start} – {end}").format(start=first, end=last)
+    title = _("Audit {start} – {end}").format(start=found.start, end=found.end)
     footer = ngettext("{n} red flag", "{n} red flags", len(flags)).format(n=len(flags))
     if fmt is not Format.TABLE:
         emit(records, [], fmt, keys=["rule", "rep", "date", "evidence", "explanation"])

@@ -7,7 +7,6 @@ import typer
 from salesproc.cli.output import Column, FormatOption, emit, print_table, to_json, word
 from salesproc.cli.output import Format as Fmt
 from salesproc.cli.runtime import runtime
-from salesproc.cli.visits import VISIT_COLUMNS
 from salesproc.i18n import N_, _, ngettext
 from salesproc.rules.vocab import parse_category, parse_grade
 
@@ -31,6 +30,23 @@ FIELDS = {
     "status": N_("Status"),
 }  # fmt: skip
 
+#: The timeline's columns: a visit as `visit list` shows it (`cli/visits.py`'s VISIT_COLUMNS;
+#: a copy, because no command module imports another, until a shared home in `cli/output.py`).
+VISIT_COLUMNS = [
+    Column("id", "#", "right"),
+    Column("date", N_("Date")),
+    Column("start", N_("From")),
+    Column("end", N_("To")),
+    Column("rep", N_("Rep")),
+    Column("customer", N_("Customer")),
+    Column("purposes", N_("Purposes"), show=word),
+    Column("category", N_("Category"), show=word),
+    Column("result", N_("Result")),
+    Column("outcome", N_("Outcome"), show=word),
+    Column("next_visit", N_("Next visit")),
+    Column("note", N_("Notes")),
+]
+
 
 @customer_app.command("add")
 def add(
@@ -44,10 +60,9 @@ def add(
     category: CategoryOpt = None,
 ) -> None:
     """Add a customer (default category: prospect)."""
-    from salesproc.db import writes
+    from salesproc.service import people
 
-    rt = runtime(ctx)
-    fields = writes.CustomerFields(
+    fields = people.CustomerFields(
         name=name,
         grade=parse_grade(grade),
         rep=rep,
@@ -56,8 +71,7 @@ def add(
         region=region,
         category=parse_category(category) if category else None,
     )
-    with rt.session() as s:
-        customer = writes.add_customer(s, fields, rt.today, rt.now)
+    customer = people.add_customer(runtime(ctx).context, fields)
     typer.echo(
         _("Added customer {name} (grade {grade}, {category}).").format(
             name=customer.name, grade=customer.grade, category=word(customer.category)
@@ -78,9 +92,9 @@ def edit(
     category: CategoryOpt = None,
 ) -> None:
     """Change a customer's details; revisit dates already agreed stay as they are."""
-    from salesproc.db import writes
+    from salesproc.service import people
 
-    fields = writes.CustomerFields(
+    fields = people.CustomerFields(
         name=new_name,
         grade=parse_grade(grade) if grade else None,
         rep=rep,
@@ -89,8 +103,7 @@ def edit(
         region=region,
         category=parse_category(category) if category else None,
     )
-    with runtime(ctx).session() as s:
-        customer = writes.edit_customer(s, name, fields)
+    customer = people.edit_customer(runtime(ctx).context, name, fields)
     typer.echo(_("Updated customer {name}.").format(name=customer.name))
 
 
@@ -103,13 +116,14 @@ def list_(
     fmt: FormatOption = Fmt.TABLE,
 ) -> None:
     """List customers with their visit count and last visit."""
-    from salesproc.db import queries, writes
+    from salesproc.service import people
 
-    grade_value = parse_grade(grade) if grade else None
-    category_value = parse_category(category) if category else None
-    with runtime(ctx).session() as s:
-        rep_id = writes.find_rep(s, rep).id if rep else None
-        rows = queries.customer_list(s, grade_value, rep_id, category_value)
+    rows = people.list_customers(
+        runtime(ctx).context,
+        parse_grade(grade) if grade else None,
+        rep,
+        parse_category(category) if category else None,
+    )
     records = [
         {
             "name": r.name,
@@ -144,31 +158,17 @@ def list_(
 @customer_app.command("show")
 def show(ctx: typer.Context, name: Name, fmt: FormatOption = Fmt.TABLE) -> None:
     """A customer's details and visit timeline."""
-    from salesproc.db import queries, writes
     from salesproc.rules.money import cents_to_decimal, format_amount
+    from salesproc.service import people
 
-    with runtime(ctx).session() as s:
-        customer = writes.find_customer(s, name)
-        timeline = [dict(vars(v)) for v in queries.visit_list(s, customer_id=customer.id)]
-        sales = queries.customer_sales(s, customer.id)
-        details = {
-            "name": customer.name,
-            "grade": customer.grade,
-            "category": customer.category,
-            "rep": customer.rep.code if customer.rep else None,
-            "contact": customer.contact,
-            "phone": customer.phone,
-            "region": customer.region,
-            "added_on": customer.added_on,
-            "won_on": customer.won_on,
-            "lost_on": customer.lost_on,
-            "status": "lost" if customer.lost_on else "open",
-        }
-        sale_records = [
-            {"date": x.sale_date, "rep": x.rep.code, "amount": cents_to_decimal(x.amount_cents),
-             "ref": x.ref}
-            for x in sales
-        ]  # fmt: skip
+    found = people.show_customer(runtime(ctx).context, name)
+    details = dict(vars(found.details))  # CustomerInfo's fields are the JSON keys
+    timeline = [dict(vars(v)) for v in found.visits]
+    sales = found.sales
+    sale_records = [
+        {"date": x.date, "rep": x.rep, "amount": cents_to_decimal(x.amount_cents), "ref": x.ref}
+        for x in sales
+    ]
     if fmt is Fmt.JSON:
         typer.echo(to_json({**details, "visits": timeline, "sales": sale_records}))
         return
@@ -181,7 +181,10 @@ def show(ctx: typer.Context, name: Name, fmt: FormatOption = Fmt.TABLE) -> None:
         if v is not None
     ]
     print_table(
-        detail_rows, [Column("field", ""), Column("value", "")], title=customer.name, header=False
+        detail_rows,
+        [Column("field", ""), Column("value", "")],
+        title=found.details.name,
+        header=False,
     )
     typer.echo("")
     print_table(

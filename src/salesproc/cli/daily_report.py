@@ -1,13 +1,11 @@
 """`salesproc report …`: the daily sales report (销售日报表), one form per rep and day."""
 
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from salesproc.cli import Language
 from salesproc.cli.output import Column, print_table, to_json, word, write_csv
 from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
@@ -20,6 +18,13 @@ CSV_KEYS = [
     "rep", "name", "region", "date", "weather", "seq", "customer", "phone", "start", "end",
     "purposes", "result", "outcome", "category", "next_visit", "notes",
 ]  # fmt: skip
+
+
+class FormLanguage(StrEnum):
+    """The languages the form is printed in: `i18n.LANGUAGES`, as the root's `--lang`."""
+
+    EN = "en"
+    ZH = "zh"
 
 
 class ReportFormat(StrEnum):
@@ -64,24 +69,18 @@ def daily(
 ) -> None:
     """Each active rep's report: header, one row per visit by start time, and the quota."""
     from salesproc.adapters import form_words
-    from salesproc.db import queries, writes
+    from salesproc.service import reports
 
     rt = runtime(ctx)
     on = rt.date(day)
-    quota = rt.settings.visit_quota
     if fmt is ReportFormat.XLSX:
-        output = _xlsx_path(output, "--format xlsx")
-    with rt.session() as s:
-        rep_id = writes.find_rep(s, rep).id if rep else None
-        reports = queries.daily_reports(s, on, rep_id)
-    documents = [
-        {
-            "rep": r.rep, "name": r.name, "region": r.region, "date": r.date,
-            "weather": r.weather, "reported": bool(r.visits), "visit_count": len(r.visits),
-            "quota": quota, "visits": r.visits,
-        }
-        for r in reports
-    ]  # fmt: skip
+        path = _xlsx_path(output, "--format xlsx")
+        written = reports.write_daily_reports(rt.context, path, on, rep)
+        typer.echo(
+            _("Wrote {n} reports of {day} to {file}.").format(n=len(written), day=on, file=path)
+        )
+        return
+    documents = [r.as_document() for r in reports.daily_reports(rt.context, on, rep)]
     if fmt is ReportFormat.JSON:
         typer.echo(to_json(documents))
         return
@@ -95,17 +94,6 @@ def daily(
         write_csv(rows, CSV_KEYS)
         return
     lang = language()
-    if fmt is ReportFormat.XLSX:
-        assert output is not None
-        if not documents:
-            raise InputError(_("no active rep has a report on {day}").format(day=on))
-        from salesproc.adapters.report_form import write_reports
-
-        _write(output, lambda: write_reports(output, documents))
-        typer.echo(
-            _("Wrote {n} reports of {day} to {file}.").format(n=len(documents), day=on, file=output)
-        )
-        return
     labels = form_words.HEADER
     for document in documents:
         title = " · ".join(
@@ -118,7 +106,7 @@ def daily(
             )
         )
         visits = [{**v, "time": form_words.span(v["start"], v["end"])} for v in document["visits"]]
-        footer = form_words.summary(visits, quota, lang)
+        footer = form_words.summary(visits, document["quota"], lang)
         print_table(visits, _columns(lang), title=title, footer=footer)
         typer.echo("")
 
@@ -130,28 +118,19 @@ def template(
         Path | None, typer.Option("--output", "-o", help="The .xlsx file to write.")
     ] = None,
     lang: Annotated[
-        Language | None,
+        FormLanguage | None,
         typer.Option("--lang", help="The form's language [default: the output language]."),
     ] = None,
 ) -> None:
     """Write the blank daily report form (Excel) for reps to fill in and `import visits` to read."""
     from salesproc import i18n
-    from salesproc.adapters.report_form import write_template
+    from salesproc.service import reports
 
     path = _xlsx_path(output, "report template")
     if lang is not None:
         i18n.use(lang.value)
-    _write(path, lambda: write_template(path))
+    reports.write_template(runtime(ctx).context, path)
     typer.echo(_("Wrote the blank daily report form to {file}.").format(file=path))
-
-
-def _write(path: Path, write: Callable[[], None]) -> None:
-    try:
-        write()
-    except OSError as exc:
-        raise InputError(
-            _("cannot write {file}: {reason}").format(file=path, reason=exc.strerror)
-        ) from None
 
 
 @report_app.command("header")
@@ -167,24 +146,17 @@ def header(
     ] = None,
 ) -> None:
     """Set a report's weather or region without logging a visit."""
-    from salesproc.db import writes
+    from salesproc.service import reports
 
     if weather is None and region is None:
         raise InputError(_("nothing to set; pass --weather and/or --region"))
     rt = runtime(ctx)
-    on = rt.date(day)
-    with rt.session() as s:
-        found = writes.find_active_rep(s, rt.rep_code(rep))
-        if on > rt.today:
-            raise InputError(
-                _("report date {day} is after today ({today})").format(day=on, today=rt.today)
-            )
-        saved = writes.set_report_header(s, found, on, weather, region)
-        typer.echo(
-            _("Report of {rep} on {day}: region {region}, weather {weather}.").format(
-                rep=found.code, day=on, region=saved.region or "–", weather=saved.weather or "–"
-            )
+    saved = reports.set_header(rt.context, rt.context.rep_code(rep), rt.date(day), weather, region)
+    typer.echo(
+        _("Report of {rep} on {day}: region {region}, weather {weather}.").format(
+            rep=saved.rep, day=saved.day, region=saved.region or "–", weather=saved.weather or "–"
         )
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,6 @@ seeing customers, finding cross-region selling (窜货) or price disorder (乱�
 on the spot. An issue found stays open until it is resolved, with how.
 """
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -62,27 +61,22 @@ def field_log(
     ] = None,
 ) -> None:
     """Record a day in the market: whom you went with, whom you saw, what you found."""
-    from salesproc.db import writes
-    from salesproc.errors import InputError
+    from salesproc.service import field
 
     rt = runtime(ctx)
-    on = rt.date(day)
-    if on > rt.today:
-        raise InputError(_("{day} is after today ({today})").format(day=on, today=rt.today))
-    entry = writes.FieldEntry(
-        on, region, rep or [], customer or [], issue.value if issue else None, note
+    entry = field.FieldEntry(
+        rt.date(day), region, rep or [], customer or [], issue.value if issue else None, note
     )
-    with rt.session() as s:
-        record = writes.log_field_day(s, entry, rt.now)
-        typer.echo(
-            _("Recorded field day #{id} on {day}{issue}.").format(
-                id=record.id,
-                day=on,
-                issue=_(": {issue}, open until resolved").format(issue=word(record.issue))
-                if record.issue
-                else "",
-            )
+    record = field.log_day(rt.context, entry)
+    typer.echo(
+        _("Recorded field day #{id} on {day}{issue}.").format(
+            id=record.id,
+            day=record.day,
+            issue=_(": {issue}, open until resolved").format(issue=word(record.issue))
+            if record.issue
+            else "",
         )
+    )
 
 
 @field_app.command("list")
@@ -96,12 +90,10 @@ def field_list(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Days in the market, with the issues found and whether they are resolved."""
-    from salesproc.db import queries
+    from salesproc.service import field
 
     rt = runtime(ctx)
-    first, last = rt.span(start, end)
-    with rt.session() as s:
-        rows = queries.field_list(s, first, last, status.value if status else None)
+    rows = field.list_days(rt.context, *rt.span(start, end), status.value if status else None)
     records = [dict(vars(r)) for r in rows]
     emit(
         records,
@@ -131,16 +123,14 @@ def field_resolve(
     note: Annotated[str, typer.Option("--note", help="How it was resolved.")],
 ) -> None:
     """Close an issue found in the market, saying how it was resolved."""
-    from salesproc.db import writes
+    from salesproc.service import field
 
-    rt = runtime(ctx)
-    with rt.session() as s:
-        record = writes.resolve_field_issue(s, field_id, note, rt.today)
-        typer.echo(
-            _("Resolved the {issue} issue of field day #{id} ({day}).").format(
-                issue=word(record.issue), id=record.id, day=record.day
-            )
+    record = field.resolve_issue(runtime(ctx).context, field_id, note)
+    typer.echo(
+        _("Resolved the {issue} issue of field day #{id} ({day}).").format(
+            issue=word(record.issue), id=record.id, day=record.day
         )
+    )
 
 
 @field_app.command("summary")
@@ -150,27 +140,15 @@ def field_summary(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Days in the market against working days, reps accompanied, open issues by kind."""
-    from salesproc.db import queries
+    from salesproc.service import field
 
-    rt = runtime(ctx)
-    year = year or rt.today.year
-    start, end = date(year, 1, 1), min(date(year, 12, 31), rt.today)
-    calendar = rt.calendar([year])
-    with rt.session() as s:
-        summary = queries.field_summary(s, start, end)
-    document = {
-        "year": year,
-        "days_in_market": summary.days_in_market,
-        "working_days": calendar.workdays(start, end) if start <= end else 0,
-        "reps": summary.reps,
-        "open_issues": summary.open_issues,
-    }
+    summary = field.summary(runtime(ctx).context, year)
     if fmt is Format.JSON:
-        typer.echo(to_json(document))
+        typer.echo(to_json(dict(vars(summary))))  # FieldYear's fields are the JSON keys
         return
     rows = [
-        {"what": _("Days in the market"), "count": document["days_in_market"]},
-        {"what": _("Working days so far"), "count": document["working_days"]},
+        {"what": _("Days in the market"), "count": summary.days_in_market},
+        {"what": _("Working days so far"), "count": summary.working_days},
         *(
             {"what": _("With {rep}").format(rep=code), "count": n}
             for code, n in summary.reps.items()
@@ -184,7 +162,7 @@ def field_summary(
         rows,
         [Column("what", ""), Column("count", "", "right")],
         fmt,
-        title=_("In the market in {year} (走动管理)").format(year=year),
+        title=_("In the market in {year} (走动管理)").format(year=summary.year),
     )
 
 

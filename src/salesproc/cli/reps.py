@@ -24,25 +24,19 @@ def add(
     phone: Annotated[str | None, typer.Option("--phone")] = None,
 ) -> None:
     """Add a rep to the team."""
-    from salesproc.db import writes
+    from salesproc.service import people
 
-    rt = runtime(ctx)
-    with rt.session() as s:
-        rep = writes.add_rep(s, code, name, region, phone, rt.now)
+    rep = people.add_rep(runtime(ctx).context, code, name, region, phone)
     typer.echo(_("Added rep {code} ({name}).").format(code=rep.code, name=rep.name))
 
 
 @rep_app.command("list")
 def list_(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
     """List every rep, active or not."""
-    from salesproc.db import queries
+    from salesproc.service import people
 
-    with runtime(ctx).session() as s:
-        reps = queries.rep_list(s)
-    records = [
-        {"code": r.code, "name": r.name, "region": r.region, "phone": r.phone, "active": r.active}
-        for r in reps
-    ]
+    reps = people.list_reps(runtime(ctx).context)
+    records = [dict(vars(r)) for r in reps]  # RepInfo's fields are the JSON keys
     columns = [
         Column("code", N_("Code")),
         Column("name", N_("Name")),
@@ -56,10 +50,10 @@ def list_(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
 
 
 def _set_active(ctx: typer.Context, code: str, active: bool) -> None:
-    from salesproc.db import writes
+    from salesproc.service import people
 
-    with runtime(ctx).session() as s:
-        rep = writes.set_rep_active(s, code, active)
+    set_active = people.activate_rep if active else people.deactivate_rep
+    rep = set_active(runtime(ctx).context, code)
     if active:
         typer.echo(_("Rep {code} is active again.").format(code=rep.code))
     else:

@@ -50,11 +50,12 @@ runs every rule and keeps the flags whose day is in [start, end].
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import NamedTuple
 
 from salesproc.i18n import N_, _, ngettext
 from salesproc.rules import fourvisit
@@ -83,8 +84,13 @@ class Rule(StrEnum):
 RULES: tuple[Rule, ...] = tuple(Rule)
 _ORDER = {rule: position for position, rule in enumerate(RULES)}
 
-#: The verdict of a check-in call that raises a flag.
-DOUBTFUL = "doubtful"
+
+class Verdict(StrEnum):
+    """What the supervisor judged a check-in call: a doubtful one is a red flag."""
+
+    OK = "ok"
+    DOUBTFUL = "doubtful"
+
 
 _EXPLAIN = {
     Rule.OVERLAP: N_(
@@ -267,13 +273,20 @@ class Facts:
 
 @dataclass(frozen=True)
 class Flag:
-    """One red flag: which rule, whose, the day it concerns, what was seen and why it matters."""
+    """One red flag: which rule, the day it concerns, what was seen; whose, and why it matters.
+
+    The audit raises these and the call plan asks about them: one type, so the
+    two can never disagree on what a flag is. `rep` and `explanation` are named
+    (keyword-only) because a reader of one rep's flags, as the call plan,
+    already knows whose they are and asks its own question.
+    """
 
     rule: Rule
-    rep: str
     day: date
-    evidence: str
-    explanation: str
+    evidence: str = ""
+    _: KW_ONLY
+    rep: str = ""
+    explanation: str = ""
 
 
 def flag_key(flag: Flag) -> tuple[int, date, str]:
@@ -353,7 +366,7 @@ def _grouped(visits: Iterable[VisitFact]) -> list[tuple[tuple[date, str], list[V
     groups: defaultdict[tuple[date, str], list[VisitFact]] = defaultdict(list)
     for visit in visits:
         groups[(visit.day, visit.rep)].append(visit)
-    return sorted(groups.items(), key=lambda item: item[0])
+    return [(key, groups[key]) for key in sorted(groups)]  # by day, then rep
 
 
 def _end(visit: VisitFact) -> time:
@@ -437,7 +450,7 @@ def durations(visits: Iterable[VisitFact], t: Thresholds = DEFAULTS) -> list[Fla
             n=minutes,
         )
         why = _TOO_SHORT if length < shortest else _TOO_LONG
-        flags.append(Flag(Rule.DURATION, visit.rep, visit.day, evidence, _(why)))
+        flags.append(Flag(Rule.DURATION, visit.day, evidence, rep=visit.rep, explanation=_(why)))
     return flags
 
 
@@ -483,13 +496,18 @@ def below_quota(
     """
     wanted = set(days)
     flags: list[Flag] = []
-    for (rep, day), n in sorted(counts.items(), key=lambda item: (item[0][1], item[0][0])):
+    for (rep, day), n in sorted(counts.items(), key=_by_day_then_rep):
         if day in wanted and 0 < n < t.quota:
             evidence = ngettext(
                 "{n} visit of a quota of {quota}", "{n} visits of a quota of {quota}", n
             ).format(n=n, quota=t.quota)
             flags.append(_flag(Rule.BELOW_QUOTA, rep, day, evidence))
     return flags
+
+
+def _by_day_then_rep(count: tuple[tuple[str, date], int]) -> tuple[date, str]:
+    (rep, day), _n = count
+    return (day, rep)
 
 
 def no_reports(
@@ -580,12 +598,20 @@ def gave_up(lost: Iterable[LostProspect], t: Thresholds = DEFAULTS) -> list[Flag
                 "{customer} lost after {n} visits",
                 prospect.visits,
             ).format(customer=prospect.customer, n=prospect.visits)
-            explanation = _(_GAVE_UP).format(min=t.min_visits)
-            flags.append(Flag(Rule.GAVE_UP, prospect.rep, prospect.lost_on, evidence, explanation))
+            why = _(_GAVE_UP).format(min=t.min_visits)
+            flags.append(
+                Flag(Rule.GAVE_UP, prospect.lost_on, evidence, rep=prospect.rep, explanation=why)
+            )
     return flags
 
 
 # --- pressing-stock ----------------------------------------------------------------------
+
+
+class _RepMonth(NamedTuple):
+    rep: str
+    year: int
+    month: int
 
 
 def pressing_stock(sales: Iterable[SalesDay], today: date, t: Thresholds = DEFAULTS) -> list[Flag]:
@@ -597,20 +623,19 @@ def pressing_stock(sales: Iterable[SalesDay], today: date, t: Thresholds = DEFAU
     A month whose sales are 0 or less (returns) raises nothing. The flag's day
     is the month's last day.
     """
-    month_total: Counter[tuple[str, int, int]] = Counter()
-    end_total: Counter[tuple[str, int, int]] = Counter()
+    month_total: Counter[_RepMonth] = Counter()
+    end_total: Counter[_RepMonth] = Counter()
     for sale in sales:
-        key = (sale.rep, sale.day.year, sale.day.month)
+        key = _RepMonth(sale.rep, sale.day.year, sale.day.month)
         month_total[key] += sale.cents
         if _in_last_days(sale.day, t.pressing_days):
             end_total[key] += sale.cents
     flags: list[Flag] = []
-    for key in sorted(month_total, key=lambda k: (k[1], k[2], k[0])):
-        rep, year, month = key
-        last_day = month_bounds(year, month)[1]
+    for key in sorted(month_total, key=lambda k: (k.year, k.month, k.rep)):
+        _first, last_day = month_bounds(key.year, key.month)
         total, at_end = month_total[key], end_total[key]
         if last_day < today and pressed(total, at_end, _exact(t.pressing_share)):
-            flags.append(_pressing_flag(rep, last_day, total, at_end, t))
+            flags.append(_pressing_flag(key.rep, last_day, total, at_end, t))
     return flags
 
 
@@ -620,7 +645,7 @@ def pressed(month_cents: int, end_cents: int, share: Fraction) -> bool:
 
 
 def _in_last_days(day: date, n: int) -> bool:
-    last_day = month_bounds(day.year, day.month)[1]
+    _first, last_day = month_bounds(day.year, day.month)
     return (last_day - day).days < n
 
 
@@ -648,7 +673,7 @@ def doubtful_calls(calls: Iterable[CallFact]) -> list[Flag]:
     flags: list[Flag] = []
     ordered = sorted(calls, key=lambda c: (c.day, c.rep, c.at or time.min))
     for call in ordered:
-        if call.verdict.strip().casefold() != DOUBTFUL:
+        if call.verdict.strip().casefold() != Verdict.DOUBTFUL:
             continue
         when = _clock(call.at) if call.at is not None else "--:--"
         note = (call.note or "").strip()
@@ -664,7 +689,7 @@ def doubtful_calls(calls: Iterable[CallFact]) -> list[Flag]:
 
 
 def _flag(rule: Rule, rep: str, day: date, evidence: str) -> Flag:
-    return Flag(rule, rep, day, evidence, _(_EXPLAIN[rule]))
+    return Flag(rule, day, evidence, rep=rep, explanation=_(_EXPLAIN[rule]))
 
 
 def _clock(moment: time | None) -> str:

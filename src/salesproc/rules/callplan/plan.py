@@ -1,0 +1,62 @@
+"""The day's plan: one call per rep, its slot (`timing`) and its questions (`questions`).
+
+Reps with red flags are called first: they are the ones known to cut corners,
+and a call early in the day still leaves time to go and see.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import time
+
+from salesproc.rules.audit import Flag, Rule
+from salesproc.rules.callplan.questions import RepRecord, questions, rule_order
+from salesproc.rules.callplan.timing import Slot, Window
+
+
+def flag_ids(flags: Iterable[Flag]) -> tuple[Rule, ...]:
+    """The distinct rules flagged, in the audit's order: what the plan lists for the rep."""
+    return tuple(sorted({f.rule for f in flags}, key=rule_order))
+
+
+@dataclass(frozen=True)
+class Call:
+    """One planned call: whom, when, what to ask, and the rules it was flagged by."""
+
+    rep: str
+    name: str
+    at: time
+    window: Window
+    questions: tuple[str, ...] = ()
+    flags: tuple[Rule, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "rep": self.rep,
+            "name": self.name,
+            "time": f"{self.at:%H:%M}",
+            "window": str(self.window),
+            "questions": list(self.questions),
+            "flags": [str(rule) for rule in self.flags],
+        }
+
+
+def make_call(record: RepRecord, slot: Slot, quota: int, seed: int = 0) -> Call:
+    """The rep's planned call: its slot, its questions (asked in that window) and its flags."""
+    return Call(
+        rep=record.rep,
+        name=record.name,
+        at=slot.at,
+        window=slot.window,
+        questions=tuple(questions(record, quota, seed, slot.window)),
+        flags=flag_ids(record.flags),
+    )
+
+
+def order_calls(calls: Iterable[Call]) -> list[Call]:
+    """Reps with red flags first (more flags first), then by call time, then by rep code."""
+    return sorted(calls, key=lambda call: (-len(call.flags), call.at, call.rep))
+
+
+def plan_json(calls: Iterable[Call], lines: Sequence[str]) -> dict[str, object]:
+    """`{calls: [...], announce: [...]}`, the calls in the plan's order."""
+    return {"calls": [call.as_json() for call in order_calls(calls)], "announce": list(lines)}

@@ -1,0 +1,313 @@
+"""What to ask: each call's questions, prepared from the rep's own records.
+
+A call prepared from the records catches an invented visit with one concrete
+question ("you were at 华联 at 10:00: whom did you meet? I will check with
+王经理"), where "how did it go?" catches nothing. The questions read the
+previous working day's visits, the revisits promised, the gaps and the
+audit's red flags (`rules.audit.Flag`, the one flag type) and the month's
+leaderboard; the lines announced on every call read the day's best and
+lowest sales.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from typing import NamedTuple
+
+from salesproc.i18n import N_, _, ngettext
+from salesproc.rules.audit import RULES, Flag, Rule
+from salesproc.rules.callplan.timing import Window, stable_number
+
+#: Which flagged item a call asks about: the strongest sign of invented or gamed work first.
+ASK_ORDER: tuple[Rule, ...] = (
+    Rule.OVERLAP,
+    Rule.DOUBTFUL_CALL,
+    Rule.PRESSING_STOCK,
+    Rule.DURATION,
+    Rule.NO_PHONE,
+    Rule.LATE_LOG,
+    Rule.MISSED_REVISIT,
+    Rule.GAVE_UP,
+    Rule.NO_REPORT,
+    Rule.BELOW_QUOTA,
+)
+RULE_LABELS: dict[Rule, str] = {
+    Rule.OVERLAP: N_("overlapping visits"),
+    Rule.DOUBTFUL_CALL: N_("doubtful check-in call"),
+    Rule.PRESSING_STOCK: N_("pressing stock"),
+    Rule.DURATION: N_("implausible visit length"),
+    Rule.NO_PHONE: N_("visit without a phone number"),
+    Rule.LATE_LOG: N_("visit logged late"),
+    Rule.MISSED_REVISIT: N_("missed revisit"),
+    Rule.GAVE_UP: N_("prospect given up early"),
+    Rule.NO_REPORT: N_("no daily report"),
+    Rule.BELOW_QUOTA: N_("visits below the quota"),
+}
+MIN_QUESTIONS = 2
+MAX_QUESTIONS = 4
+
+
+@dataclass(frozen=True)
+class VisitedCustomer:
+    """A customer the rep says it visited on the day asked about, with what lets the
+    supervisor check it: the time slot, the contact and the phone."""
+
+    customer: str
+    start: time | None
+    end: time | None = None
+    contact: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Promise:
+    """A revisit the rep promised a customer by `due`, and whether a visit followed."""
+
+    customer: str
+    due: date
+    visited: bool
+
+
+@dataclass(frozen=True)
+class RepRecord:
+    """What the call is prepared from: the rep's previous working day and standing.
+
+    `visit_count` is the day's number of visits when `visits` holds only
+    some of them (None: all of them are there). `flags` are the audit's
+    flags of this rep. `rank` is the month's leaderboard place out of
+    `team_size` (None: no sales yet), and `month_amount` the month's sales
+    as the leaderboard prints them.
+    """
+
+    rep: str
+    name: str
+    previous_workday: date
+    visits: tuple[VisitedCustomer, ...] = ()
+    promises: tuple[Promise, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    had_report: bool = True
+    rank: int | None = None
+    team_size: int = 0
+    month_amount: str = "0.00"
+    visit_count: int | None = None
+
+    @property
+    def visits_that_day(self) -> int:
+        return len(self.visits) if self.visit_count is None else self.visit_count
+
+
+def questions(
+    record: RepRecord, quota: int, seed: int = 0, window: Window | None = None
+) -> list[str]:
+    """2–4 concrete questions, each checkable against the records, in the current language.
+
+    In order: one visit of the previous working day to cross-check (time
+    slot, contact or phone), a promised revisit, the gaps (no report, below
+    the `quota`, one flagged item), then the leaderboard place, which is
+    always asked. With fewer than 2, the call's own question (`window`'s:
+    a plan in the morning, …) fills in.
+    """
+    checks = [text for text in (_visit_question(record, seed), _promise_question(record)) if text]
+    checks += _gap_questions(record, quota, _promise_to_ask(record))
+    asked = [*checks[: MAX_QUESTIONS - 1], _leaderboard_question(record)]
+    if len(asked) < MIN_QUESTIONS:
+        asked.append(_window_question(window))
+    return asked
+
+
+def _visit_to_check(record: RepRecord, seed: int) -> VisitedCustomer | None:
+    """A hashed pick among the day's visits, preferring those with a contact or phone to call."""
+    checkable = [visit for visit in record.visits if visit.contact or visit.phone]
+    pool = sorted(
+        checkable or record.visits,
+        key=lambda visit: (visit.start or time.max, visit.customer, visit.end or time.max),
+    )
+    if not pool:
+        return None
+    return pool[stable_number(seed, record.rep, record.previous_workday, "visit") % len(pool)]
+
+
+def time_slot(visit: VisitedCustomer) -> str:
+    """`10:00–10:45`, `10:00` without an end, or that no time was logged."""
+    if visit.start is None:
+        return _("time not logged")
+    if visit.end is None:
+        return f"{visit.start:%H:%M}"
+    return f"{visit.start:%H:%M}–{visit.end:%H:%M}"
+
+
+def _visit_question(record: RepRecord, seed: int) -> str | None:
+    visit = _visit_to_check(record, seed)
+    if visit is None:
+        return None
+    values = {"day": record.previous_workday, "slot": time_slot(visit), "customer": visit.customer}
+    if visit.contact and visit.phone:
+        check = _("{contact}, tel. {phone}").format(contact=visit.contact, phone=visit.phone)
+    elif visit.contact or visit.phone:
+        check = visit.contact or _("tel. {phone}").format(phone=visit.phone)
+    else:
+        return _(
+            "On {day}, {slot}, you were at {customer}: whom did you meet, and what was agreed? "
+            "The visit has no contact or phone: give me one to check."
+        ).format(**values)
+    return _(
+        "On {day}, {slot}, you were at {customer}: whom did you meet, and what was agreed? "
+        "I will check with {check}."
+    ).format(check=check, **values)
+
+
+def _promise_to_ask(record: RepRecord) -> Promise | None:
+    """The longest-missed promise; if none was missed, the latest one kept (to praise it)."""
+    missed = sorted(
+        (p for p in record.promises if not p.visited), key=lambda p: (p.due, p.customer)
+    )
+    if missed:
+        return missed[0]
+    kept = sorted(record.promises, key=lambda p: (p.due, p.customer), reverse=True)
+    return kept[0] if kept else None
+
+
+def _promise_question(record: RepRecord) -> str | None:
+    promise = _promise_to_ask(record)
+    if promise is None:
+        return None
+    if promise.visited:
+        return _("You promised {customer} a revisit by {day} and went: what came of it?").format(
+            customer=promise.customer, day=promise.due
+        )
+    return _(
+        "You promised {customer} a revisit by {day}; no visit is logged since: "
+        "why, and when will you go?"
+    ).format(customer=promise.customer, day=promise.due)
+
+
+def _gap_questions(record: RepRecord, quota: int, promise: Promise | None) -> list[str]:
+    """No report or too few visits on the previous working day, then one other flagged item."""
+    day = record.previous_workday
+    gaps: list[str] = []
+    covered: set[tuple[Rule, date]] = set()
+    if not record.had_report:
+        gaps.append(
+            _(
+                "No daily report for {day}: where were you that day, and when will it come in?"
+            ).format(day=day)
+        )
+        covered |= {(Rule.NO_REPORT, day), (Rule.BELOW_QUOTA, day)}
+    elif quota > 0 and record.visits_that_day < quota:
+        count = record.visits_that_day
+        gaps.append(
+            ngettext(
+                "Only {n} visit on {day}, below the quota of {quota}: what got in the way?",
+                "Only {n} visits on {day}, below the quota of {quota}: what got in the way?",
+                count,
+            ).format(n=count, day=day, quota=quota)
+        )
+        covered.add((Rule.BELOW_QUOTA, day))
+    flag = worst_flag(
+        f for f in record.flags if (f.rule, f.day) not in covered and not _same_promise(f, promise)
+    )
+    if flag is not None:
+        gaps.append(_flag_question(flag))
+    return gaps
+
+
+def _same_promise(flag: Flag, promise: Promise | None) -> bool:
+    """A missed-revisit flag about the promise already asked about is not asked twice.
+
+    The audit dates such a flag on the promised day and names the customer.
+    """
+    return (
+        promise is not None
+        and not promise.visited
+        and flag.rule == Rule.MISSED_REVISIT
+        and flag.day == promise.due
+        and promise.customer in flag.evidence
+    )
+
+
+def rule_order(rule: Rule, order: Sequence[Rule] = RULES) -> tuple[int, str]:
+    """The rule's place in `order` (the audit's by default); a rule not in it comes last."""
+    return (order.index(rule) if rule in order else len(order), str(rule))
+
+
+def worst_flag(flags: Iterable[Flag]) -> Flag | None:
+    """The flagged item to ask about: the strongest rule (`ASK_ORDER`), then the latest day."""
+    ordered = sorted(
+        flags, key=lambda f: (rule_order(f.rule, ASK_ORDER), -f.day.toordinal(), f.evidence)
+    )
+    return ordered[0] if ordered else None
+
+
+def rule_label(rule: Rule) -> str:
+    """The rule in words, in the current language (a rule the plan has no words for as it is)."""
+    return _(RULE_LABELS[rule]) if rule in RULE_LABELS else str(rule)
+
+
+def _flag_question(flag: Flag) -> str:
+    values = {"day": flag.day, "rule": rule_label(flag.rule), "evidence": flag.evidence}
+    if flag.evidence:
+        return _("Flagged on {day}, {rule}: {evidence}. What happened?").format(**values)
+    return _("Flagged on {day}, {rule}: what happened?").format(**values)
+
+
+def _leaderboard_question(record: RepRecord) -> str:
+    if record.rank is None:
+        return _("No sales this month yet: what will you close this week?")
+    if record.rank == 1:
+        return _(
+            "You lead the team this month with {amount}: well done! "
+            "How will you stay ahead this week?"
+        ).format(amount=record.month_amount)
+    return _(
+        "You rank {rank} of {size} this month with {amount}: what will you close this week?"
+    ).format(rank=record.rank, size=record.team_size, amount=record.month_amount)
+
+
+_WINDOW_QUESTIONS = {
+    None: N_("What is your plan for tomorrow?"),
+    Window.MORNING: N_("What is your plan for today: which customers, in what order?"),
+    Window.NOON: N_("Where are you now, and which customer is next?"),
+    Window.AFTER_WORK: N_("Did today's plan happen: whom did you see, and what is left undone?"),
+    Window.EVENING: N_("What did today bring, and what is your plan for tomorrow?"),
+}
+
+
+def _window_question(window: Window | None) -> str:
+    """The question the call's time of day is for (DOMAIN: morning a plan, noon on the job, …)."""
+    return _(_WINDOW_QUESTIONS[None if window is None else Window(window)])
+
+
+# --- announced on every call -------------------------------------------------------------
+
+
+class Standout(NamedTuple):
+    """A rep singled out on every call: its name and its sales as the leaderboard prints them."""
+
+    name: str
+    amount: str
+
+
+def announce(best: Standout | None, worst: Standout | None, day: date) -> list[str]:
+    """The lines to read out on every call: the best and the lowest sales of `day`.
+
+    Praise comes first; the lowest is left out when it is the best (a team
+    of one, or everybody equal).
+    """
+    if best is None and worst is None:
+        return [_("No sales on {day} to announce.").format(day=day)]
+    lines = []
+    if best is not None:
+        name, amount = best
+        lines.append(
+            _("Best sales on {day}: {name} {amount}. Well done!").format(
+                day=day, name=name, amount=amount
+            )
+        )
+    if worst is not None and worst != best:
+        name, amount = worst
+        lines.append(
+            _("Lowest sales on {day}: {name} {amount}. Catch up today!").format(
+                day=day, name=name, amount=amount
+            )
+        )
+    return lines

@@ -1,0 +1,167 @@
+"""The team and its customers: the reps (销售人员) and the customer file (客户), graded A/B/C.
+
+A rep who leaves is deactivated, never deleted: the history it logged stays
+with the customers it visited, and its customers stay due until reassigned.
+Customers are found by name ignoring case and spacing, since that is how
+reps type them.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from salesproc.db import queries, writes
+from salesproc.db.models import Customer, Rep
+from salesproc.db.queries import CustomerRow, VisitRow
+from salesproc.db.writes import CustomerFields
+from salesproc.rules.vocab import Category, Grade
+from salesproc.service.context import Context
+
+__all__ = [
+    "CustomerFields",
+    "CustomerFile",
+    "CustomerInfo",
+    "CustomerRow",
+    "RepInfo",
+    "SaleInfo",
+    "VisitRow",
+    "activate_rep",
+    "add_customer",
+    "add_rep",
+    "deactivate_rep",
+    "edit_customer",
+    "list_customers",
+    "list_reps",
+    "show_customer",
+]
+
+
+@dataclass(frozen=True)
+class RepInfo:
+    code: str
+    name: str
+    region: str | None
+    phone: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class CustomerInfo:
+    """A customer's details; its fields, in order, are `customer show`'s (and its JSON keys)."""
+
+    name: str
+    grade: str
+    category: str
+    rep: str | None
+    contact: str | None
+    phone: str | None
+    region: str | None
+    added_on: date
+    won_on: date | None
+    lost_on: date | None
+    #: lost once `lost_on` is set, else open
+    status: str
+
+
+@dataclass(frozen=True)
+class SaleInfo:
+    date: date
+    rep: str
+    amount_cents: int
+    ref: str | None
+
+
+@dataclass(frozen=True)
+class CustomerFile:
+    """Everything on one customer: its details, its visits in report order, its sales."""
+
+    details: CustomerInfo
+    visits: list[VisitRow]
+    sales: list[SaleInfo]
+
+
+def _rep(rep: Rep) -> RepInfo:
+    return RepInfo(rep.code, rep.name, rep.region, rep.phone, rep.active)
+
+
+def _customer(customer: Customer) -> CustomerInfo:
+    return CustomerInfo(
+        name=customer.name,
+        grade=customer.grade,
+        category=customer.category,
+        rep=customer.rep.code if customer.rep else None,
+        contact=customer.contact,
+        phone=customer.phone,
+        region=customer.region,
+        added_on=customer.added_on,
+        won_on=customer.won_on,
+        lost_on=customer.lost_on,
+        status="lost" if customer.lost_on else "open",
+    )
+
+
+# --- reps --------------------------------------------------------------------------------
+
+
+def add_rep(
+    ctx: Context, code: str, name: str, region: str | None = None, phone: str | None = None
+) -> RepInfo:
+    with ctx.session() as s:
+        return _rep(writes.add_rep(s, code, name, region, phone, ctx.now))
+
+
+def list_reps(ctx: Context) -> list[RepInfo]:
+    """Every rep, active or not: a deactivated rep's history is still the team's."""
+    with ctx.session() as s:
+        return [_rep(rep) for rep in queries.rep_list(s)]
+
+
+def deactivate_rep(ctx: Context, code: str) -> RepInfo:
+    """Off the leaderboard and unable to log anything new; history and customers are kept."""
+    with ctx.session() as s:
+        return _rep(writes.set_rep_active(s, code, False))
+
+
+def activate_rep(ctx: Context, code: str) -> RepInfo:
+    with ctx.session() as s:
+        return _rep(writes.set_rep_active(s, code, True))
+
+
+# --- customers ---------------------------------------------------------------------------
+
+
+def add_customer(ctx: Context, fields: CustomerFields) -> CustomerInfo:
+    """A new customer (`fields.name` and `fields.grade` required; a prospect by default)."""
+    with ctx.session() as s:
+        return _customer(writes.add_customer(s, fields, ctx.today, ctx.now))
+
+
+def edit_customer(ctx: Context, name: str, fields: CustomerFields) -> CustomerInfo:
+    """Change what `fields` sets; revisit dates already agreed stay as they are."""
+    with ctx.session() as s:
+        return _customer(writes.edit_customer(s, name, fields))
+
+
+def list_customers(
+    ctx: Context,
+    grade: Grade | None = None,
+    rep: str | None = None,
+    category: Category | None = None,
+) -> list[CustomerRow]:
+    """Customers with their visit count and last visit."""
+    with ctx.session() as s:
+        rep_id = writes.find_rep(s, rep).id if rep else None
+        return queries.customer_list(s, grade, rep_id, category)
+
+
+def show_customer(ctx: Context, name: str) -> CustomerFile:
+    """A customer's details, visit timeline and sales."""
+    with ctx.session() as s:
+        customer = writes.find_customer(s, name)
+        return CustomerFile(
+            details=_customer(customer),
+            visits=queries.visit_list(s, customer_id=customer.id),
+            sales=[
+                SaleInfo(sale.sale_date, sale.rep.code, sale.amount_cents, sale.ref)
+                for sale in queries.customer_sales(s, customer.id)
+            ],
+        )
