@@ -6,13 +6,13 @@ database and rendering code inside the functions that use them.
 """
 
 import sys
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from salesproc import __version__
+from salesproc.cli.output import Language
 from salesproc.cli.runtime import Runtime
 from salesproc.errors import SalesprocError
 from salesproc.i18n import _
@@ -73,11 +73,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-
-class Language(StrEnum):
-    EN = "en"
-    ZH = "zh"
 
 
 def _version(value: bool) -> None:

@@ -4,7 +4,15 @@ from typing import Annotated
 
 import typer
 
-from salesproc.cli.output import Column, FormatOption, emit, print_table, to_json, word
+from salesproc.cli.output import (
+    VISIT_COLUMNS,
+    Column,
+    FormatOption,
+    emit,
+    print_table,
+    to_json,
+    word,
+)
 from salesproc.cli.output import Format as Fmt
 from salesproc.cli.runtime import runtime
 from salesproc.i18n import N_, _, ngettext
@@ -29,23 +37,6 @@ FIELDS = {
     "added_on": N_("Added on"), "won_on": N_("Won on"), "lost_on": N_("Lost on"),
     "status": N_("Status"),
 }  # fmt: skip
-
-#: The timeline's columns: a visit as `visit list` shows it (`cli/visits.py`'s VISIT_COLUMNS;
-#: a copy, because no command module imports another, until a shared home in `cli/output.py`).
-VISIT_COLUMNS = [
-    Column("id", "#", "right"),
-    Column("date", N_("Date")),
-    Column("start", N_("From")),
-    Column("end", N_("To")),
-    Column("rep", N_("Rep")),
-    Column("customer", N_("Customer")),
-    Column("purposes", N_("Purposes"), show=word),
-    Column("category", N_("Category"), show=word),
-    Column("result", N_("Result")),
-    Column("outcome", N_("Outcome"), show=word),
-    Column("next_visit", N_("Next visit")),
-    Column("note", N_("Notes")),
-]
 
 
 @customer_app.command("add")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from salesproc.cli.output import Column, print_table, to_json, word, write_csv
+from salesproc.cli.output import Column, Language, print_table, to_json, word, write_csv
 from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
 from salesproc.i18n import _, language
@@ -18,13 +18,6 @@ CSV_KEYS = [
     "rep", "name", "region", "date", "weather", "seq", "customer", "phone", "start", "end",
     "purposes", "result", "outcome", "category", "next_visit", "notes",
 ]  # fmt: skip
-
-
-class FormLanguage(StrEnum):
-    """The languages the form is printed in: `i18n.LANGUAGES`, as the root's `--lang`."""
-
-    EN = "en"
-    ZH = "zh"
 
 
 class ReportFormat(StrEnum):
@@ -118,7 +111,7 @@ def template(
         Path | None, typer.Option("--output", "-o", help="The .xlsx file to write.")
     ] = None,
     lang: Annotated[
-        FormLanguage | None,
+        Language | None,
         typer.Option("--lang", help="The form's language [default: the output language]."),
     ] = None,
 ) -> None:

@@ -17,7 +17,14 @@ from typing import Annotated, Any
 import typer
 
 from salesproc.adapters.jsondoc import to_json
-from salesproc.i18n import _, language
+from salesproc.i18n import N_, _, language
+
+
+class Language(StrEnum):
+    """The languages of the output (`--lang`, `report template --lang`): `i18n`'s catalogs."""
+
+    EN = "en"
+    ZH = "zh"
 
 
 class Format(StrEnum):
@@ -52,6 +59,23 @@ def word(value: Any) -> str:
 
     text = form_word(value, language())
     return _(text) if isinstance(value, str) and text == value else text
+
+
+#: A visit as `visit list` and `customer show` print it.
+VISIT_COLUMNS = [
+    Column("id", "#", "right"),
+    Column("date", N_("Date")),
+    Column("start", N_("From")),
+    Column("end", N_("To")),
+    Column("rep", N_("Rep")),
+    Column("customer", N_("Customer")),
+    Column("purposes", N_("Purposes"), show=word),
+    Column("category", N_("Category"), show=word),
+    Column("result", N_("Result")),
+    Column("outcome", N_("Outcome"), show=word),
+    Column("next_visit", N_("Next visit")),
+    Column("note", N_("Notes")),
+]
 
 
 def _text(value: Any) -> str:

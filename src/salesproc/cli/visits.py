@@ -4,9 +4,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesproc.cli.output import Column, Format, FormatOption, emit, word
+from salesproc.cli.output import VISIT_COLUMNS, Format, FormatOption, emit, word
 from salesproc.cli.runtime import FromOpt, Runtime, ToOpt, runtime
-from salesproc.i18n import N_, _, ngettext
+from salesproc.i18n import _, ngettext
 from salesproc.rules.dates import parse_time
 from salesproc.rules.money import format_amount, parse_amount
 from salesproc.rules.vocab import parse_outcome, parse_purposes
@@ -132,22 +132,6 @@ def sale_add(
         )
     )
 
-
-#: A visit as `visit list` and `customer show` print it.
-VISIT_COLUMNS = [
-    Column("id", "#", "right"),
-    Column("date", N_("Date")),
-    Column("start", N_("From")),
-    Column("end", N_("To")),
-    Column("rep", N_("Rep")),
-    Column("customer", N_("Customer")),
-    Column("purposes", N_("Purposes"), show=word),
-    Column("category", N_("Category"), show=word),
-    Column("result", N_("Result")),
-    Column("outcome", N_("Outcome"), show=word),
-    Column("next_visit", N_("Next visit")),
-    Column("note", N_("Notes")),
-]
 
 visit_app = typer.Typer(no_args_is_help=True, help="List and correct logged visits.")
 

@@ -47,7 +47,7 @@ def parse_date(text: str, today: date, relative_to: date | None = None) -> date:
 
 
 #: what a date after today is called, by what the date is (`check_not_future`'s `message`)
-DATE_AHEAD = N_("{day} is after today ({today}); record what has happened")
+DATE_AHEAD = N_("{day} is after today ({today})")
 VISIT_DATE_AHEAD = N_("visit date {day} is after today ({today}); record what has happened")
 SALE_DATE_AHEAD = N_("sale date {day} is after today ({today}); record what has happened")
 REPORT_DATE_AHEAD = N_("report date {day} is after today ({today})")

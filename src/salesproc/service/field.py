@@ -16,7 +16,6 @@ from salesproc.db.queries import FieldRow
 from salesproc.db.writes import FieldEntry
 from salesproc.rules.dates import check_not_future
 from salesproc.service.context import Context
-from salesproc.service.supervision import DAY_AHEAD
 
 __all__ = [
     "FieldEntry",
@@ -60,7 +59,7 @@ def _record(day: FieldDay) -> FieldRecord:
 
 def log_day(ctx: Context, entry: FieldEntry) -> FieldRecord:
     """A day in the market: whom the supervisor went with, whom it saw, what it found."""
-    check_not_future(entry.day, ctx.today, DAY_AHEAD)
+    check_not_future(entry.day, ctx.today)
     with ctx.session() as s:
         return _record(writes.log_field_day(s, entry, ctx.now))
 

@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 from salesproc.db import queries, writes
 from salesproc.db.queries import CallRow
 from salesproc.errors import InputError
-from salesproc.i18n import N_, _
+from salesproc.i18n import _
 from salesproc.rules import audit as audit_rules
 from salesproc.rules import callplan as cp
 from salesproc.rules.audit import Flag, Verdict
@@ -24,7 +24,6 @@ from salesproc.rules.ranking import Metric
 from salesproc.service.context import Context
 
 __all__ = [
-    "DAY_AHEAD",
     "Audit",
     "CallPlan",
     "CallRow",
@@ -40,7 +39,6 @@ __all__ = [
 ]
 
 #: the call log's and the field log's "after today" (as they have always said it)
-DAY_AHEAD = N_("{day} is after today ({today})")
 #: the audit's flags the call plan asks about: the week up to the previous working day
 PLAN_LOOK_BACK = timedelta(days=6)
 
@@ -165,7 +163,7 @@ def log_call(
     note: str | None = None,
 ) -> LoggedCall:
     """A check-in call made (`at` defaults to now, to the minute); a doubtful one is a red flag."""
-    check_not_future(day, ctx.today, DAY_AHEAD)
+    check_not_future(day, ctx.today)
     when = at or ctx.now.time().replace(second=0, microsecond=0)
     window = cp.window_at(when)
     verdict = Verdict(verdict)
