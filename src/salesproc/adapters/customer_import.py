@@ -5,42 +5,37 @@ written while any is left. A name already on file is a bad row, not an
 update: a list typed elsewhere must not overwrite what the team keeps here.
 """
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Collection
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
-
 from salesproc.adapters.export import CUSTOMER_HEADINGS
-from salesproc.adapters.lookup import RepIndex
 from salesproc.adapters.tabular import open_table, rejected_rows
-from salesproc.db import writes
-from salesproc.db.models import Customer
+from salesproc.db.customer_bulk import NewCustomer
+from salesproc.db.lookup import RepIndex
 from salesproc.errors import InputError
 from salesproc.i18n import _
+from salesproc.rules.dates import check_not_future, parse_date
 from salesproc.rules.names import clean_name, name_key
-from salesproc.rules.vocab import Category, parse_category, parse_grade
+from salesproc.rules.vocab import Category, Grade, parse_category, parse_grade
 
 REQUIRED = ("name", "grade")
+#: the columns holding a day; none may be after today
+DAYS = ("added_on", "won_on", "lost_on")
 
 
-@dataclass
-class Report:
-    imported: int = 0
-    new_reps: list[str] = field(default_factory=list)
+def read_customers(
+    path: Path, today: date, reps: RepIndex, on_file: Collection[str]
+) -> list[NewCustomer]:
+    """Every row as a customer to add, or an InputError listing each problem of each row.
 
-
-def import_customers(
-    session: Session, path: Path, create_reps: bool, today: date, now: datetime
-) -> Report:
-    report = Report()
-    reps = RepIndex(session)
-    on_file = set(session.scalars(select(Customer.name_key)))
+    `on_file` holds the name keys of the customers already there. Reps are
+    found (and, if `reps` may, created) as every import finds them.
+    """
     seen: dict[str, int] = {}
     problems: list[str] = []
     bad_rows = 0
-    rows: list[dict[str, object]] = []
+    found: list[NewCustomer] = []
     with open_table(path) as table:
         at = {h: table.column(h, required=h in REQUIRED) for h in CUSTOMER_HEADINGS}
 
@@ -68,58 +63,55 @@ def import_customers(
             else:
                 seen[key] = number
 
-            values: dict[str, object] = {}
-            for heading, parse in (("grade", parse_grade), ("category", parse_category)):
-                text = cell(heading)
-                if text:
+            grade: Grade | None = None
+            category = Category.PROSPECT  # the default, as with `customer add`
+            if text := cell("grade"):
+                try:
+                    grade = parse_grade(text)
+                except InputError as exc:
+                    fail("grade", str(exc))
+            else:
+                fail("grade", _("no grade; use A, B or C"))
+            if text := cell("category"):
+                try:
+                    category = parse_category(text)
+                except InputError as exc:
+                    fail("category", str(exc))
+
+            days: dict[str, date | None] = dict.fromkeys(DAYS)
+            for heading in DAYS:
+                if text := cell(heading):
                     try:
-                        values[heading] = parse(text)
+                        days[heading] = check_not_future(parse_date(text, today), today)
                     except InputError as exc:
                         fail(heading, str(exc))
-                elif heading == "grade":
-                    fail("grade", _("no grade; use A, B or C"))
 
-            days: dict[str, date | None] = {}
-            for heading in ("added_on", "won_on", "lost_on"):
-                text = cell(heading)
+            rep_id = None
+            if rep_text := cell("rep"):
                 try:
-                    days[heading] = date.fromisoformat(text[:10]) if text else None
-                except ValueError:
-                    fail(heading, _("bad date {text!r}; use YYYY-MM-DD").format(text=text))
-                    continue
-                if days[heading] and days[heading] > today:  # type: ignore[operator]
-                    message = _("{day} is after today ({today})")
-                    fail(heading, message.format(day=days[heading], today=today))
-
-            rep_text = cell("rep")
-            rep_id = reps.find(rep_text) if rep_text else None
-            if rep_text and rep_id is None:
-                if not create_reps:
-                    message = _("unknown rep {rep!r}; add it or pass --create-reps")
-                    fail("rep", message.format(rep=rep_text))
-                else:
-                    rep_id = reps.create(rep_text, now)
+                    rep_id = reps.resolve(rep_text)
+                except InputError as exc:
+                    fail("rep", str(exc))
 
             if bad:
                 problems.extend(bad)
                 bad_rows += 1
                 continue
-            added = days.get("added_on") or today
-            category = values.get("category", Category.PROSPECT)
-            record = writes.new_customer_row(name, values["grade"], category, rep_id, added, now)  # type: ignore[arg-type]
-            record.update(
-                contact=cell("contact") or None,
-                phone=cell("phone") or None,
-                region=cell("region") or None,
-                won_on=days.get("won_on"),
-                lost_on=days.get("lost_on"),
+            assert grade is not None
+            found.append(
+                NewCustomer(
+                    name=name,
+                    grade=grade,
+                    category=category,
+                    rep_id=rep_id,
+                    added_on=days["added_on"] or today,
+                    contact=cell("contact") or None,
+                    phone=cell("phone") or None,
+                    region=cell("region") or None,
+                    won_on=days["won_on"],
+                    lost_on=days["lost_on"],
+                )
             )
-            rows.append(record)
     if problems:
         raise rejected_rows(problems, path, bad_rows)
-    connection = session.connection()
-    for start in range(0, len(rows), 5_000):
-        connection.execute(insert(Customer.__table__), rows[start : start + 5_000])
-    report.imported = len(rows)
-    report.new_reps = reps.created
-    return report
+    return found

@@ -7,21 +7,21 @@ leading `'` (which `import` removes again); in Excel it is a string cell.
 """
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
-
 from salesproc.adapters.jsondoc import to_json
-from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
-from salesproc.db.queries import between, report_order
 from salesproc.rules.money import cents_to_decimal
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+VISIT_HEADINGS = (
+    "date", "rep", "customer", "phone", "start", "end", "purposes", "result", "outcome",
+    "category", "next_visit", "notes", "weather", "region",
+)  # fmt: skip
+SALE_HEADINGS = ("date", "rep", "customer", "amount", "ref")
 CUSTOMER_HEADINGS = (
     "name", "grade", "category", "rep", "contact", "phone", "region", "added_on", "won_on",
     "lost_on",
@@ -33,65 +33,28 @@ class Sheet:
     headings: list[str]
     #: which headings hold typed text (the ones a spreadsheet could take for a formula)
     text: set[str]
-    rows: Iterator[list[Any]]
+    rows: Iterator[Sequence[Any]]
 
 
-def visits(session: Session, rep_id: int | None, start: date | None, end: date | None) -> Sheet:
-    header = and_(DailyReport.rep_id == Visit.rep_id, DailyReport.report_date == Visit.visit_date)
-    query = (
-        select(
-            Visit.visit_date, Rep.code, Customer.name, Customer.phone, Visit.start_time,
-            Visit.end_time, Visit.purposes, Visit.result, Visit.outcome, Visit.category,
-            Visit.next_visit, Visit.note, DailyReport.weather, DailyReport.region,
-        )
-        .join(Rep, Rep.id == Visit.rep_id)
-        .join(Customer, Customer.id == Visit.customer_id)
-        .outerjoin(DailyReport, header)
-        .order_by(*report_order())
-    )  # fmt: skip
-    if rep_id is not None:
-        query = query.where(Visit.rep_id == rep_id)
-    query = between(query, Visit.visit_date, start, end)
-    headings = [
-        "date", "rep", "customer", "phone", "start", "end", "purposes", "result", "outcome",
-        "category", "next_visit", "notes", "weather", "region",
-    ]  # fmt: skip
+def visits(rows: Iterable[Sequence[Any]]) -> Sheet:
+    """Visits in `VISIT_HEADINGS`' order (`db.export.visits`), as `import visits` reads them."""
     text = {"customer", "phone", "result", "notes", "weather", "region"}
-    return Sheet(headings, text, (list(row) for row in session.execute(query).yield_per(2000)))
+    return Sheet(list(VISIT_HEADINGS), text, iter(rows))
 
 
-def sales(session: Session, rep_id: int | None, start: date | None, end: date | None) -> Sheet:
-    query = (
-        select(Sale.sale_date, Rep.code, Customer.name, Sale.amount_cents, Sale.ref)
-        .join(Rep, Rep.id == Sale.rep_id)
-        .outerjoin(Customer, Customer.id == Sale.customer_id)
-        .order_by(Sale.sale_date, Sale.id)
-    )
-    if rep_id is not None:
-        query = query.where(Sale.rep_id == rep_id)
-    query = between(query, Sale.sale_date, start, end)
-    rows = (
+def sales(rows: Iterable[Sequence[Any]]) -> Sheet:
+    """Sales in `SALE_HEADINGS`' order (`db.export.sales`); amounts come as cents and go out
+    as exact decimals, never floats."""
+    out = (
         [day, rep, customer, cents_to_decimal(cents), ref]
-        for day, rep, customer, cents, ref in session.execute(query).yield_per(2000)
+        for day, rep, customer, cents, ref in rows
     )
-    return Sheet(["date", "rep", "customer", "amount", "ref"], {"customer", "ref"}, rows)
+    return Sheet(list(SALE_HEADINGS), {"customer", "ref"}, out)
 
 
-def customers(session: Session, rep_id: int | None, start: date | None, end: date | None) -> Sheet:
-    query = (
-        select(
-            Customer.name, Customer.grade, Customer.category, Rep.code, Customer.contact,
-            Customer.phone, Customer.region, Customer.added_on, Customer.won_on, Customer.lost_on,
-        )
-        .outerjoin(Rep, Rep.id == Customer.rep_id)
-        .order_by(Customer.name_key)
-    )  # fmt: skip
-    if rep_id is not None:
-        query = query.where(Customer.rep_id == rep_id)
-    query = between(query, Customer.added_on, start, end)
-    headings = list(CUSTOMER_HEADINGS)
-    rows = (list(row) for row in session.execute(query).yield_per(2000))
-    return Sheet(headings, {"name", "contact", "phone", "region"}, rows)
+def customers(rows: Iterable[Sequence[Any]]) -> Sheet:
+    """Customers in `CUSTOMER_HEADINGS`' order (`db.export.customers`)."""
+    return Sheet(list(CUSTOMER_HEADINGS), {"name", "contact", "phone", "region"}, iter(rows))
 
 
 def _plain(value: Any) -> Any:

@@ -13,7 +13,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -168,6 +168,19 @@ def _load_workbook(path: Path) -> Any:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError(f"cannot read {path} as an Excel workbook: {exc}") from None
+
+
+@dataclass
+class Imported:
+    """What an import did (or, in a dry run, would do)."""
+
+    imported: int = 0
+    new_reps: list[str] = field(default_factory=list)
+    new_customers: list[str] = field(default_factory=list)
+    #: rows whose key was imported before (`import sales --key`), left out
+    already: int = 0
+    #: rows left out by `import sales --where`
+    filtered: int = 0
 
 
 def rejected_rows(problems: list[str], path: Path, rows: int | None = None) -> InputError:

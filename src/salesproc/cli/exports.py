@@ -40,8 +40,7 @@ def export(
     rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's.")] = None,
 ) -> None:
     """Export visits, sales or customers, with the headings import reads (all, by default)."""
-    from salesproc.adapters import export as exporter
-    from salesproc.db import writes
+    from salesproc.service import transfer
 
     if fmt is None:
         try:
@@ -54,15 +53,7 @@ def export(
             ) from None
     rt = runtime(ctx)
     first, last = rt.span(start, end)
-    with rt.session() as s:
-        rep_id = writes.find_rep(s, rep).id if rep else None
-        sheet = getattr(exporter, what.value)(s, rep_id, first, last)
-        try:
-            count = exporter.write(sheet, fmt.value, output)
-        except OSError as exc:
-            raise InputError(
-                _("cannot write {file}: {reason}").format(file=output, reason=exc.strerror)
-            ) from None
+    count = transfer.export(rt.context, what.value, fmt.value, output, rep, first, last)
     typer.echo(
         _("Exported {count} {what} to {file}.").format(
             count=f"{count:,}", what=_(what.value), file=output

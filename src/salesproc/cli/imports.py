@@ -1,13 +1,18 @@
 """`salesproc import …`: bring in what the head office and the reps' forms already hold."""
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesproc.cli.runtime import runtime
+from salesproc.errors import InputError
 from salesproc.i18n import N_, _
+
+if TYPE_CHECKING:
+    from salesproc.service.transfer import Imported
 
 import_app = typer.Typer(
     no_args_is_help=True, help="Import sales, customers and visits (all rows or none)."
@@ -23,20 +28,42 @@ CreateCustomers = Annotated[
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Check and count only; write nothing.")]
 
 
-def _done(dry_run: bool, count: int, what: str, file: Path, notes: list[str]) -> None:
+def _pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
+    """`--map amount=close_value` → ("amount", "close_value")."""
+    pairs = []
+    for value in values:
+        left, sep, right = value.partition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise InputError(
+                _("bad {option} {value!r}; write it as NAME=VALUE").format(
+                    option=option, value=value
+                )
+            )
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+def _done(dry_run: bool, what: str, file: Path, report: "Imported") -> None:
     """`Imported 4,238 sales from x.csv (30 new reps; …).`"""
+    notes = (
+        [_("{n} already imported, skipped").format(n=f"{report.already:,}")]
+        if report.already
+        else []
+    )
+    if report.filtered:
+        notes.append(_("{n} left out by --where").format(n=f"{report.filtered:,}"))
+    if report.new_reps:
+        notes.append(_("{n} new reps").format(n=len(report.new_reps)))
+    if report.new_customers:
+        notes.append(_("{n} new customers").format(n=len(report.new_customers)))
     done = (
         _("Would import {count} {what} from {file}{detail}.")
         if dry_run
         else _("Imported {count} {what} from {file}{detail}.")
     )
     detail = _(" ({notes})").format(notes=_("; ").join(notes)) if notes else ""
-    typer.echo(done.format(count=f"{count:,}", what=_(what), file=file.name, detail=detail))
-
-
-def _new(reps: list[str], customers: list[str] | None = None) -> list[str]:
-    notes = [_("{n} new reps").format(n=len(reps))] if reps else []
-    return notes + ([_("{n} new customers").format(n=len(customers))] if customers else [])
+    count = f"{report.imported:,}"
+    typer.echo(done.format(count=count, what=_(what), file=file.name, detail=detail))
 
 
 @import_app.command("sales")
@@ -64,27 +91,19 @@ def sales(
     dry_run: DryRun = False,
 ) -> None:
     """Import a sales export in any column layout; a bad row means nothing is imported."""
-    from salesproc.adapters import sales_import
+    from salesproc.service import transfer
 
-    options = sales_import.Options(
-        mapping=dict(sales_import.parse_pairs(map_ or [], "--map")),
-        where=sales_import.parse_pairs(where or [], "--where"),
+    options = transfer.SalesOptions(
+        mapping=dict(_pairs(map_ or [], "--map")),
+        where=_pairs(where or [], "--where"),
         key=key,
         create_reps=create_reps,
         create_customers=create_customers,
     )
-    rt = runtime(ctx)
-    with rt.session(commit=not dry_run) as s, _progress(file) as progress:
-        report = sales_import.import_sales(s, file, options, rt.today, rt.now, progress)
-    notes = (
-        [_("{n} already imported, skipped").format(n=f"{report.already:,}")]
-        if report.already
-        else []
-    )
-    if report.filtered:
-        notes.append(_("{n} left out by --where").format(n=f"{report.filtered:,}"))
-    notes += _new(report.new_reps, report.new_customers)
-    _done(dry_run, report.imported, N_("sales"), file, notes)
+    context = runtime(ctx).context
+    with _progress(file) as progress:
+        report = transfer.import_sales(context, file, options, dry_run, progress)
+    _done(dry_run, N_("sales"), file, report)
 
 
 @import_app.command("customers")
@@ -95,12 +114,10 @@ def customers(
     dry_run: DryRun = False,
 ) -> None:
     """Import a customer list (name and grade required); a bad row means nothing is imported."""
-    from salesproc.adapters.customer_import import import_customers
+    from salesproc.service import transfer
 
-    rt = runtime(ctx)
-    with rt.session(commit=not dry_run) as s:
-        report = import_customers(s, file, create_reps, rt.today, rt.now)
-    _done(dry_run, report.imported, N_("customers"), file, _new(report.new_reps))
+    report = transfer.import_customers(runtime(ctx).context, file, create_reps, dry_run)
+    _done(dry_run, N_("customers"), file, report)
 
 
 @import_app.command("visits")
@@ -116,35 +133,35 @@ def visits(
 ) -> None:
     """Import visits: rows with export visits' headings (or the form's 中文 words), or the
     filled forms of `report template` / `report daily --format xlsx`, every sheet."""
-    from salesproc.adapters.visit_import import import_visits
+    from salesproc.service import transfer
 
-    rt = runtime(ctx)
-    with rt.session(commit=not dry_run) as s, _progress(file) as progress:
-        report = import_visits(
-            s, file, create_reps, create_customers, rt.settings.cadence, rt.today, rt.now, progress
+    context = runtime(ctx).context
+    with _progress(file) as progress:
+        report = transfer.import_visits(
+            context, file, create_reps, create_customers, dry_run, progress
         )
-    _done(dry_run, report.imported, N_("visits"), file, _new(report.new_reps, report.new_customers))
+    _done(dry_run, N_("visits"), file, report)
 
 
 class _progress:
-    """A Rich progress bar on a terminal's stderr; nothing when piped."""
+    """A Rich progress bar on a terminal's stderr, fed bytes of the file read; nothing when
+    piped (the callback is then None)."""
 
     def __init__(self, file: Path) -> None:
         self.file = file
         self.bar = None
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self) -> Callable[[int | None], None] | None:
         if not sys.stderr.isatty() or not self.file.is_file():
             return None
         from rich.console import Console
         from rich.progress import Progress
 
-        self.bar = Progress(console=Console(stderr=True), transient=True)
-        self.bar.start()
-        task = self.bar.add_task(
+        self.bar = bar = Progress(console=Console(stderr=True), transient=True)
+        bar.start()
+        task = bar.add_task(
             _("Reading {file}").format(file=self.file.name), total=self.file.stat().st_size
         )
-        bar = self.bar
 
         def advance(position: int | None) -> None:
             if position is not None:

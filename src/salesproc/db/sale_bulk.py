@@ -1,0 +1,168 @@
+"""Writing imported sales a chunk at a time, and what they do to their customers.
+
+`import sales` checks a row and hands it here with the others of its chunk,
+as the tuple the driver takes (`SALE_COLUMNS`): a million rows must go in at
+50,000 a second, so nothing per row is an object or a statement. A chunk
+first creates the customers its rows name that do not exist yet, leaves out
+the rows whose key was imported before, then goes in with one executemany.
+After the last chunk each customer's first sale here wins or reopens it, as
+`sale add` would (`rules.lifecycle.after_event`), and the schedules are
+refreshed in one go.
+"""
+
+from contextlib import ExitStack
+from datetime import date, datetime
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from salesproc.db import bulk, writes
+from salesproc.db.models import Customer, Sale
+from salesproc.rules.lifecycle import Standing, after_event
+from salesproc.rules.names import name_key
+from salesproc.rules.vocab import Category, Grade
+
+SALE_COLUMNS = (
+    "rep_id", "customer_id", "sale_date", "amount_cents", "ref", "source_key", "created_at",
+)  # fmt: skip
+#: A row: SALE_COLUMNS' values as the driver takes them (dates through `SaleBook.stored_day`).
+#: The customer is a number below 0 for one `SaleBook.add_customer` queued, until its chunk
+#: is written.
+Row = tuple[Any, ...]
+CUSTOMER, DAY, KEY = (SALE_COLUMNS.index(c) for c in ("customer_id", "sale_date", "source_key"))
+_key_of = itemgetter(KEY)
+
+
+def _with_customer(row: Row, customer_id: int) -> Row:
+    return (*row[:CUSTOMER], customer_id, *row[CUSTOMER + 1 :])
+
+
+class SaleBook:
+    """The sales table and the customers, as one import sees and writes them.
+
+    A context manager: the sales' indexes, if set aside for a big load
+    (`expect`), are built again when the block ends; `record_effects` comes after.
+    """
+
+    def __init__(self, session: Session, now: datetime, keyed: bool) -> None:
+        self.session, self.now = session, now
+        self.insert = bulk.FastInsert(session, Sale.__table__, SALE_COLUMNS)
+        #: a day → the driver's value of it, each converted once
+        self.stored_day = self.insert.stored("sale_date")
+        self.created_at = self.insert.stored("created_at")[now]
+        #: every customer's id by name key; one queued to be created: -1, -2, …
+        self.customers: dict[str, int] = {}
+        #: each customer's (category, won_on, lost_on, added_on), for the effects of its sales
+        self._standing: dict[int, tuple[str, date | None, date | None, date]] = {}
+        query = select(
+            Customer.id, Customer.name_key, Customer.category, Customer.won_on, Customer.lost_on,
+            Customer.added_on,
+        )  # fmt: skip
+        for i, key, category, won_on, lost_on, added_on in session.execute(query):
+            self.customers[key] = i
+            self._standing[i] = (category, won_on, lost_on, added_on)
+        #: customers to create before the next chunk goes in, by their number below 0
+        self._queued: dict[int, dict[str, object]] = {}
+        self._numbers = 0
+        #: whether any sale in the database has a key: if none, no key of the file is there
+        any_key = select(Sale.id).where(Sale.source_key.is_not(None)).limit(1)
+        self.keyed = keyed and session.scalar(any_key) is not None
+        #: which keys of a chunk are there already; built once, the chunk's keys bound to it
+        self._lookup = select(Sale.source_key).where(
+            Sale.source_key.in_(bindparam("keys", expanding=True))
+        )
+        #: each customer's first sale written here: its stored day, by customer id
+        self._first: dict[int, Any] = {}
+        self._created: set[int] = set()
+        self._stack = ExitStack()
+        self.imported = 0
+        #: rows left out as imported before (their key is in the database)
+        self.already = 0
+        self.new_customers: list[str] = []
+
+    def __enter__(self) -> "SaleBook":
+        self._stack.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stack.__exit__(*exc)
+
+    def add_customer(self, name: str, rep_id: int, day: date) -> int:
+        """Queue a customer to create (as a sale's customer: C, existing, known since `day`);
+        its number below 0 stands for it in rows until their chunk is written."""
+        self._numbers -= 1
+        self.customers[name_key(name)] = self._numbers
+        self._queued[self._numbers] = writes.new_customer_row(
+            name, Grade.C, Category.EXISTING, rep_id, day, self.now
+        )
+        return self._numbers
+
+    def write(self, batch: list[Row]) -> dict[int, int]:
+        """Insert the chunk's sales, but those imported before; returns the customers created
+        for it, number → id, for the caller to remember by their new ids."""
+        made = self._create_customers() if self._queued else {}
+        if made:
+            batch = [
+                row if (c := row[CUSTOMER]) is None or c > 0 else _with_customer(row, made[c])
+                for row in batch
+            ]
+        fresh = batch
+        if self.keyed and batch:
+            keys = list(map(_key_of, batch))
+            done = set(self.session.connection().scalars(self._lookup, {"keys": keys}))
+            if done:
+                fresh = [row for row in batch if row[KEY] not in done]
+                self.already += len(batch) - len(fresh)
+        first = self._first
+        for row in fresh:
+            customer = row[CUSTOMER]
+            if customer is not None:
+                day = first.get(customer)
+                if day is None or row[DAY] < day:
+                    first[customer] = row[DAY]
+        self.imported += self.insert(fresh)
+        return made
+
+    def _create_customers(self) -> dict[int, int]:
+        rows = list(self._queued.values())
+        ids = bulk.insert_returning_ids(self.session, Customer.__table__, rows, "name_key")
+        made = {}
+        for number, row in self._queued.items():
+            i = made[number] = ids[row["name_key"]]
+            self.customers[str(row["name_key"])] = i
+            self._standing[i] = (Category.EXISTING.value, None, None, row["added_on"])  # type: ignore[assignment]
+            self._created.add(i)
+            self.new_customers.append(str(row["name"]))
+        self._queued.clear()
+        return made
+
+    def expect(self, rows: int, at_least: int) -> None:
+        """Told once, early: the load will be about `rows` sales. One that at least doubles
+        the sales (`at_least` at least) goes in without the sales' secondary indexes,
+        built again when the block ends: cheaper than updating them row by row."""
+        before = (self.session.scalar(select(func.count()).select_from(Sale)) or 0) - self.imported
+        if rows >= max(at_least, before):
+            self._stack.enter_context(bulk.indexes_set_aside(self.session, Sale.__table__))
+
+    def record_effects(self) -> None:
+        """Each customer's first sale here wins or reopens it, as `sale add` does (a customer
+        created for them is known since its first sale), in bulk; then their schedules."""
+        day_of = {stored: day for day, stored in self.stored_day.items()}
+        changed = []
+        for i, stored in self._first.items():
+            day = day_of[stored]
+            category, won_on, lost_on, added_on = before = self._standing[i]
+            standing = Standing(Category(category), lost_on, won_on)
+            after = after_event(standing, day, None, sold=True)
+            values = {
+                "category": after.category.value,
+                "won_on": after.won_on,
+                "lost_on": after.lost_on,
+                "added_on": day if i in self._created else added_on,
+            }
+            if tuple(values.values()) != before:
+                changed.append({"id": i, **values})
+        bulk.update_by_id(self.session, Customer.__table__, changed)
+        writes.refresh_many(self.session, list(self._first), len(self._standing))

@@ -1,0 +1,140 @@
+"""Imports and exports: what the head office and the reps' spreadsheets hold, in and out.
+
+An import is all rows or none: the file is read and every row checked
+against the database (`adapters`), the good rows written in bulk (`db`), all
+inside one transaction; any bad row raises an InputError listing each
+problem as `row N, column C: reason` and nothing is written. A dry run does
+everything and rolls back, so it finds the same problems and counts the same
+rows. Reps are found the same way by every import (`db.lookup.RepIndex`):
+the same texts name the same rep, and a deactivated one can record nothing.
+
+`progress`, where given, is fed how far an import is, in bytes of the file
+(None where the format cannot tell): for a progress bar.
+"""
+
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from salesproc.adapters import customer_import, sales_import, visit_import
+from salesproc.adapters import export as sheets
+from salesproc.adapters.tabular import Imported, rejected_rows
+from salesproc.adapters.visit_rows import Checker, People
+from salesproc.db import customer_bulk, visit_bulk, writes
+from salesproc.db import export as rows
+from salesproc.db.lookup import RepIndex
+from salesproc.db.sale_bulk import SaleBook
+from salesproc.errors import InputError
+from salesproc.i18n import _
+from salesproc.service.context import Context
+
+__all__ = [
+    "Imported",
+    "Progress",
+    "SalesOptions",
+    "export",
+    "import_customers",
+    "import_sales",
+    "import_visits",
+]
+
+SalesOptions = sales_import.Options
+Progress = Callable[[int | None], None]
+What = Literal["visits", "sales", "customers"]
+FileFormat = Literal["csv", "xlsx", "json"]
+
+
+def import_sales(
+    ctx: Context,
+    path: Path,
+    options: SalesOptions,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> Imported:
+    """A sales export in any column layout (`options` map its columns and filter its rows);
+    with `options.key`, a row whose key was imported before is left out."""
+    with ctx.session(commit=not dry_run) as s:
+        reps = RepIndex(s, ctx.now, create=options.create_reps)
+        with SaleBook(s, ctx.now, keyed=options.key is not None) as book:
+            filtered = sales_import.read_sales(path, options, ctx.today, reps, book, progress)
+        book.record_effects()
+    return Imported(book.imported, reps.created, book.new_customers, book.already, filtered)
+
+
+def import_customers(
+    ctx: Context, path: Path, create_reps: bool = False, dry_run: bool = False
+) -> Imported:
+    """A customer list with `export customers`' headings; a name on file is a bad row."""
+    with ctx.session(commit=not dry_run) as s:
+        # a customer list may name a deactivated rep, as `customer add --rep` may
+        reps = RepIndex(s, ctx.now, create=create_reps, active_only=False)
+        found = customer_import.read_customers(path, ctx.today, reps, customer_bulk.name_keys(s))
+        count = customer_bulk.insert_customers(s, found, ctx.now)
+    return Imported(count, reps.created)
+
+
+def import_visits(
+    ctx: Context,
+    path: Path,
+    create_reps: bool = False,
+    create_customers: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> Imported:
+    """Visits in either layout (rows, or the filled paper forms), each written as
+    `log-visit` would have: the customers' standing, report headers and schedules too.
+
+    The file is read once to check and sum up (the first half of `progress`),
+    then the good rows kept aside are written (the second half).
+    """
+    size = path.stat().st_size if path.is_file() else 0
+    with ctx.session(commit=not dry_run) as s, tempfile.TemporaryFile() as stored:
+        reps = RepIndex(s, ctx.now, create=create_reps)
+        customers, by_key = visit_bulk.load_customers(s)
+        checker = Checker(People(reps, customers, by_key, create_customers), ctx.today)
+        halfway = None if progress is None else lambda at: progress(None if at is None else at // 2)
+        survey = visit_import.survey(path, checker, stored, halfway)
+        problems = checker.problems
+        if problems.lines:
+            raise rejected_rows(problems.lines, path, len(problems.rows))
+        new_customers = visit_bulk.create_customers(s, customers, ctx.now)
+
+        def written(n: int) -> None:
+            if progress is not None:
+                progress(size // 2 + size * n // (2 * survey.count))
+
+        visit_bulk.insert_visits(
+            s, survey.rows(), survey.count, customers, ctx.settings.cadence, ctx.now, written
+        )
+        visited = visit_bulk.update_customers(s, customers)
+        visit_bulk.write_headers(s, survey.headers, reps.reps)
+        writes.refresh_many(s, visited, len(customers))
+    return Imported(survey.count, reps.created, new_customers)
+
+
+def export(
+    ctx: Context,
+    what: What,
+    fmt: FileFormat,
+    output: Path,
+    rep: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> int:
+    """Write visits, sales or customers (`rep`'s only, between `start` and `end` where
+    given) with the headings `import` reads; returns how many rows."""
+    query, sheet = {
+        "visits": (rows.visits, sheets.visits),
+        "sales": (rows.sales, sheets.sales),
+        "customers": (rows.customers, sheets.customers),
+    }[what]
+    with ctx.session() as s:
+        rep_id = writes.find_rep(s, rep).id if rep else None
+        try:
+            return sheets.write(sheet(query(s, rep_id, start, end)), fmt, output)
+        except OSError as exc:
+            raise InputError(
+                _("cannot write {file}: {reason}").format(file=output, reason=exc.strerror)
+            ) from None
