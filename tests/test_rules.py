@@ -71,6 +71,24 @@ def test_bad_dates_are_input_errors(text):
         parse_date(text, TODAY)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["2026-11-02", "2026/11/02", "2026/11/2", "2026.11.02", "2026年11月2日", "2026-11-02 10:00",
+     "2026-11-02T10:00:00", "2026/11/02 00:00:00", " 2026年11月02日 "],
+)  # fmt: skip
+def test_a_date_written_out_reads_the_same_however_the_office_writes_it(text):
+    """The one parser of every option and import (import sales once refused 2026/11/02)."""
+    assert parse_date(text, TODAY) == date(2026, 11, 2)
+
+
+def test_nothing_after_today_is_recorded_and_today_is():
+    from salesproc.rules.dates import SALE_DATE_AHEAD, check_not_future
+
+    assert check_not_future(TODAY, TODAY) == TODAY
+    with pytest.raises(InputError, match=r"^sale date 2026-12-01 is after today \(2026-11-30\)"):
+        check_not_future(TODAY + timedelta(days=1), TODAY, SALE_DATE_AHEAD)
+
+
 @given(days, st.integers(-9999, 9999))
 def test_relative_date_is_plain_day_arithmetic(today, n):
     assert parse_date(f"{n:+d}", today) == today + timedelta(days=n)

@@ -30,12 +30,12 @@ always has. The file itself is never held.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from salesproc.adapters.tabular import Imported, Table, open_table, rejected_rows
+from salesproc.adapters.tabular import Table, open_table, rejected_rows
 from salesproc.db.lookup import RepIndex
 from salesproc.db.sale_bulk import Row, SaleBook
 from salesproc.errors import InputError
@@ -308,24 +308,3 @@ def read_sales(
         checker.write(batch)
         seen.clear()  # the biggest thing held, freed before the indexes are built again
     return filtered
-
-
-def import_sales(
-    session: Any,
-    path: Path,
-    options: Options,
-    today: date,
-    now: datetime,
-    progress: Callable[[int | None], None] | None = None,
-) -> Imported:
-    """TRANSITIONAL: `service.transfer.import_sales` in a transaction the caller holds.
-
-    Only tests/test_import_sales.py (`test_progress_is_told_in_bytes_of_the_file_after_each_chunk`)
-    calls it, with a bare session; delete it once that test calls the service, which the
-    adapters may not import.
-    """
-    reps = RepIndex(session, now, create=options.create_reps)
-    with SaleBook(session, now, keyed=options.key is not None) as book:
-        filtered = read_sales(path, options, today, reps, book, progress)
-    book.record_effects()
-    return Imported(book.imported, reps.created, book.new_customers, book.already, filtered)

@@ -74,12 +74,7 @@ class RepIndex:
             return self._add(text)
         rep = self.reps[found]
         if self.active_only and not rep.active:
-            # the words of writes.find_active_rep, which `log-visit` and `sale add` meet
-            raise InputError(
-                _("rep {code!r} is deactivated; run `salesproc rep activate {code}` first").format(
-                    code=rep.code
-                )
-            )
+            raise InputError(writes.deactivated(rep.code))
         return found
 
     def _add(self, text: str) -> int:

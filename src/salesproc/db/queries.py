@@ -347,6 +347,14 @@ def has_data(session: Session) -> bool:
     )
 
 
+def counts(session: Session) -> tuple[int, int, int]:
+    """(reps, customers, visits): the size of a team's records, as `demo` reports it."""
+    return tuple(  # type: ignore[return-value]
+        session.scalar(select(func.count()).select_from(model)) or 0
+        for model in (Rep, Customer, Visit)
+    )
+
+
 def delete_everything(session: Session) -> None:
     """Empty every table, children first (only `demo --force` asks for this)."""
     from salesproc.db.models import Base

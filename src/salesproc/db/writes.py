@@ -47,14 +47,17 @@ def find_rep(session: Session, code: str) -> Rep:
     return rep
 
 
+def deactivated(code: str) -> str:
+    """Why a deactivated rep can record nothing new, and how to change that: every write's words."""
+    return _("rep {code!r} is deactivated; run `salesproc rep activate {code}` first").format(
+        code=code
+    )
+
+
 def find_active_rep(session: Session, code: str) -> Rep:
     rep = find_rep(session, code)
     if not rep.active:
-        raise InputError(
-            _("rep {code!r} is deactivated; run `salesproc rep activate {code}` first").format(
-                code=rep.code
-            )
-        )
+        raise InputError(deactivated(rep.code))
     return rep
 
 

@@ -17,7 +17,8 @@ from salesproc.i18n import N_, _
 _RELATIVE = re.compile(r"[+-]\d{1,5}")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 #: `2026-11-25`, `2026/11/25`, `2026.11.25`, `2026年11月25日`, and a time after any of them
-_WRITTEN = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?")
+#: (matched on the case-folded text: `T` reads as `t`)
+_WRITTEN = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ t].*)?")
 _NAMED = {"today": 0, "yesterday": -1, "tomorrow": 1, "今天": 0, "昨天": -1, "明天": 1}
 
 

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from random import Random
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from salesproc.adapters import demo as world
 from salesproc.db import queries, writes
 from salesproc.db.engine import describe
-from salesproc.db.models import Customer, Rep, Visit
+from salesproc.db.models import Customer, Rep
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.cadence import DEFAULT_CADENCE
@@ -54,10 +53,7 @@ def build_demo(ctx: Context, seed: int = 7, force: bool = False) -> DemoTeam:
                 )
             queries.delete_everything(s)
         _play(s, seed, ctx.now, ctx.settings.cadence)
-        reps, customers, visits = (
-            s.scalar(select(func.count()).select_from(model)) or 0
-            for model in (Rep, Customer, Visit)
-        )
+        reps, customers, visits = queries.counts(s)
     return DemoTeam(where, seed, reps, customers, visits)
 
 
