@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -46,12 +46,6 @@ class Runtime:
     def span(self, start: str | None, end: str | None) -> "tuple[date | None, date | None]":
         """--from and --to as typed; None where not given (open-ended)."""
         return (self.date(start) if start else None, self.date(end) if end else None)
-
-    # TRANSITIONAL (removed once every command calls a service function): the context's parts.
-    def __getattr__(self, name: str) -> Any:
-        if name in ("now", "session", "engine", "calendar", "rep_code"):
-            return getattr(self.context, name)
-        raise AttributeError(name)
 
     def close(self) -> None:
         if self._context is not None:
