@@ -224,8 +224,17 @@ def test_adapters_write_no_sql_and_the_database_layer_calls_no_use_case():
     assert _offending("db", ("salesproc.adapters", "salesproc.service", "salesproc.cli")) == []
 
 
-def test_use_cases_neither_print_nor_parse_the_command_line():
+def test_use_cases_neither_print_nor_parse_the_command_line_nor_write_sql():
     assert _offending("service", ("typer", "rich", "salesproc.cli", "click")) == []
+    # a session passes through a use case on its way to db/; SQL itself stays there
+    types = {"sqlalchemy", "sqlalchemy.orm", "sqlalchemy.Engine", "sqlalchemy.orm.Session"}
+    sql = [
+        f"{name} imports {module}"
+        for name, imports in _modules("service")
+        for module in sorted(imports - types)
+        if module.startswith("sqlalchemy")
+    ]
+    assert sql == []
 
 
 def test_no_command_module_imports_another():
