@@ -428,6 +428,7 @@ def test_a_database_from_an_older_release_is_upgraded_and_keeps_its_data(cli, tm
     assert version == migrate.HEAD != revision
 
 
+@pytest.mark.slow  # builds the demo
 def test_the_demo_ends_with_next_commands_that_work_as_printed(cli, tmp_path, monkeypatch):
     path = tmp_path / "salesproc-demo.db"
     output = ok(cli("--db", str(path), "demo", "--seed", "5")).stdout

@@ -70,7 +70,7 @@ class Settings:
     workdays: frozenset[int] = frozenset(range(5))
     #: the audit's thresholds from the [audit] table (keys of rules.audit.Thresholds)
     audit: dict[str, Any] = field(default_factory=dict)
-    #: where `broadcast` sends, by name: [channels.NAME] tables (adapters.channels models)
+    #: where `broadcast` sends, by name: [channels.NAME] tables (salesproc.channel_settings models)
     channels: dict[str, Any] = field(default_factory=dict)
     values: dict[str, Setting] = field(default_factory=dict)
 
@@ -105,7 +105,7 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         lang: Literal["en", "zh"] | None = None
         workdays: str | None = Field(default=None, min_length=1)
         audit: Audit = Audit()
-        #: checked table by table by `adapters.channels.parse_channels`, for clearer errors
+        #: checked table by table by `channel_settings.parse_channels`, for clearer errors
         channels: dict[str, dict[str, Any]] | None = None
 
     try:
@@ -204,6 +204,6 @@ def _channels(data: dict[str, Any], where: str) -> dict[str, Any]:
     """The [channels.NAME] tables, checked now so a typo fails every command, not the 7:30 cron."""
     if not data.get("channels"):
         return {}
-    from salesproc.adapters.channels import parse_channels
+    from salesproc.channel_settings import parse_channels
 
     return parse_channels(data["channels"], where)
