@@ -40,7 +40,7 @@ class Robot(BaseHTTPRequestHandler):
 def robot():
     Robot.received = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Robot)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
