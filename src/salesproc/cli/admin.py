@@ -83,7 +83,7 @@ def _next_commands(source: str, where: str) -> str:
     if source == "--db":
         lines.append(f"  export SALESPROC_DB={shlex.quote(where)}")
     lines += [
-        "  salesproc due --rep wangwei",
+        "  salesproc due --rep wangwei --ahead 3",
         "  salesproc customer list --rep wangwei",
         "  salesproc rank --cumulative --period quarter",
         "  salesproc call-plan",
