@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
 
 from salesproc.adapters.channels import DeliveryError, describe, send
+from salesproc.channel_settings import Channel
 from salesproc.db import queries, writes
 from salesproc.db.queries import BroadcastRow
 from salesproc.errors import InputError
@@ -42,9 +42,6 @@ __all__ = [
     "message",
     "standings",
 ]
-
-#: a configured channel: one of the `adapters.channels` models, as the config file gave it
-ChannelConfig = Any
 
 
 @dataclass(frozen=True)
@@ -112,9 +109,7 @@ def edition_now(ctx: Context) -> Edition:
     return Edition.MORNING if ctx.now.hour < 12 else Edition.EVENING
 
 
-def channels(
-    ctx: Context, names: Sequence[str] = (), dry_run: bool = False
-) -> dict[str, ChannelConfig]:
+def channels(ctx: Context, names: Sequence[str] = (), dry_run: bool = False) -> dict[str, Channel]:
     """The configured channels called `names` (all of them when none is named).
 
     A name not configured is an error even for a dry run, which is how a cron
@@ -177,7 +172,7 @@ def message(ctx: Context, on: date, edition: Edition) -> Message:
 def deliver(
     ctx: Context,
     composed: Message,
-    to: Mapping[str, ChannelConfig],
+    to: Mapping[str, Channel],
     force: bool = False,
     on_delivery: Callable[[Delivery], None] | None = None,
 ) -> list[Delivery]:
@@ -200,7 +195,7 @@ def deliver(
     return deliveries
 
 
-def _attempt(ctx: Context, composed: Message, name: str, channel: ChannelConfig) -> Delivery:
+def _attempt(ctx: Context, composed: Message, name: str, channel: Channel) -> Delivery:
     day, edition = composed.day, composed.edition
     try:
         send(channel, name, composed.subject, composed.text)
