@@ -38,7 +38,6 @@ __all__ = [
     "thresholds",
 ]
 
-#: the call log's and the field log's "after today" (as they have always said it)
 #: the audit's flags the call plan asks about: the week up to the previous working day
 PLAN_LOOK_BACK = timedelta(days=6)
 
