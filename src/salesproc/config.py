@@ -26,6 +26,7 @@ DEFAULT_VISIT_QUOTA = 6
 FROM_DEFAULT = N_("default")
 FROM_LOCALE = N_("locale")
 FROM_ENV_DB = N_("env SALESPROC_DB")
+FROM_LOGIN = N_("login name")
 FROM_FILE = N_("config {path}")
 
 
@@ -52,7 +53,7 @@ def source_label(source: str) -> str:
     prefix = FROM_FILE.partition("{")[0]
     if source.startswith(prefix):
         return _(FROM_FILE).format(path=source[len(prefix) :])
-    if source in (FROM_DEFAULT, FROM_LOCALE, FROM_ENV_DB):
+    if source in (FROM_DEFAULT, FROM_LOCALE, FROM_ENV_DB, FROM_LOGIN):
         return _(source)
     return source
 
@@ -65,6 +66,8 @@ class Settings:
     rep: Setting
     cadence: dict[Grade, int]
     visit_quota: int
+    #: who makes the changes the history records: config `user`, else the login name
+    user: str = "?"
     lang: Setting = Setting("en", FROM_DEFAULT)
     #: the team's working weekdays (0 = Monday), before China's holidays and make-up days
     workdays: frozenset[int] = frozenset(range(5))
@@ -100,6 +103,7 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         model_config = ConfigDict(extra="forbid", strict=True)
         db: str | None = Field(default=None, min_length=1)
         rep: str | None = Field(default=None, min_length=1)
+        user: str | None = Field(default=None, min_length=1, max_length=100)
         cadence: Cadence = Cadence()
         visit_quota: int | None = Field(default=None, gt=0, le=100)
         lang: Literal["en", "zh"] | None = None
@@ -153,6 +157,7 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
         db = Setting(str(default_db_path()), FROM_DEFAULT)
 
     rep = Setting(data["rep"], where) if "rep" in data else Setting(None, FROM_DEFAULT)
+    user = Setting(data["user"], where) if "user" in data else Setting(_login(), FROM_LOGIN)
     file_cadence = {Grade(k): v for k, v in data.get("cadence", {}).items()}
     cadence = {**DEFAULT_CADENCE, **file_cadence}
     quota = (
@@ -160,7 +165,8 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
         if "visit_quota" in data
         else Setting(DEFAULT_VISIT_QUOTA, FROM_DEFAULT)
     )
-    values = {"db": db, "rep": rep, "visit_quota": quota, "lang": _language(lang_flag, data, where)}
+    values = {"db": db, "rep": rep, "user": user, "visit_quota": quota}
+    values["lang"] = _language(lang_flag, data, where)
     values["workdays"] = (
         Setting(data["workdays"], where) if "workdays" in data else Setting("mon-fri", FROM_DEFAULT)
     )
@@ -178,6 +184,7 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
         config_exists=exists,
         db=db,
         rep=rep,
+        user=str(user.value),
         cadence=cadence,
         visit_quota=int(quota.value),
         lang=values["lang"],
@@ -186,6 +193,16 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
         audit=data.get("audit", {}),
         values=values,
     )
+
+
+def _login() -> str:
+    """The OS login name, for the history; "?" where there is none (a container's bare uid)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "?"
 
 
 def _language(flag: str | None, data: dict[str, Any], where: str) -> Setting:

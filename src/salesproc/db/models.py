@@ -130,10 +130,60 @@ class Sale(Base):
     ref: Mapped[str | None] = mapped_column(String(100))
     #: the `--key` value of an imported row: importing the same file again adds nothing
     source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    #: a return (退货, a negative amount) names the sale it reverses, when known
+    return_of_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     rep: Mapped[Rep] = relationship()
     customer: Mapped[Customer | None] = relationship()
+
+
+class Collection(Base):
+    """Money collected from a customer (回款): how most teams are judged besides orders."""
+
+    __tablename__ = "collections"
+    __table_args__ = (
+        # Covering index for the leaderboard by collections, as for sales.
+        Index("ix_collections_rep_date_amount", "rep_id", "collection_date", "amount_cents"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    collection_date: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    ref: Mapped[str | None] = mapped_column(String(100))
+    #: the `--key` value of an imported row, as for sales
+    source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    rep: Mapped[Rep] = relationship()
+    customer: Mapped[Customer | None] = relationship()
+    visit: Mapped[Visit | None] = relationship()
+
+
+class Change(Base):
+    """The history: one row for every edit, delete or merge of a record, never changed itself.
+
+    Adding a record is not a change: its own logged time says when it came.
+    `before` and `after` are the record's values as JSON (null when deleted).
+    """
+
+    __tablename__ = "history"
+    __table_args__ = (Index("ix_history_kind_record", "kind", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    #: config `user`, else the login name
+    user: Mapped[str] = mapped_column(String(100))
+    #: visit, sale, collection, customer, rep or target
+    kind: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column(Integer)
+    #: edit, delete, merge, reassign, …
+    action: Mapped[str] = mapped_column(String(20))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
 
 
 class DailyReport(Base):
@@ -159,10 +209,12 @@ class Target(Base):
     """
 
     __tablename__ = "targets"
-    __table_args__ = (UniqueConstraint("rep_id", "year", "month"),)
+    __table_args__ = (UniqueConstraint("rep_id", "metric", "year", "month"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id"))
+    #: what the target counts: "sales" or "collections"
+    metric: Mapped[str] = mapped_column(String(12), default="sales", server_default="sales")
     year: Mapped[int] = mapped_column(Integer)
     month: Mapped[int] = mapped_column(Integer)
     amount_cents: Mapped[int] = mapped_column(BigInteger)

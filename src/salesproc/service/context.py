@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+    from salesproc.db.history import Who
     from salesproc.rules.calendar import WorkCalendar
 
 
@@ -68,6 +69,13 @@ class Context:
     @property
     def today(self) -> date:
         return self.now.date()
+
+    @property
+    def who(self) -> "Who":
+        """Who makes a change now, for the history: config `user` (else the login) and the clock."""
+        from salesproc.db.history import Who
+
+        return Who(self.settings.user, self.now)
 
     def rep_code(self, given: str | None) -> str:
         """The rep asked for, else the config's `rep` (a rep's own machine), else an error."""
