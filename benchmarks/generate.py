@@ -312,6 +312,20 @@ class Tally:
     latest: dict[int, tuple[tuple[str, str, str, int], str]] = field(default_factory=dict)
 
 
+def _distinct_starts(todo: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """A day's (start minute, customer, visit) sorted by start, no customer twice at one
+    minute: the same rep, customer, day and start time twice is one visit (`log-visit`
+    refuses it, `import visits` skips it), so a generated history must not hold it."""
+    taken: set[tuple[int, int]] = set()
+    spread = []
+    for minute, index, i in sorted(todo):
+        while (index, minute) in taken:
+            minute += 1
+        taken.add((index, minute))
+        spread.append((minute, index, i))
+    return sorted(spread)
+
+
 def visit_rows(
     rng: random.Random, plans: list[Plan], today: int, now: datetime, counters: Tally
 ) -> Iterator[tuple[list[Row], list[Row]]]:
@@ -326,8 +340,10 @@ def visit_rows(
     visits: list[Row] = []
     sales: list[Row] = []
     for day in sorted(by_day):
-        todo = [(rng.randint(8 * 60, 17 * 60 + 30), index, i) for index, i in by_day[day]]
-        todo.sort()
+        todo = _distinct_starts(
+            [(rng.randint(8 * 60, 17 * 60 + 30), index, i) for index, i in by_day[day]]
+        )
+        untimed: set[int] = set()  # customers visited today without a start time
         for minute, index, i in todo:
             plan = plans[index]
             counters.visits += 1
@@ -354,7 +370,10 @@ def visit_rows(
                 purposes = rng.choice(
                     ("collection", "service", "service", "explanation", "collection,service")
                 )
-            timed = rng.random() < 0.9
+            # a second untimed visit of a customer on one day would be the same visit again
+            timed = rng.random() < 0.9 or index in untimed
+            if not timed:
+                untimed.add(index)
             start = clock[minute] if timed else None
             end = clock[minute + rng.randint(10, 90)] if timed else None
             explicit = rng.random() < 0.12

@@ -74,12 +74,11 @@ def write_visits(path: Path, rows: int, customers: int, reps: int, days: int, se
         for d in range(days):
             day = (first + timedelta(days=d)).isoformat()
             visits = rows // days + (d < rows % days)
+            # each customer at most once a day: the same rep, customer, day and start time
+            # twice is a duplicate, which `import visits` refuses
             slots = sorted(
-                (
-                    rng.randint(8 * 60, 17 * 60) if rng.random() < 0.9 else -1,
-                    rng.randrange(customers),
-                )
-                for _ in range(visits)
+                (rng.randint(8 * 60, 17 * 60) if rng.random() < 0.9 else -1, n)
+                for n in rng.sample(range(customers), visits)
             )
             for minute, n in slots:
                 rep = n % reps
@@ -131,6 +130,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="salesproc-visits-"))
     customers, visits = work / "customers.csv", work / "visits.csv"
     days = history_days(args.rows, args.reps)
+    if -(-args.rows // days) > args.customers:
+        parser.error("more visits a day than customers: raise --customers or --reps")
     write_customers(customers, args.customers, args.reps, days, args.seed)
     write_visits(visits, args.rows, args.customers, args.reps, days, args.seed)
     (work / "none.toml").write_text("", encoding="utf-8")

@@ -11,6 +11,7 @@ import tempfile
 from datetime import datetime, time
 from pathlib import Path
 
+from salesproc.errors import InputError
 from salesproc.rules.dates import Period
 from salesproc.rules.money import format_amount, parse_amount
 from salesproc.rules.ranking import Metric
@@ -39,21 +40,25 @@ def main(path: Path) -> None:
         for row in schedule.due(ctx, ctx.today):
             print(f"due: {row.customer} ({row.grade}), {row.days_overdue} days overdue")
 
-        # after a visit: one row of the daily report, with the order it brought
-        visit = visits.log_visit(
-            ctx,
-            visits.VisitInput(
-                rep="zhangwei",
-                customer="万家超市",
-                purposes=(Purpose.ORDER, Purpose.COLLECTION),
-                visit_date=ctx.today,
-                start=time(9, 30),
-                end=time(10, 15),
-                result="下单补货",
-                amount_cents=parse_amount("3200"),
-            ),
-        )
-        print(f"logged visit #{visit.id}: next visit {visit.next_visit}")
+        # after a visit: one row of the daily report, with the order it brought (run again,
+        # the same visit is refused: `again=True` would log a second one)
+        try:
+            visit = visits.log_visit(
+                ctx,
+                visits.VisitInput(
+                    rep="zhangwei",
+                    customer="万家超市",
+                    purposes=(Purpose.ORDER, Purpose.COLLECTION),
+                    visit_date=ctx.today,
+                    start=time(9, 30),
+                    end=time(10, 15),
+                    result="下单补货",
+                    amount_cents=parse_amount("3200"),
+                ),
+            )
+            print(f"logged visit #{visit.id}: next visit {visit.next_visit}")
+        except InputError as refused:
+            print(f"not logged: {refused}")
 
         # evening: the month's leaderboard and the audit's red flags
         board = leaderboard.rank(ctx, ctx.today, Period.MONTH, Metric.SALES)

@@ -105,12 +105,13 @@ def test_the_python_example_runs_on_its_own_database_twice(tmp_path):
     ]
     for run in runs:
         assert run.returncode == 0, run.stderr
-        assert "logged visit #" in run.stdout
+    assert "logged visit #1" in runs[0].stdout
     assert "due: 万家超市" in runs[0].stdout and "#1 张伟 3,200.00" in runs[0].stdout
     assert "flag:" not in runs[0].stdout
-    # the same visit logged again: the order adds up, and the audit sees the overlap
-    assert "#1 张伟 6,400.00" in runs[1].stdout
-    assert "flag: overlap zhangwei 2026-11-30" in runs[1].stdout
+    # the same visit again is refused: the order counts once, and no overlap
+    assert "not logged: visit #1 is already on file" in runs[1].stdout
+    assert "#1 张伟 3,200.00" in runs[1].stdout
+    assert "flag:" not in runs[1].stdout
 
 
 def test_debug_shows_the_traceback_that_is_otherwise_hidden(tmp_path):

@@ -22,6 +22,7 @@ from salesproc.rules.audit import (
     Rule,
     SalesDay,
     Thresholds,
+    VisitEdit,
     VisitFact,
     audit,
     below_quota,
@@ -102,6 +103,7 @@ def test_rule_ids_in_the_reported_order():
         "gave-up",
         "pressing-stock",
         "doubtful-call",
+        "edited-after-call",
     )
 
 
@@ -597,7 +599,25 @@ def _mixed() -> Facts:
         reps=(RepFact("zhang", date(2026, 11, 1)), RepFact("li", date(2026, 11, 1))),
         sales=(sale(1, 1), sale(1, 40, rep="li"), sale(29, 60, rep="li")),
         lost=(LostProspect("zhang", "丁", date(2026, 11, 5), 2),),
-        calls=(CallFact("li", date(2026, 11, 2), time(9, 0), "doubtful", None),),
+        calls=(
+            CallFact("li", date(2026, 11, 2), time(9, 0), "doubtful", None),
+            CallFact("li", date(2026, 11, 20), None, "ok", None, datetime(2026, 11, 20, 12, 0)),
+        ),
+        edits=(
+            VisitEdit(
+                2,
+                "li",
+                datetime(2026, 11, 21, 9, 0),
+                date(2026, 11, 20),
+                date(2026, 11, 20),
+                at("09:30"),
+                at("10:30"),
+                at("09:32"),
+                at("11:00"),
+                "乙",
+                "乙",
+            ),
+        ),
     )
 
 
@@ -615,7 +635,8 @@ def test_the_audit_reports_by_rule_then_day_then_rep():
         (date(2026, 11, 2), "zhang"),
         (date(2026, 11, 3), "li"),
     ]
-    assert flags[-1].rule is Rule.DOUBTFUL_CALL  # the earliest day, but the last rule
+    assert flags[-2].rule is Rule.DOUBTFUL_CALL  # the earliest day, but a late rule
+    assert flags[-1].rule is Rule.EDITED_AFTER_CALL
 
 
 def test_the_window_selects_on_the_flags_day():
@@ -643,6 +664,7 @@ def test_thresholds_reach_every_rule_through_the_audit():
         Rule.NO_PHONE,
         Rule.MISSED_REVISIT,
         Rule.DOUBTFUL_CALL,
+        Rule.EDITED_AFTER_CALL,
     }
 
 

@@ -247,7 +247,7 @@ def test_stored_next_visit_does_not_move_when_grade_or_cadence_changes(team, tmp
     assert C not in due_names(team, "--ahead", "29")
     assert due_row(team, C, "--ahead", "30")["due_date"] == "2026-12-30"
     # A new visit is scheduled by the customer's grade and cadence as they are now.
-    visit(team, C)
+    visit(team, C, "--again")  # a second untimed visit that day: logged on purpose
     assert show(team, C)["visits"][-1]["next_visit"] == "2026-12-01"
 
 
@@ -658,7 +658,7 @@ def test_same_day_visits_without_start_time_go_by_time_logged(
     at(monkeypatch, f"{TODAY}T{first_logged_at}")
     visit(team, A, "--date", "yesterday", "--next", "2026-12-01")
     at(monkeypatch, f"{TODAY}T{second_logged_at}")
-    visit(team, A, "--date", "yesterday", "--next", "2026-12-10")
+    visit(team, A, "--date", "yesterday", "--next", "2026-12-10", "--again")
     assert due_row(team, A, "--ahead", "30")["due_date"] == expected
 
 

@@ -482,7 +482,9 @@ def test_several_problems_in_one_row_are_all_reported(team, tmp_path):
     assert snapshot(team) == before
 
 
-BAD_AMOUNTS = ["0", "-5", "1.234", "1e3", "abc", "1000000000000", "1,200", "0.00", "12.", ""]
+# a negative amount is a return (a credit note): good; a negative zero or a bad one is not
+BAD_AMOUNTS = ["0", "-0", "-1,200.00", "--5", "1.234", "1e3", "abc", "1000000000000", "1,200",
+               "0.00", "12.", ""]  # fmt: skip
 
 
 def test_bad_amounts_are_bad_rows_like_in_sale_add(team, tmp_path):
@@ -793,7 +795,7 @@ def test_an_xlsx_file_imports_the_same_as_the_csv(team, tmp_path, monkeypatch):
 
 
 def test_bad_rows_in_an_xlsx_file_have_the_sheets_row_numbers(team, tmp_path):
-    rows = [*XLSX_ROWS[:2], ("zhang", "someday", -5, "Nowhere Ltd", "OPP-9"), XLSX_ROWS[1]]
+    rows = [*XLSX_ROWS[:2], ("zhang", "someday", 0, "Nowhere Ltd", "OPP-9"), XLSX_ROWS[1]]
     before = snapshot(team)
     found = problems(import_sales(team, _xlsx(tmp_path / "bad.xlsx", rows), "--key", "Opportunity"))
     assert set(found) - {(3, "Opportunity")} == {
@@ -1010,7 +1012,7 @@ def test_a_big_load_sets_the_indexes_aside_and_builds_them_again(db, tmp_path, m
 
     monkeypatch.setattr(bulk, "indexes_set_aside", spy)
     indexes = sales_indexes()
-    assert indexes == ["ix_sales_customer_id", "ix_sales_rep_date_amount"]
+    assert indexes == ["ix_sales_customer_id", "ix_sales_rep_date_amount", "ix_sales_return_of_id"]
     # How big a load is, is told from how far into the file its first chunk is; the
     # reader reads ahead 8 KiB at a time, so these rows are long enough to tell.
     header = ["rep", "date", "amount", "customer", "key", "notes"]

@@ -1,5 +1,9 @@
 """`import sales`: the head-office clerk's (销售内勤) sales export, in any column layout.
 
+`import collections` reads a file of collections (回款) the same way: the same
+fields, options and checks, told apart by a `Kind` (what a row dated after
+today is told, whether a negative amount is a row) and the book's table.
+
 One pass over the file inside the caller's transaction: each row is checked
 and, if good, handed with the others of its chunk to `db.sale_bulk.SaleBook`,
 which writes it; every problem of every row is collected; once there is one,
@@ -40,7 +44,12 @@ from salesproc.db.lookup import RepIndex
 from salesproc.db.sale_bulk import Row, SaleBook
 from salesproc.errors import InputError
 from salesproc.i18n import _
-from salesproc.rules.dates import SALE_DATE_AHEAD, check_not_future, parse_date
+from salesproc.rules.dates import (
+    COLLECTION_DATE_AHEAD,
+    SALE_DATE_AHEAD,
+    check_not_future,
+    parse_date,
+)
 from salesproc.rules.money import MAX_CENTS, parse_amount
 from salesproc.rules.names import clean_name, name_key
 
@@ -52,6 +61,24 @@ BATCH = 5_000
 SET_ASIDE_AT = 100_000
 #: Distinct date texts remembered: enough for any real file's days.
 MEMO_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a file's rows are: sales (`SALES`) or collections (`COLLECTIONS`, 回款).
+
+    Both are read alike, column by column; they differ in what a row dated
+    after today is told and whether a negative amount is a row or a bad one.
+    """
+
+    #: the `rules.dates` message of a row dated after today
+    ahead: str
+    #: whether a negative amount is a row (a sale's return, 退货) rather than a bad one
+    negative: bool
+
+
+SALES = Kind(SALE_DATE_AHEAD, negative=True)
+COLLECTIONS = Kind(COLLECTION_DATE_AHEAD, negative=False)
 
 
 @dataclass(frozen=True)
@@ -114,8 +141,9 @@ class _Checker:
         today: date,
         reps: RepIndex,
         book: SaleBook,
+        kind: Kind = SALES,
     ) -> None:
-        self.options, self.heading, self.today = options, heading, today
+        self.options, self.heading, self.today, self.kind = options, heading, today, kind
         self.reps, self.book = reps, book
         #: customer texts remembered with a number below 0, to remember with the id once
         #: the chunk creating their customer is written
@@ -161,7 +189,7 @@ class _Checker:
 
         day: date | None = None
         try:
-            day = check_not_future(parse_date(day_text, self.today), self.today, SALE_DATE_AHEAD)
+            day = check_not_future(parse_date(day_text, self.today), self.today, self.kind.ahead)
         except InputError as exc:
             bad.append(self._line(number, "date", str(exc)))
         stored_day = None
@@ -172,8 +200,8 @@ class _Checker:
 
         cents = _cents(amount_text)
         if cents is None:
-            try:
-                cents = parse_amount(amount_text)
+            try:  # a negative amount is a credit note: a return (退货)
+                cents = parse_amount(amount_text, allow_negative=self.kind.negative)
             except InputError as exc:
                 bad.append(self._line(number, "amount", str(exc)))
 
@@ -224,12 +252,14 @@ def read_sales(
     reps: RepIndex,
     book: SaleBook,
     progress: Callable[[int | None], None] | None = None,
+    kind: Kind = SALES,
 ) -> int:
     """Check every row and write the good ones through `book`, or raise an InputError
     listing each bad row (having written some: the caller rolls back). Returns the rows
     left out by `--where`.
 
-    `progress` is fed the bytes of a CSV file read so far after each chunk.
+    `progress` is fed the bytes of a CSV file read so far after each chunk. `kind` says
+    what the rows are (sales by default; `COLLECTIONS` for `import collections`).
     """
     filtered = 0
     with open_table(path) as table:
@@ -237,7 +267,7 @@ def read_sales(
         where = [(table.column(c), value) for c, value in options.where]
         key_at = table.column(options.key) if options.key else None
         heading = {name: table.headings[at] for name, at in columns.items() if at is not None}
-        checker = _Checker(options, heading, today, reps, book)
+        checker = _Checker(options, heading, today, reps, book, kind)
         size = path.stat().st_size
         sized = False  # whether the book was told how big the load will be
 

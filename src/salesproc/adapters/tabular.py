@@ -177,7 +177,8 @@ class Imported:
     imported: int = 0
     new_reps: list[str] = field(default_factory=list)
     new_customers: list[str] = field(default_factory=list)
-    #: rows whose key was imported before (`import sales --key`), left out
+    #: rows whose key was imported before (`import sales --key`), or whose visit is on file
+    #: (`import visits`), left out
     already: int = 0
     #: rows left out by `import sales --where`
     filtered: int = 0

@@ -8,7 +8,14 @@ first visit, the first win, the last win or loss, the last weather and
 region); the good rows go to a temporary file, which the writing reads back
 instead of checking the file again. With any bad row, checking the rest is
 all that is left, and the caller writes nothing. Memory grows with customers
-and reps, never with rows.
+and reps, and by one int a row: the visits seen, to find the same visit twice.
+
+A visit is known by its rep, customer, day and start time (`db.visit_keys`;
+no start time is a time too: two untimed visits of one customer on one day
+by one rep are the same visit). The same visit on two rows of the file, in
+any sheets, is a bad row (`row 9: same visit as row 4`); a visit already on
+file is left out and counted (`Survey.already`): re-importing a form adds
+nothing.
 """
 
 import pickle
@@ -20,8 +27,9 @@ from typing import IO
 
 from salesproc.adapters.tabular import open_sheets
 from salesproc.adapters.visit_rows import Checker, Row
-from salesproc.adapters.visit_sheet import sheets
+from salesproc.adapters.visit_sheet import Layout, sheets
 from salesproc.db.visit_bulk import STORED, HeaderTally
+from salesproc.db.visit_keys import OnFile
 from salesproc.rules.vocab import Category, Outcome
 
 #: good rows pickled to the temporary file at a time
@@ -36,6 +44,8 @@ class Survey:
     count: int
     stored: IO[bytes]
     headers: dict[tuple[int, date], HeaderTally]
+    #: good rows left out: their visit is already on file
+    already: int = 0
 
     def rows(self) -> Iterator[list[Row]]:
         """The stored rows (`db.visit_bulk.ROW`'s first STORED fields), a chunk at a time."""
@@ -51,10 +61,12 @@ def survey(
     path: Path,
     checker: Checker,
     stored: IO[bytes],
+    on_file: OnFile,
     progress: Callable[[int | None], None] | None = None,
 ) -> Survey:
-    """Check every row (problems go to `checker.problems`); sum up per customer and per rep
-    and day what to write; store the good rows in `stored`.
+    """Check every row (problems go to `checker.problems`); leave out the visits `on_file`
+    holds; sum up per customer and per rep and day what to write; store the good rows in
+    `stored`.
 
     One loop, no layers of generators: this runs once a row. `progress` is
     fed the bytes of a CSV file read so far.
@@ -64,24 +76,49 @@ def survey(
     headers = found.headers
     chunk: list[Row] = []
     seq = 0
+    #: by day, each visit's identity (`visit_keys.identity`, inlined) → its first row:
+    #: sheet << 32 | row. A day's few visits at a time stay in the processor's cache.
+    seen_on: dict[date, dict[int, int]] = {}
+    layouts: list[Layout] = []
+    on_file_by_day, load_day, nothing_on_file = on_file.days, on_file.load, on_file.empty
     with open_sheets(path) as book:
         for layout, rows in sheets(book):
             checker.sheet(layout)
             check = checker.reader(layout)
+            sheet = len(layouts) << 32
+            layouts.append(layout)
             for number, cells in rows:
                 seq += 1
                 if progress is not None and not seq % CHUNK:
                     progress(book.position())
                 row = check(cells, number, seq)
-                if row is None or problems.lines:
-                    continue  # once a row is bad, checking the rest is all that is left
-                chunk.append(row[:STORED])
-                if len(chunk) >= CHUNK:
-                    found.count += _store(chunk, stored)
+                if row is None:
+                    continue
                 (
                     key, rep, customer, day, _start, _end, _purposes, _result, outcome, category,
                     _next, _note, weather, region, phone,
                 ) = row  # fmt: skip
+                visit = ((key >> 32) << 64) | (rep << 32) | (customer & 0xFFFFFFFF)
+                seen = seen_on.get(day)
+                if seen is None:
+                    seen = seen_on[day] = {}
+                first = seen.get(visit)
+                if first is not None:
+                    problems.same(layout, number, layouts[first >> 32], first & 0xFFFFFFFF)
+                    continue
+                seen[visit] = sheet | number if sheet else number
+                if problems.lines:
+                    continue  # once a row is bad, checking the rest is all that is left
+                if not nothing_on_file:
+                    on_day = on_file_by_day.get(day)
+                    if on_day is None:
+                        on_day = load_day(day)
+                    if visit in on_day:
+                        found.already += 1
+                        continue
+                chunk.append(row[:STORED])
+                if len(chunk) >= CHUNK:
+                    found.count += _store(chunk, stored)
                 c = customers[customer]
                 if key < c.first_key:
                     c.first_key, c.first_rep, c.first_day = key, rep, day

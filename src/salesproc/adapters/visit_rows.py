@@ -105,6 +105,16 @@ class Problems:
         self.lines.append(layout.prefix + line.format(number=number, column=column, reason=reason))
         self.rows.add((layout.prefix, number))
 
+    def same(self, layout: Layout, number: int, first: Layout, first_number: int) -> None:
+        """A row repeating an earlier row's visit (`db.visit_keys`): `row 9: same visit as
+        row 4`, naming the earlier row's sheet where it is another sheet."""
+        where = "" if first is layout else first.prefix
+        line = _("row {number}: same visit as {first}row {first_number}")
+        self.lines.append(
+            layout.prefix + line.format(number=number, first=where, first_number=first_number)
+        )
+        self.rows.add((layout.prefix, number))
+
 
 class People:
     """Reps and customers by what a sheet calls them. Reps as every import finds them

@@ -121,20 +121,23 @@ def _register() -> None:
         audit,
         broadcast,
         calls,
+        collections,
         customers,
         daily_report,
         exports,
         field,
+        history,
         imports,
         reports,
         reps,
+        sales,
         targets,
         visits,
     )
 
     for module in (
-        admin, reps, customers, visits, reports, daily_report, targets, broadcast, calls,
-        audit, field, imports, exports,
+        admin, reps, customers, visits, sales, reports, daily_report, targets, broadcast, calls,
+        audit, field, imports, exports, collections, history,
     ):  # fmt: skip
         module.register(app)
 

@@ -18,11 +18,15 @@ from salesproc.cli.runtime import runtime
 from salesproc.i18n import N_, _, ngettext
 from salesproc.rules.vocab import parse_category, parse_grade
 
-customer_app = typer.Typer(no_args_is_help=True, help="Add, list, show and edit customers (客户).")
+customer_app = typer.Typer(
+    no_args_is_help=True, help="Add, list, show, edit, merge and delete customers (客户)."
+)
 
-Name = Annotated[str, typer.Argument(help="Customer name; case and spacing do not matter.")]
+Name = Annotated[
+    str, typer.Argument(help="Customer name; case, spacing and full-width forms do not matter.")
+]
 GradeOpt = Annotated[str | None, typer.Option("--grade", help="A, B or C.")]
-RepOpt = Annotated[str | None, typer.Option("--rep", help="Code of the rep in charge.")]
+RepOpt = Annotated[str | None, typer.Option("--rep", help="Code (or name) of the rep in charge.")]
 ContactOpt = Annotated[str | None, typer.Option("--contact", help="Contact person.")]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", help="Phone, to verify visits.")]
 RegionOpt = Annotated[str | None, typer.Option("--region")]
@@ -191,6 +195,68 @@ def show(ctx: typer.Context, name: Name, fmt: FormatOption = Fmt.TABLE) -> None:
                 n=len(sales), amount=format_amount(total)
             )
         )
+
+
+@customer_app.command("merge")
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[str, typer.Argument(help="The customer to keep.")],
+    other: Annotated[str, typer.Argument(help="The look-alike to merge into KEEP and remove.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would move; write nothing.")
+    ] = False,
+) -> None:
+    """Merge two customers that are one: OTHER's visits, sales, collections and field records
+    move to KEEP, and OTHER is removed (recorded in the history)."""
+    from salesproc.service import people
+
+    done = people.merge_customers(runtime(ctx).context, keep, other, dry_run)
+    counts = _(
+        "visits: {visits}, sales: {sales}, collections: {collections}, field records: {field_days}"
+    ).format(**vars(done.moved))
+    if dry_run:
+        message = _("Would merge {other} into {keep}, moving {counts}; nothing written.")
+    else:
+        message = _("Merged {other} into {keep}, moving {counts}.")
+    typer.echo(message.format(other=done.other.name, keep=done.keep.name, counts=counts))
+
+
+@customer_app.command("delete")
+def delete(ctx: typer.Context, name: Name) -> None:
+    """Delete a customer added in error; one with visits, sales, collections or field records
+    must be merged into another instead (`customer merge`)."""
+    from salesproc.service import people
+
+    customer = people.delete_customer(runtime(ctx).context, name)
+    typer.echo(_("Deleted customer {name}.").format(name=customer.name))
+
+
+@customer_app.command("reassign")
+def reassign(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Option("--from", help="Code or name of the rep leaving.")],
+    target: Annotated[str, typer.Option("--to", help="Code or name of the rep taking over.")],
+    grade: GradeOpt = None,
+    category: CategoryOpt = None,
+) -> None:
+    """Move a rep's customers (all, or only one grade or category) to another rep."""
+    from salesproc.service import people
+
+    done = people.reassign_customers(
+        runtime(ctx).context,
+        source,
+        target,
+        parse_grade(grade) if grade else None,
+        parse_category(category) if category else None,
+    )
+    n = len(done.customers)
+    typer.echo(
+        ngettext(
+            "Moved {n} customer from {source} to {target}.",
+            "Moved {n} customers from {source} to {target}.",
+            n,
+        ).format(n=n, source=done.source, target=done.target)
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -9,13 +9,14 @@ import typer
 
 from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
-from salesproc.i18n import N_, _
+from salesproc.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
-    from salesproc.service.transfer import Imported
+    from salesproc.service.transfer import Imported, SalesOptions
 
 import_app = typer.Typer(
-    no_args_is_help=True, help="Import sales, customers and visits (all rows or none)."
+    no_args_is_help=True,
+    help="Import sales, collections, customers and visits (all rows or none).",
 )
 
 
@@ -43,10 +44,50 @@ def _pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _done(dry_run: bool, what: str, file: Path, report: "Imported") -> None:
-    """`Imported 4,238 sales from x.csv (30 new reps; …).`"""
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        metavar="FIELD=COLUMN",
+        help="Read a field (rep, customer, date, amount, ref) from this column.",
+    ),
+]
+WhereOpt = Annotated[
+    list[str] | None,
+    typer.Option("--where", metavar="COLUMN=VALUE", help="Only rows with this value."),
+]
+KeyOpt = Annotated[
+    str | None,
+    typer.Option("--key", metavar="COLUMN", help="Identifies a row: re-imports add nothing."),
+]
+
+
+def _options(
+    map_: Sequence[str] | None,
+    where: Sequence[str] | None,
+    key: str | None,
+    create_reps: bool,
+    create_customers: bool,
+) -> "SalesOptions":
+    """The options of `import sales` and `import collections`, which read files alike."""
+    from salesproc.service.transfer import SalesOptions
+
+    return SalesOptions(
+        mapping=dict(_pairs(map_ or [], "--map")),
+        where=_pairs(where or [], "--where"),
+        key=key,
+        create_reps=create_reps,
+        create_customers=create_customers,
+    )
+
+
+def _done(
+    dry_run: bool, what: str, file: Path, report: "Imported", already: str | None = None
+) -> None:
+    """`Imported 4,238 sales from x.csv (30 new reps; …).` `already` tells the rows left out
+    as on file (default: `N already imported, skipped`)."""
     notes = (
-        [_("{n} already imported, skipped").format(n=f"{report.already:,}")]
+        [(already or _("{n} already imported, skipped")).format(n=f"{report.already:,}")]
         if report.already
         else []
     )
@@ -70,22 +111,9 @@ def _done(dry_run: bool, what: str, file: Path, report: "Imported") -> None:
 def sales(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A .csv (UTF-8) or .xlsx sales export.")],
-    map_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map",
-            metavar="FIELD=COLUMN",
-            help="Read a field (rep, customer, date, amount, ref) from this column.",
-        ),
-    ] = None,
-    where: Annotated[
-        list[str] | None,
-        typer.Option("--where", metavar="COLUMN=VALUE", help="Only rows with this value."),
-    ] = None,
-    key: Annotated[
-        str | None,
-        typer.Option("--key", metavar="COLUMN", help="Identifies a row: re-imports add nothing."),
-    ] = None,
+    map_: MapOpt = None,
+    where: WhereOpt = None,
+    key: KeyOpt = None,
     create_reps: CreateReps = False,
     create_customers: CreateCustomers = False,
     dry_run: DryRun = False,
@@ -93,17 +121,33 @@ def sales(
     """Import a sales export in any column layout; a bad row means nothing is imported."""
     from salesproc.service import transfer
 
-    options = transfer.SalesOptions(
-        mapping=dict(_pairs(map_ or [], "--map")),
-        where=_pairs(where or [], "--where"),
-        key=key,
-        create_reps=create_reps,
-        create_customers=create_customers,
-    )
+    options = _options(map_, where, key, create_reps, create_customers)
     context = runtime(ctx).context
     with _progress(file) as progress:
         report = transfer.import_sales(context, file, options, dry_run, progress)
     _done(dry_run, N_("sales"), file, report)
+
+
+@import_app.command("collections")
+def collections(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A .csv (UTF-8) or .xlsx of collections (回款).")],
+    map_: MapOpt = None,
+    where: WhereOpt = None,
+    key: KeyOpt = None,
+    create_reps: CreateReps = False,
+    create_customers: CreateCustomers = False,
+    dry_run: DryRun = False,
+) -> None:
+    """Import collections (回款) in any column layout, as `import sales` reads sales; a bad
+    row means nothing is imported."""
+    from salesproc.service import transfer
+
+    options = _options(map_, where, key, create_reps, create_customers)
+    context = runtime(ctx).context
+    with _progress(file) as progress:
+        report = transfer.import_collections(context, file, options, dry_run, progress)
+    _done(dry_run, N_("collections"), file, report)
 
 
 @import_app.command("customers")
@@ -132,7 +176,9 @@ def visits(
     dry_run: DryRun = False,
 ) -> None:
     """Import visits: rows with export visits' headings (or the form's 中文 words), or the
-    filled forms of `report template` / `report daily --format xlsx`, every sheet."""
+    filled forms of `report template` / `report daily --format xlsx`, every sheet. A visit
+    already on file (same rep, customer, day and start time) is skipped: a re-import adds
+    nothing."""
     from salesproc.service import transfer
 
     context = runtime(ctx).context
@@ -140,7 +186,10 @@ def visits(
         report = transfer.import_visits(
             context, file, create_reps, create_customers, dry_run, progress
         )
-    _done(dry_run, N_("visits"), file, report)
+    already = ngettext(
+        "{n} visit already on file, skipped", "{n} visits already on file, skipped", report.already
+    )
+    _done(dry_run, N_("visits"), file, report, already)
 
 
 class _progress:

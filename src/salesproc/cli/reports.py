@@ -154,7 +154,8 @@ def rank(
         typer.Option("--period", help="With --cumulative: month (default), quarter, year or all."),
     ] = None,
     metric: Annotated[
-        Metric, typer.Option("--metric", help="Rank by sales amount or by visits.")
+        Metric,
+        typer.Option("--metric", help="Rank by sales amount, by visits or by collections (回款)."),
     ] = Metric.SALES,
     by: Annotated[By, typer.Option("--by", help="Rank reps (default) or regions.")] = By.REP,
     fmt: FormatOption = Format.TABLE,
@@ -171,7 +172,7 @@ def rank(
         rt.context, rt.date(day), (period or Period.MONTH) if cumulative else None, metric, by
     )
     end, rows = board.end, board.rows
-    sales = metric is Metric.SALES
+    sales = metric is not Metric.VISITS  # money: sales or collections
     if not cumulative:
         span = _("on {day}").format(day=end)
     elif board.start is None:
@@ -193,7 +194,7 @@ def rank(
     columns.append(
         Column(
             "amount",
-            N_("Sales") if sales else N_("Visits"),
+            _AMOUNT_HEADERS[metric],
             "right",
             show=(lambda v: f"{v:,.2f}") if sales else str,
         )
@@ -218,11 +219,19 @@ def rank(
     )
 
 
+#: the amount column's heading by metric
+_AMOUNT_HEADERS = {
+    Metric.SALES: N_("Sales"),
+    Metric.VISITS: N_("Visits"),
+    Metric.COLLECTIONS: N_("Collections"),
+}
+
+
 def _records(board: "Leaderboard") -> list[Record]:
     """The board's rows under their JSON keys: money in units, the target's only when set."""
     from salesproc.rules.money import cents_to_decimal
 
-    sales = board.metric is Metric.SALES
+    sales = board.metric is not Metric.VISITS
     records = []
     for r in board.rows:
         record: Record = {

@@ -22,11 +22,17 @@ def add(
     name: Annotated[str, typer.Option("--name", help="Full name, e.g. 张伟.")],
     region: Annotated[str | None, typer.Option("--region", help="Sales region (区域).")] = None,
     phone: Annotated[str | None, typer.Option("--phone")] = None,
+    allow_same_name: Annotated[
+        bool,
+        typer.Option(
+            "--allow-same-name", help="Add it although another rep has this name (two people)."
+        ),
+    ] = False,
 ) -> None:
-    """Add a rep to the team."""
+    """Add a rep to the team (codes are unique ignoring case, names unless allowed)."""
     from salesproc.service import people
 
-    rep = people.add_rep(runtime(ctx).context, code, name, region, phone)
+    rep = people.add_rep(runtime(ctx).context, code, name, region, phone, allow_same_name)
     typer.echo(_("Added rep {code} ({name}).").format(code=rep.code, name=rep.name))
 
 

@@ -23,6 +23,7 @@ from salesproc.cli.output import (
 from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
+from salesproc.rules.ranking import Metric
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -34,6 +35,19 @@ target_app = typer.Typer(no_args_is_help=True, help="Annual sales targets (é”€å”
 RepOpt = Annotated[str | None, typer.Option("--rep", help="A rep's target (its code).")]
 TeamOpt = Annotated[bool, typer.Option("--team", help="The whole team's target.")]
 YearOpt = Annotated[int | None, typer.Option("--year", help="The year [default: this year].")]
+MetricOpt = Annotated[
+    Metric,
+    typer.Option("--metric", help="What the target counts: sales (default) or collections."),
+]
+
+
+def _target_metric(metric: Metric) -> Metric:
+    """Targets count money: sales or collections, never visits."""
+    if metric is Metric.VISITS:
+        raise InputError(_("a target counts sales or collections; use --metric sales|collections"))
+    return metric
+
+
 #: how `target show` and `progress` name each period, here so that the catalog has them
 PERIOD_WORDS = (N_("year"), N_("quarter"), N_("month"), N_("week"), N_("team"))
 
@@ -60,6 +74,7 @@ def target_set(
         str | None,
         typer.Option("--month", metavar="YYYY-MM", help="Set only this month, by hand."),
     ] = None,
+    metric: MetricOpt = Metric.SALES,
 ) -> None:
     """Set a year's target, split into months (or one month by hand with --month)."""
     from salesproc.rules.money import format_amount, parse_amount
@@ -74,13 +89,14 @@ def target_set(
     if bool(rep) == team:
         raise InputError(_("give either --rep CODE or --team"))
     code = None if team else rep
+    metric = _target_metric(metric)
     if month is not None:
         in_year, in_month = parse_month(month)
         if year is not None and year != in_year:
             raise InputError(
                 _("--month {month} is not in --year {year}").format(month=month, year=year)
             )
-        one = leaderboard.set_month_target(rt.context, code, in_year, in_month, cents)
+        one = leaderboard.set_month_target(rt.context, code, in_year, in_month, cents, metric)
         typer.echo(
             _("Set the target of {who} for {month}: {amount}.").format(
                 who=_who(one.scope),
@@ -89,12 +105,14 @@ def target_set(
             )
         )
         return
-    whole = leaderboard.set_year_target(rt.context, code, cents, chosen, year)
+    whole = leaderboard.set_year_target(rt.context, code, cents, chosen, year, metric)
     if whole.fell_back:
-        typer.echo(
-            _("No sales in {year} to split by; split evenly instead.").format(year=whole.year - 1),
-            err=True,
+        nothing = (
+            _("No collections in {year} to split by; split evenly instead.")
+            if metric is Metric.COLLECTIONS
+            else _("No sales in {year} to split by; split evenly instead.")
         )
+        typer.echo(nothing.format(year=whole.year - 1), err=True)
     typer.echo(
         _("Set the {year} target of {who}: {amount}, split {split}.").format(
             year=whole.year, who=_who(whole.scope), amount=format_amount(cents), split=whole.split
@@ -110,6 +128,7 @@ def target_show(
     weeks: Annotated[
         bool, typer.Option("--weeks", help="List the weeks in the table too.")
     ] = False,
+    metric: MetricOpt = Metric.SALES,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """The targets split into year, quarters, months and weeks; the team beside its reps' sum."""
@@ -117,7 +136,8 @@ def target_show(
     from salesproc.service import leaderboard
 
     rt = runtime(ctx)
-    found = leaderboard.targets(rt.context, year, rep, weeks or fmt is not Format.TABLE)
+    metric = _target_metric(metric)
+    found = leaderboard.targets(rt.context, year, rep, weeks or fmt is not Format.TABLE, metric)
     records = [
         {"rep": p.rep, "period": p.period, "start": p.start, "end": p.end,
          "amount": cents_to_decimal(p.cents)}
@@ -126,10 +146,15 @@ def target_show(
     if fmt is not Format.TABLE:
         emit(records, [], fmt, keys=["rep", "period", "start", "end", "amount"])
         return
-    _side_by_side(found.scopes, records, found.year)
+    title = (
+        _("Collection targets {year}")
+        if metric is Metric.COLLECTIONS
+        else _("Sales targets {year}")
+    )
+    _side_by_side(found.scopes, records, title.format(year=found.year))
 
 
-def _side_by_side(scopes: list[str | None], records: list[Record], year: int) -> None:
+def _side_by_side(scopes: list[str | None], records: list[Record], title: str) -> None:
     """One table: each period with the team's target, its reps' sum and every rep's amount."""
     table: dict[tuple[str, date], Record] = {}
     for r in records:
@@ -151,7 +176,7 @@ def _side_by_side(scopes: list[str | None], records: list[Record], year: int) ->
             row["reps_sum"] = sum(row.get(code) or 0 for code in reps)
         columns.append(Column("reps_sum", N_("Reps' sum"), "right", show=_money))
     columns += [Column(code, code, "right", show=_money) for code in reps]
-    print_table(list(table.values()), columns, title=_("Sales targets {year}").format(year=year))
+    print_table(list(table.values()), columns, title=title)
 
 
 def _period_label(period: str, start: date) -> str:
@@ -181,23 +206,30 @@ def progress(
 
     rt = runtime(ctx)
     on = rt.date(day)
-    records = [_progress_record(p) for p in leaderboard.progress(rt.context, on, rep)]
+    found = leaderboard.progress(rt.context, on, rep)
+    records = [_progress_record(p) for p in found]
+    collected = any(p.metric is Metric.COLLECTIONS for p in found)
+    if collected:  # the metric shows only where collections have a target too
+        records = [{"metric": p.metric.value, **r} for p, r in zip(found, records, strict=True)]
     if fmt is Format.JSON:
         typer.echo(to_json(records))
         return
     keys = ["rep", "period", "actual", "target", "reached", "elapsed", "gap", "per_day_needed"]
+    if collected:
+        keys.insert(0, "metric")
     if fmt is Format.CSV:
         emit(records, [], fmt, keys=keys)
         return
     shown = [{**r, "who": r["rep"] or _("team"), "pace": _pace(r)} for r in records]
     columns = [
         Column("who", N_("Rep")),
+        *([Column("metric", N_("Metric"), show=_)] if collected else []),
         Column("period", N_("Period"), show=word),
         Column("actual", N_("Actual"), "right", show=_money),
         Column("target", N_("Target"), "right", show=_money),
         Column("reached", N_("Reached"), "right", show=_percent),
         Column("elapsed", N_("Time gone"), "right", show=_percent),
-        Column("pace", N_("Pace"), show=word),
+        Column("pace", N_("Pace"), show=lambda v: word(v) if v else ""),  # none: no target
         Column("gap", N_("Gap"), "right", show=_money),
         Column("per_day_needed", N_("Needed per day"), "right", show=_money),
     ]

@@ -1,4 +1,5 @@
-"""`salesproc log-visit` and `salesproc sale add`: what reps record during the day."""
+"""`salesproc log-visit` and `salesproc visit …`: what reps record during the day, and its
+corrections (`sale …` is in `cli.sales`)."""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -59,6 +60,18 @@ def log_visit(
     amount: Annotated[
         str | None, typer.Option("--amount", help=f"A sale on this visit. {AmountHelp}")
     ] = None,
+    collected: Annotated[
+        str | None,
+        typer.Option("--collected", help=f"Money collected on this visit (回款). {AmountHelp}"),
+    ] = None,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Log it even though a visit with this rep, customer, date and start time is"
+            " on file.",
+        ),
+    ] = False,
 ) -> None:
     """Log one customer visit: a row of the daily sales report (销售日报表)."""
     from salesproc.service import visits
@@ -78,8 +91,9 @@ def log_visit(
         note=note,
         weather=weather,
         amount_cents=parse_amount(amount) if amount is not None else None,
+        collected_cents=parse_amount(collected) if collected is not None else None,
     )
-    visit = visits.log_visit(rt.context, entry)
+    visit = visits.log_visit(rt.context, entry, again)
     message = _(
         "Logged visit #{id}: {rep} → {customer} on {day} ({purposes}); next visit {next}."
     ).format(
@@ -92,45 +106,13 @@ def log_visit(
     )
     if visit.amount_cents is not None:
         message += _(" Sale {amount}.").format(amount=format_amount(visit.amount_cents))
+    if entry.collected_cents is not None:
+        message += _(" Collected {amount}.").format(amount=format_amount(entry.collected_cents))
     if visit.customer_category != visit.category:
         message += _(" Now a {category} customer.").format(category=word(visit.customer_category))
     if visit.lost:
         message += _(" Closed as lost.")
     typer.echo(message)
-
-
-sale_app = typer.Typer(
-    no_args_is_help=True, help="Record sales (the figures behind the leaderboard)."
-)
-
-
-@sale_app.command("add")
-def sale_add(
-    ctx: typer.Context,
-    amount: Annotated[str, typer.Option("--amount", help=AmountHelp)],
-    rep: RepOpt = None,
-    day: DateOpt = None,
-    customer: Annotated[
-        str | None, typer.Option("--customer", help="A prospect's first sale wins it.")
-    ] = None,
-    ref: Annotated[str | None, typer.Option("--ref", help="Order or invoice number.")] = None,
-) -> None:
-    """Record a sale for a rep, stored to the cent."""
-    from salesproc.service import visits
-
-    rt = runtime(ctx)
-    cents = parse_amount(amount)
-    sale = visits.add_sale(rt.context, rt.context.rep_code(rep), cents, rt.date(day), customer, ref)
-    to = _(" from {customer}").format(customer=sale.customer) if sale.customer else ""
-    typer.echo(
-        _("Recorded sale #{id}: {amount} for {rep}{source} on {day}.").format(
-            id=sale.id,
-            amount=format_amount(cents),
-            rep=sale.rep,
-            source=to,
-            day=sale.sale_date,
-        )
-    )
 
 
 visit_app = typer.Typer(no_args_is_help=True, help="List and correct logged visits.")
@@ -226,5 +208,4 @@ def visit_delete(
 
 def register(app: typer.Typer) -> None:
     app.command("log-visit")(log_visit)
-    app.add_typer(sale_app, name="sale")
     app.add_typer(visit_app, name="visit")

@@ -19,7 +19,7 @@ from salesproc.db import writes
 from salesproc.db.models import Rep
 from salesproc.errors import InputError
 from salesproc.i18n import _
-from salesproc.rules.names import clean_name, name_key, slug
+from salesproc.rules.names import clean_name, code_key, name_key, slug
 
 #: `王五 (wang)` or `王五（wang）`: a name with its code, as the form's header block writes it
 _NAME_AND_CODE = re.compile(r"(.*?)\s*[(（]\s*([^()（）]+?)\s*[)）]")
@@ -51,15 +51,34 @@ class RepIndex:
         query = select(Rep.id, Rep.code, Rep.name, Rep.region, Rep.active)
         self.reps = {i: KnownRep(i, *rest) for i, *rest in session.execute(query)}
         self.by_code = {rep.code: rep.id for rep in self.reps.values()}
-        self.by_name = {name_key(rep.name): rep.id for rep in self.reps.values()}
+        self.by_code_key: dict[str, list[int]] = {}
+        self.by_name: dict[str, list[int]] = {}
+        for rep in sorted(self.reps.values(), key=lambda r: r.id):
+            self._index(rep)
         #: the codes of the reps created, in the order they were
         self.created: list[str] = []
 
+    def _index(self, rep: KnownRep) -> None:
+        self.by_code[rep.code] = rep.id
+        self.by_code_key.setdefault(code_key(rep.code), []).append(rep.id)
+        self.by_name.setdefault(name_key(rep.name), []).append(rep.id)
+
+    def _one(self, text: str) -> int | None:
+        """As `writes.find_rep`: the code exactly, else ignoring case, else the name; a name
+        several reps share is refused with `writes.find_rep`'s words."""
+        found = self.by_code.get(text)
+        if found is not None:
+            return found
+        ids = self.by_code_key.get(code_key(text)) or self.by_name.get(name_key(text)) or []
+        if len(ids) > 1:
+            raise InputError(writes.same_name_reps(text, [self.reps[i].code for i in ids]))
+        return ids[0] if ids else None
+
     def find(self, text: str) -> int | None:
         """The rep `text` names: a code, a name, else `name (code)` by its code or its name."""
-        found = self.by_code.get(text) or self.by_name.get(name_key(text))
+        found = self._one(text)
         if found is None and (match := _NAME_AND_CODE.fullmatch(text)):
-            found = self.by_code.get(match[2]) or self.by_name.get(name_key(match[1]))
+            found = self._one(match[2]) or self._one(match[1])
         return found
 
     def resolve(self, text: str) -> int:
@@ -82,11 +101,11 @@ class RepIndex:
         the name (Moses Frase → moses-frase, 张伟 → rep)."""
         match = _NAME_AND_CODE.fullmatch(text)
         name, code = (match[1], match[2]) if match else (text, None)
-        taken = set(self.by_code)
-        if not code or code in taken or any(ch.isspace() for ch in code):
+        taken = set(self.by_code_key)
+        if not code or code_key(code) in taken or any(ch.isspace() for ch in code):
             code = slug(name, taken)
         rep = writes.add_rep(self.session, code, clean_name(name) or code, None, None, self.now)
         self.reps[rep.id] = KnownRep(rep.id, rep.code, rep.name, None, True)
-        self.by_code[rep.code] = self.by_name[name_key(rep.name)] = rep.id
+        self._index(self.reps[rep.id])
         self.created.append(rep.code)
         return rep.id

@@ -7,9 +7,9 @@ import) is only loaded when there is something to upgrade.
 from sqlalchemy import Engine
 
 #: The newest migration in `migrations/versions`; a test checks it is Alembic's head.
-HEAD = "0005"
+HEAD = "0007"
 #: Every revision this release can upgrade from.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 
 
 def alembic_config():  # type: ignore[no-untyped-def]
@@ -21,14 +21,36 @@ def alembic_config():  # type: ignore[no-untyped-def]
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision`; a new SQLite file also switches to WAL, once and for good."""
+    """Bring the schema to `revision`; a new SQLite file also switches to WAL, once and for good.
+
+    On SQLite the migrations run with foreign keys off, as SQLite's own recipe for
+    rebuilding a table asks (a rebuilt table is dropped while others refer to it), and
+    every reference is checked before the transaction commits.
+    """
     from alembic import command
     from sqlalchemy import text
 
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as connection:
-            connection.execute(text("PRAGMA journal_mode = WAL"))
+    from salesproc.errors import RuntimeFailure
+
+    sqlite = engine.dialect.name == "sqlite"
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        if sqlite:
+            # outside any transaction: SQLite ignores both pragmas inside one
+            connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()  # ends SQLAlchemy's autobegun (empty) transaction
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = connection.execute(text("PRAGMA foreign_key_check")).first()
+                    if broken is not None:
+                        raise RuntimeFailure(
+                            f"the schema upgrade left a broken reference in {broken[0]}"
+                        )
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                connection.commit()

@@ -50,8 +50,13 @@ class Rep(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+#: ids never reused (a deleted record's id stays its own in the history): migration 0007
+NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
 class Customer(Base):
     __tablename__ = "customers"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -91,6 +96,7 @@ class Visit(Base):
         Index("ix_visits_customer_latest", "customer_id", "visit_date", "start_time", "logged_at"),
         # Visit counts per rep and day for the leaderboard's visit metric.
         Index("ix_visits_rep_date", "rep_id", "visit_date"),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -118,6 +124,7 @@ class Sale(Base):
     __table_args__ = (
         # Covering index for the leaderboard: sum(amount) per rep over a date range.
         Index("ix_sales_rep_date_amount", "rep_id", "sale_date", "amount_cents"),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -145,6 +152,7 @@ class Collection(Base):
     __table_args__ = (
         # Covering index for the leaderboard by collections, as for sales.
         Index("ix_collections_rep_date_amount", "rep_id", "collection_date", "amount_cents"),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from salesproc.db.models import Customer, Rep, Sale, Visit
+from salesproc.db.models import Collection, Customer, Rep, Sale, Visit
 from salesproc.rules.due import days_overdue
 from salesproc.rules.fourvisit import (
     ProspectStatus,
@@ -258,7 +258,7 @@ class RankRow:
     rank: int
     rep: str
     name: str
-    value: int  # cents for sales, a count for visits
+    value: int  # cents for sales and collections, a count for visits
 
 
 def leaderboard(
@@ -266,8 +266,12 @@ def leaderboard(
 ) -> list[RankRow]:
     """Every active rep's (or region's) total from `start` (None: all time) through `end`,
     ranked with ties. A region is its active reps' region; reps without one share "–"."""
+    fact: type[Sale] | type[Collection] | type[Visit]
     if metric is Metric.SALES:
         fact, day, measure = Sale, Sale.sale_date, func.sum(Sale.amount_cents)
+    elif metric is Metric.COLLECTIONS:
+        fact, day = Collection, Collection.collection_date
+        measure = func.sum(Collection.amount_cents)
     else:
         fact, day, measure = Visit, Visit.visit_date, func.count(Visit.id)
     window = [fact.rep_id == Rep.id, day <= end]
@@ -480,16 +484,23 @@ def sales_total(session: Session, start: date, end: date, rep_id: int | None = N
     return int(session.scalar(query) or 0)
 
 
-def monthly_sales(session: Session, year: int, rep_id: int | None = None) -> list[int]:
-    """The twelve months' sales in cents of `year` (for a `last-year` target split)."""
-    month = func.extract("month", Sale.sale_date)
+def monthly_sales(
+    session: Session, year: int, rep_id: int | None = None, metric: str = "sales"
+) -> list[int]:
+    """The twelve months' sales (or collections) in cents of `year` (for a `last-year` split)."""
+    fact, day = (
+        (Collection, Collection.collection_date)
+        if metric == "collections"
+        else (Sale, Sale.sale_date)
+    )
+    month = func.extract("month", day)
     query = (
-        select(month, func.sum(Sale.amount_cents))
-        .where(Sale.sale_date >= date(year, 1, 1), Sale.sale_date <= date(year, 12, 31))
+        select(month, func.sum(fact.amount_cents))
+        .where(day >= date(year, 1, 1), day <= date(year, 12, 31))
         .group_by(month)
     )
     if rep_id is not None:
-        query = query.where(Sale.rep_id == rep_id)
+        query = query.where(fact.rep_id == rep_id)
     totals = {int(m): int(v) for m, v in session.execute(query)}
     return [totals.get(m, 0) for m in range(1, 13)]
 
@@ -503,7 +514,9 @@ class TargetYear:
     split: str
 
 
-def target_years(session: Session, year: int, rep_id: int | None = None) -> list[TargetYear]:
+def target_years(
+    session: Session, year: int, rep_id: int | None = None, metric: str = "sales"
+) -> list[TargetYear]:
     """The targets set for `year`: the team's first, then each rep's by code.
 
     A scope with some months missing (only ever set month by month) counts
@@ -514,7 +527,7 @@ def target_years(session: Session, year: int, rep_id: int | None = None) -> list
     query = (
         select(Target.rep_id, Rep.code, Target.month, Target.amount_cents, Target.split)
         .outerjoin(Rep, Rep.id == Target.rep_id)
-        .where(Target.year == year)
+        .where(Target.year == year, Target.metric == metric)
         .order_by(Rep.code.is_not(None), Rep.code, Target.month)
     )
     if rep_id is not None:
@@ -803,10 +816,15 @@ def audit_facts(
         .where(_prospect_on(end), Customer.lost_on >= start, Customer.lost_on <= end,
                *mine(Customer.rep_id))
     )  # fmt: skip
+    from salesproc.db.changes import visit_edits
+
+    edits = visit_edits(session, start, rep_id)
+    # edited-after-call: the calls from the earliest edited visit's day, as it stood, on
+    calls_from = min([start, *(e.day_before for e in edits)])
     calls = session.execute(
-        select(Rep.code, Call.day, Call.at, Call.verdict, Call.note)
+        select(Rep.code, Call.day, Call.at, Call.verdict, Call.note, Call.logged_at)
         .join(Rep, Rep.id == Call.rep_id)
-        .where(Call.day >= start, Call.day <= end, *mine(Call.rep_id))
+        .where(Call.day >= calls_from, Call.day <= max(end, today), *mine(Call.rep_id))
     )
     return audit.Facts(
         visits=tuple(audit.VisitFact(*row) for row in visits),
@@ -817,4 +835,5 @@ def audit_facts(
         sales=tuple(audit.SalesDay(code, day, int(cents)) for code, day, cents in sales),
         lost=tuple(audit.LostProspect(*row) for row in lost),
         calls=tuple(audit.CallFact(*row) for row in calls),
+        edits=tuple(edits),
     )

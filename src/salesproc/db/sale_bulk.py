@@ -7,10 +7,12 @@ first creates the customers its rows name that do not exist yet, leaves out
 the rows whose key was imported before, then goes in with one executemany.
 After the last chunk each customer's first sale here wins or reopens it, as
 `sale add` would (`rules.lifecycle.after_event`), and the schedules are
-refreshed in one go.
+refreshed in one go. `import collections` writes the collections through the
+same book (`COLLECTIONS`): the same columns, and no effect on a customer.
 """
 
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
@@ -19,8 +21,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from salesproc.db import bulk, writes
-from salesproc.db.models import Customer, Sale
-from salesproc.rules.lifecycle import Standing, after_event
+from salesproc.db.models import Collection, Customer, Sale
+from salesproc.rules.lifecycle import Standing, after_event, sells
 from salesproc.rules.names import name_key
 from salesproc.rules.vocab import Category, Grade
 
@@ -32,7 +34,32 @@ SALE_COLUMNS = (
 #: is written.
 Row = tuple[Any, ...]
 CUSTOMER, DAY, KEY = (SALE_COLUMNS.index(c) for c in ("customer_id", "sale_date", "source_key"))
+AMOUNT = SALE_COLUMNS.index("amount_cents")
 _key_of = itemgetter(KEY)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The table an import of money rows writes: the sales, or the collections (回款).
+
+    Both have the same columns but the day's name, so one book writes either;
+    only a sale sells, so only a sale wins or reopens its customer.
+    """
+
+    model: type[Sale] | type[Collection]
+    #: the table's name for the row's day
+    day: str
+    #: whether a row is a sale to its customer (a prospect's first one wins it)
+    sells: bool
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """`SALE_COLUMNS` with this table's day: in the same order, so a `Row` fits either."""
+        return tuple(self.day if c == "sale_date" else c for c in SALE_COLUMNS)
+
+
+SALES = Ledger(Sale, "sale_date", sells=True)
+COLLECTIONS = Ledger(Collection, "collection_date", sells=False)
 
 
 def _with_customer(row: Row, customer_id: int) -> Row:
@@ -40,17 +67,21 @@ def _with_customer(row: Row, customer_id: int) -> Row:
 
 
 class SaleBook:
-    """The sales table and the customers, as one import sees and writes them.
+    """The sales table (or, given `COLLECTIONS`, the collections) and the customers, as one
+    import sees and writes them.
 
     A context manager: the sales' indexes, if set aside for a big load
     (`expect`), are built again when the block ends; `record_effects` comes after.
     """
 
-    def __init__(self, session: Session, now: datetime, keyed: bool) -> None:
-        self.session, self.now = session, now
-        self.insert = bulk.FastInsert(session, Sale.__table__, SALE_COLUMNS)
+    def __init__(
+        self, session: Session, now: datetime, keyed: bool, ledger: Ledger = SALES
+    ) -> None:
+        self.session, self.now, self.ledger = session, now, ledger
+        model = ledger.model
+        self.insert = bulk.FastInsert(session, model.__table__, ledger.columns)
         #: a day → the driver's value of it, each converted once
-        self.stored_day = self.insert.stored("sale_date")
+        self.stored_day = self.insert.stored(ledger.day)
         self.created_at = self.insert.stored("created_at")[now]
         #: every customer's id by name key; one queued to be created: -1, -2, …
         self.customers: dict[str, int] = {}
@@ -67,11 +98,11 @@ class SaleBook:
         self._queued: dict[int, dict[str, object]] = {}
         self._numbers = 0
         #: whether any sale in the database has a key: if none, no key of the file is there
-        any_key = select(Sale.id).where(Sale.source_key.is_not(None)).limit(1)
+        any_key = select(model.id).where(model.source_key.is_not(None)).limit(1)
         self.keyed = keyed and session.scalar(any_key) is not None
         #: which keys of a chunk are there already; built once, the chunk's keys bound to it
-        self._lookup = select(Sale.source_key).where(
-            Sale.source_key.in_(bindparam("keys", expanding=True))
+        self._lookup = select(model.source_key).where(
+            model.source_key.in_(bindparam("keys", expanding=True))
         )
         #: each customer's first sale written here: its stored day, by customer id
         self._first: dict[int, Any] = {}
@@ -116,9 +147,9 @@ class SaleBook:
                 fresh = [row for row in batch if row[KEY] not in done]
                 self.already += len(batch) - len(fresh)
         first = self._first
-        for row in fresh:
+        for row in fresh if self.ledger.sells else ():
             customer = row[CUSTOMER]
-            if customer is not None:
+            if customer is not None and sells(row[AMOUNT]):  # a credit note wins no one
                 day = first.get(customer)
                 if day is None or row[DAY] < day:
                     first[customer] = row[DAY]
@@ -142,13 +173,15 @@ class SaleBook:
         """Told once, early: the load will be about `rows` sales. One that at least doubles
         the sales (`at_least` at least) goes in without the sales' secondary indexes,
         built again when the block ends: cheaper than updating them row by row."""
-        before = (self.session.scalar(select(func.count()).select_from(Sale)) or 0) - self.imported
+        model = self.ledger.model
+        before = (self.session.scalar(select(func.count()).select_from(model)) or 0) - self.imported
         if rows >= max(at_least, before):
-            self._stack.enter_context(bulk.indexes_set_aside(self.session, Sale.__table__))
+            self._stack.enter_context(bulk.indexes_set_aside(self.session, model.__table__))
 
     def record_effects(self) -> None:
-        """Each customer's first sale here wins or reopens it, as `sale add` does (a customer
-        created for them is known since its first sale), in bulk; then their schedules."""
+        """Each customer's first sale here (a return is none) wins or reopens it, as `sale add`
+        does (a customer created for them is known since its first sale), in bulk; then their
+        schedules."""
         day_of = {stored: day for day, stored in self.stored_day.items()}
         changed = []
         for i, stored in self._first.items():

@@ -16,14 +16,16 @@ from sqlalchemy import Update, bindparam, case, delete, literal, null, select, u
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
-from salesproc.db.models import Call, Customer, DailyReport, FieldDay, Rep, Sale, Visit
+from salesproc.db import visit_keys
+from salesproc.db.history import Who
+from salesproc.db.models import Call, Collection, Customer, DailyReport, FieldDay, Rep, Sale, Visit
 from salesproc.db.queries import due_on, latest_visit_id, visit_count
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.cadence import next_visit_date
 from salesproc.rules.dates import SALE_DATE_AHEAD, VISIT_DATE_AHEAD, check_not_future
-from salesproc.rules.lifecycle import Standing, after_event, before_history, replay
-from salesproc.rules.names import clean_name, name_key
+from salesproc.rules.lifecycle import Standing, after_event, before_history, replay, sells
+from salesproc.rules.names import clean_name, code_key, legacy_name_key, name_key
 from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
 
 
@@ -35,16 +37,39 @@ def _close_matches(word: str, candidates: Sequence[str]) -> list[str]:
     return matches
 
 
-def find_rep(session: Session, code: str) -> Rep:
-    rep = session.scalar(select(Rep).where(Rep.code == code.strip()))
-    if rep is None:
-        matches = _close_matches(code, list(session.scalars(select(Rep.code))))
-        if matches:
-            message = _("unknown rep {code!r}; did you mean {matches}?")
-        else:
-            message = _("unknown rep {code!r}; see `salesproc rep list`")
-        raise InputError(message.format(code=code, matches=", ".join(matches)))
-    return rep
+def same_name_reps(text: str, codes: Sequence[str], option: str | None = None) -> str:
+    """Why a name shared by several reps finds none of them, and what to give instead: the words
+    of every `--rep` (`option`) and of an import's row (no option: the row says where)."""
+    shown = f"{option} {text}" if option else text
+    return _("{rep}: {n} reps have this name: {codes}; use the code").format(
+        rep=shown, n=len(codes), codes=", ".join(codes)
+    )
+
+
+def find_rep(session: Session, code: str, option: str | None = "--rep") -> Rep:
+    """The rep `code` names: its code exactly, else its code ignoring case, else its name
+    (as `name_key` compares names). A name several reps share is refused, listing their codes.
+
+    The one resolver of every `--rep` (and `customer reassign --from/--to`: `option`).
+    """
+    text = code.strip()
+    rep = session.scalar(select(Rep).where(Rep.code == text))
+    if rep is not None:
+        return rep
+    reps = list(session.execute(select(Rep.id, Rep.code, Rep.name).order_by(Rep.id)))
+    found = [r for r in reps if code_key(r.code) == code_key(text)]
+    if not found:
+        found = [r for r in reps if name_key(r.name) == name_key(text)]
+    if len(found) > 1:
+        raise InputError(same_name_reps(text, [r.code for r in found], option))
+    if found:
+        return session.get_one(Rep, found[0].id)
+    matches = _close_matches(code, [r.code for r in reps])
+    if matches:
+        message = _("unknown rep {code!r}; did you mean {matches}?")
+    else:
+        message = _("unknown rep {code!r}; see `salesproc rep list`")
+    raise InputError(message.format(code=code, matches=", ".join(matches)))
 
 
 def deactivated(code: str) -> str:
@@ -54,15 +79,25 @@ def deactivated(code: str) -> str:
     )
 
 
-def find_active_rep(session: Session, code: str) -> Rep:
-    rep = find_rep(session, code)
+def find_active_rep(session: Session, code: str, option: str | None = "--rep") -> Rep:
+    rep = find_rep(session, code, option)
     if not rep.active:
         raise InputError(deactivated(rep.code))
     return rep
 
 
 def find_customer(session: Session, name: str) -> Customer:
-    customer = session.scalar(select(Customer).where(Customer.name_key == name_key(name)))
+    """The customer `name` names, as `name_key` compares names (ＫＫ便利店 is KK便利店).
+
+    A look-alike the 0006 migration left on its old key (its name clashed with an
+    earlier customer's under the new rule) is still found by its own exact name,
+    so `customer merge` can join the two.
+    """
+    keys = {name_key(name), legacy_name_key(name)}
+    found = list(session.scalars(select(Customer).where(Customer.name_key.in_(keys))))
+    exact = [c for c in found if c.name == clean_name(name)]
+    current = [c for c in found if c.name_key == name_key(name)]
+    customer = (exact or current or [None])[0]
     if customer is None:
         names = list(session.scalars(select(Customer.name)))
         matches = _close_matches(clean_name(name), names)
@@ -75,8 +110,17 @@ def find_customer(session: Session, name: str) -> Customer:
 
 
 def add_rep(
-    session: Session, code: str, name: str, region: str | None, phone: str | None, now: datetime
+    session: Session,
+    code: str,
+    name: str,
+    region: str | None,
+    phone: str | None,
+    now: datetime,
+    *,
+    allow_same_name: bool = False,
 ) -> Rep:
+    """A new rep. Its code is unique ignoring case; its name too, unless `allow_same_name`
+    (two real 张伟): a second one by accident would take the first one's forms and figures."""
     code = code.strip()
     if not code or any(ch.isspace() for ch in code):
         raise InputError(
@@ -84,8 +128,26 @@ def add_rep(
         )
     if not clean_name(name):
         raise InputError(_("the rep's --name is empty"))
-    if session.scalar(select(Rep.id).where(Rep.code == code)) is not None:
-        raise InputError(_("rep {code!r} already exists; pick another code").format(code=code))
+    reps = list(session.execute(select(Rep.code, Rep.name).order_by(Rep.id)))
+    for other in reps:
+        if other.code == code:
+            raise InputError(_("rep {code!r} already exists; pick another code").format(code=code))
+        if code_key(other.code) == code_key(code):
+            raise InputError(
+                _(
+                    "rep {code!r} already exists as {other!r} (codes ignore case); "
+                    "pick another code"
+                ).format(code=code, other=other.code)
+            )
+    if not allow_same_name:
+        for other in reps:
+            if name_key(other.name) == name_key(name):
+                raise InputError(
+                    _(
+                        "rep {other!r} already has the name {name}; give another name, "
+                        "or pass --allow-same-name if they are two people"
+                    ).format(other=other.code, name=other.name)
+                )
     rep = Rep(
         code=code, name=clean_name(name), region=region, phone=phone, active=True, created_at=now
     )
@@ -94,10 +156,11 @@ def add_rep(
     return rep
 
 
-def set_rep_active(session: Session, code: str, active: bool) -> Rep:
-    rep = find_rep(session, code)
+def set_rep_active(session: Session, code: str, active: bool, who: Who) -> Rep:
+    rep = find_rep(session, code, option=None)
+    taken = _taken("rep", [rep])
     rep.active = active
-    session.flush()
+    _record_changes(session, who, taken, "activate" if active else "deactivate")
     return rep
 
 
@@ -120,9 +183,14 @@ def _ensure_unique_name(session: Session, name: str, except_id: int | None = Non
         raise InputError(_("the customer name is empty"))
     clash = session.scalar(select(Customer).where(Customer.name_key == name_key(cleaned)))
     if clash is not None and clash.id != except_id:
-        raise InputError(
-            _("customer {name!r} already exists; names must be unique").format(name=clash.name)
-        )
+        if clash.name == cleaned:
+            message = _("customer {name} already exists; use it, or pick another name")
+        else:
+            message = _(
+                "customer {name} already exists (as {existing}); use it, or merge with "
+                "customer merge"
+            )
+        raise InputError(message.format(name=cleaned, existing=clash.name))
     return cleaned
 
 
@@ -162,8 +230,9 @@ def add_customer(session: Session, fields: CustomerFields, today: date, now: dat
     return customer
 
 
-def edit_customer(session: Session, name: str, fields: CustomerFields) -> Customer:
+def edit_customer(session: Session, name: str, fields: CustomerFields, who: Who) -> Customer:
     customer = find_customer(session, name)
+    taken = _taken("customer", [customer])
     if fields.name is not None:
         customer.name = _ensure_unique_name(session, fields.name, except_id=customer.id)
         customer.name_key = name_key(customer.name)
@@ -173,7 +242,7 @@ def edit_customer(session: Session, name: str, fields: CustomerFields) -> Custom
         value = getattr(fields, attribute)
         if value is not None:
             setattr(customer, attribute, value)
-    session.flush()
+    _record_changes(session, who, taken, "edit")
     return customer
 
 
@@ -184,6 +253,29 @@ def _apply(customer: Customer, day: date, outcome: Outcome | None, sold: bool) -
         after.category,
         after.lost_on,
         after.won_on,
+    )
+
+
+def _refuse_same_visit(
+    session: Session, rep: Rep, customer: Customer, day: date, start: time | None
+) -> None:
+    """A visit logged twice (a retry after a doubtful call, a slip) would count twice."""
+    found = visit_keys.same_visit(session, rep.id, customer.id, day, start)
+    if found is None:
+        return
+    message = (
+        _(
+            "visit #{id} is already on file: {rep} → {customer} on {day} at {start:%H:%M}; "
+            "pass --again to log another"
+        )
+        if start is not None
+        else _(
+            "visit #{id} is already on file: {rep} → {customer} on {day} without a start "
+            "time; pass --start, or --again to log another"
+        )
+    )
+    raise InputError(
+        message.format(id=found.id, rep=rep.code, customer=customer.name, day=day, start=start)
     )
 
 
@@ -209,6 +301,8 @@ class VisitInput:
     #: the daily report's region, when not the rep's own (an imported report)
     region: str | None = None
     amount_cents: int | None = None
+    #: money collected on the visit (回款, `--collected`)
+    collected_cents: int | None = None
     #: the customer's category as the visit recorded it, when replaying an exported report;
     #: None: the customer's category now
     category: Category | None = None
@@ -220,13 +314,17 @@ def log_visit(
     cadence: Mapping[Grade, int],
     today: date,
     logged_at: datetime,
+    again: bool = False,
 ) -> Visit:
-    """One row of the daily report; with an amount, the sale it brought too."""
+    """One row of the daily report; with an amount, the sale it brought too. The same visit
+    (rep, customer, day, start time: `visit_keys`) twice is refused unless `again`."""
     rep = find_active_rep(session, entry.rep)
     customer = find_customer(session, entry.customer)
     check_not_future(entry.visit_date, today, VISIT_DATE_AHEAD)
     if entry.start and entry.end and entry.end < entry.start:
         raise InputError(_ends_before_start(entry.start, entry.end))
+    if not again:
+        _refuse_same_visit(session, rep, customer, entry.visit_date, entry.start)
     next_visit = next_visit_date(entry.visit_date, Grade(customer.grade), cadence, entry.next_visit)
 
     visit = Visit(
@@ -257,6 +355,17 @@ def log_visit(
                 visit=visit,
                 sale_date=entry.visit_date,
                 amount_cents=entry.amount_cents,
+                created_at=logged_at,
+            )
+        )
+    if entry.collected_cents is not None:
+        session.add(
+            Collection(
+                rep_id=rep.id,
+                customer_id=customer.id,
+                visit=visit,
+                collection_date=entry.visit_date,
+                amount_cents=entry.collected_cents,
                 created_at=logged_at,
             )
         )
@@ -344,16 +453,21 @@ def _no_visit(visit_id: int) -> str:
     return _("no visit #{visit_id}; see `salesproc visit list`").format(visit_id=visit_id)
 
 
-def edit_visit(session: Session, visit_id: int, changes: VisitChanges, today: date) -> Visit:
+def edit_visit(
+    session: Session, visit_id: int, changes: VisitChanges, today: date, who: Who
+) -> Visit:
     visit = session.get(Visit, visit_id)
     if visit is None:
         raise InputError(_no_visit(visit_id))
+    taken = _on_visit(session, visit)
     if changes.visit_date is not None:
         check_not_future(changes.visit_date, today, VISIT_DATE_AHEAD)
         visit.visit_date = changes.visit_date
         visit.customer.added_on = min(visit.customer.added_on, changes.visit_date)
         for sale in session.scalars(select(Sale).where(Sale.visit_id == visit.id)):
             sale.sale_date = changes.visit_date  # a visit's sale is on the visit's day
+        for collected in session.scalars(select(Collection).where(Collection.visit_id == visit.id)):
+            collected.collection_date = changes.visit_date  # and so is its collection
     for attribute in ("start", "end"):
         value = getattr(changes, attribute)
         if value is not None:
@@ -377,11 +491,59 @@ def edit_visit(session: Session, visit_id: int, changes: VisitChanges, today: da
                 "give --next on or after it"
             ).format(next_visit=visit.next_visit, visit_date=visit.visit_date)
         )
+    if changes.visit_date is not None or changes.start is not None:
+        twin = visit_keys.same_visit(
+            session, visit.rep_id, visit.customer_id, visit.visit_date, visit.start_time, visit.id
+        )
+        if twin is not None:  # the edit would make two of one visit, which log-visit refuses
+            raise InputError(
+                _(
+                    "visit #{twin} is already on file for {customer} on {day} at that time; "
+                    "delete one of the two instead (salesproc visit delete)"
+                ).format(twin=twin.id, customer=visit.customer.name, day=visit.visit_date)
+            )
     refresh_schedules(session, [visit.customer_id])
+    _record_changes(session, who, taken, "edit")
     return visit
 
 
-def delete_visit(session: Session, visit_id: int) -> tuple[Visit, int]:
+#: a record, its kind and its values before a change: what `_record_changes` compares
+Taken = list[tuple[str, Rep | Customer | Visit | Sale | Collection, dict[str, object]]]
+
+
+def _taken(kind: str, records: Sequence[Rep | Customer | Visit | Sale | Collection]) -> Taken:
+    from salesproc.db import history
+
+    return [(kind, record, history.values(record)) for record in records]
+
+
+def _on_visit(session: Session, visit: Visit) -> Taken:
+    """A visit and what was logged on it: its sales and collections move and go with it, so a
+    visit's correction is theirs too (a moved or deleted sale changes the leaderboard)."""
+    sales = session.scalars(select(Sale).where(Sale.visit_id == visit.id))
+    collections = session.scalars(select(Collection).where(Collection.visit_id == visit.id))
+    return [
+        *_taken("visit", [visit]),
+        *_taken("sale", list(sales)),
+        *_taken("collection", list(collections)),
+    ]
+
+
+def _record_changes(
+    session: Session, who: Who, taken: Taken, action: str, *, deleted: bool = False
+) -> None:
+    """In the history, each record `taken` that this write changed (or deleted): a write that
+    changed nothing leaves no row."""
+    from salesproc.db import history
+
+    session.flush()
+    for kind, record, before in taken:
+        after = None if deleted else history.values(record)
+        if after != before:
+            history.record(session, who, kind, record.id, action, before, after)
+
+
+def delete_visit(session: Session, visit_id: int, who: Who) -> tuple[Visit, int]:
     """Remove a visit logged in error, with the sale logged on it; returns it and the sales gone.
 
     When it won or lost the customer, or sold to it, the customer's standing is
@@ -391,42 +553,65 @@ def delete_visit(session: Session, visit_id: int) -> tuple[Visit, int]:
     visit = session.get(Visit, visit_id)
     if visit is None:
         raise InputError(_no_visit(visit_id))
+    taken = _on_visit(session, visit)
     sales = list(session.scalars(select(Sale).where(Sale.visit_id == visit.id)))
     customer = visit.customer
+    from salesproc.db.sales import check_no_returns  # (sales builds on this module)
+
+    for sale in sales:
+        check_no_returns(session, sale.id)
     for sale in sales:
         session.delete(sale)
+    for collected in session.scalars(select(Collection).where(Collection.visit_id == visit.id)):
+        session.delete(collected)  # logged with the visit, in error with it
     session.delete(visit)
     session.flush()
+    _record_changes(session, who, taken, "delete", deleted=True)
     if visit.outcome is not None or sales:
-        history = union_all(
-            select(
-                Visit.visit_date.label("day"),
-                Visit.outcome.label("outcome"),
-                literal(False).label("sold"),
-                Visit.id.label("id"),
-            ).where(Visit.customer_id == customer.id, Visit.outcome.is_not(None)),
-            select(Sale.sale_date, null(), literal(True), Sale.id).where(
-                Sale.customer_id == customer.id
-            ),
-        ).subquery()
-        # A sale before a loss on the same day: "bought one last time, then no more".
-        events = session.execute(
-            select(history.c.day, history.c.outcome, history.c.sold).order_by(
-                history.c.day, history.c.sold.desc(), history.c.id
-            )
-        )
-        before = Standing(Category(customer.category), customer.lost_on, customer.won_on)
-        after = replay(
-            before_history(before),
-            ((day, Outcome(o) if o else None, bool(sold)) for day, o, sold in events),
-        )
-        customer.category, customer.lost_on, customer.won_on = (
-            after.category,
-            after.lost_on,
-            after.won_on,
-        )
+        replay_standing(session, customer)
     refresh_schedules(session, [customer.id])
     return visit, len(sales)
+
+
+def replay_standing(session: Session, customer: Customer) -> None:
+    """Set the customer's standing (won, lost) from its remaining visits and sales, replayed.
+
+    What undoes a visit or a sale deleted or moved away (`visit delete`, `sale
+    edit`, `sale delete`): a later sale may have won the customer anyway, so the
+    history is replayed without it rather than the event inverted. The caller
+    refreshes the schedule (`refresh_schedules`) afterwards.
+    """
+    session.flush()
+    history = union_all(
+        select(
+            Visit.visit_date.label("day"),
+            Visit.outcome.label("outcome"),
+            literal(None).label("amount"),
+            Visit.id.label("id"),
+        ).where(Visit.customer_id == customer.id, Visit.outcome.is_not(None)),
+        select(Sale.sale_date, null(), Sale.amount_cents, Sale.id).where(
+            Sale.customer_id == customer.id
+        ),
+    ).subquery()
+    # A sale before a loss on the same day: "bought one last time, then no more".
+    events = session.execute(
+        select(history.c.day, history.c.outcome, history.c.amount).order_by(
+            history.c.day, history.c.amount.is_(None), history.c.id
+        )
+    )
+    before = Standing(Category(customer.category), customer.lost_on, customer.won_on)
+    after = replay(
+        before_history(before),
+        (
+            (day, Outcome(o) if o else None, amount is not None and sells(amount))
+            for day, o, amount in events
+        ),
+    )
+    customer.category, customer.lost_on, customer.won_on = (
+        after.category,
+        after.lost_on,
+        after.won_on,
+    )
 
 
 def set_report_header(
@@ -470,10 +655,44 @@ def add_sale(
     if customer is not None:
         if customer.rep_id is None:
             customer.rep_id = rep.id
-        _apply(customer, sale_date, outcome=None, sold=True)
+        _apply(customer, sale_date, outcome=None, sold=sells(amount_cents))
         refresh_schedules(session, [customer.id])
     session.flush()
     return sale
+
+
+def _target_months(
+    session: Session, rep_id: int | None, metric: str, year: int
+) -> dict[str, object] | None:
+    """A scope's year of targets as the history keeps it (None: none set): the months' amounts."""
+    from salesproc.db.models import Target
+
+    scope = Target.rep_id.is_(None) if rep_id is None else Target.rep_id == rep_id
+    rows = session.execute(
+        select(Target.month, Target.amount_cents).where(
+            scope, Target.metric == metric, Target.year == year
+        )
+    ).all()
+    if not rows:
+        return None
+    months = [0] * 12
+    for month, cents in rows:
+        months[month - 1] = int(cents)
+    return {"rep_id": rep_id, "metric": metric, "year": year, "months": months}
+
+
+def _record_target(
+    session: Session, who: Who | None, before: dict[str, object] | None, rep_id: int | None
+) -> None:
+    """A target changed (not a first one: adding is no change), in the history; its id is the
+    rep's (0 for the team)."""
+    if who is None or before is None:
+        return
+    from salesproc.db import history
+
+    after = _target_months(session, rep_id, str(before["metric"]), int(str(before["year"])))
+    if after != before:
+        history.record(session, who, "target", rep_id or 0, "set", before, after)
 
 
 def set_year_target(
@@ -483,32 +702,52 @@ def set_year_target(
     months: Sequence[int],
     split: str,
     now: datetime,
+    metric: str = "sales",
+    who: Who | None = None,
 ) -> None:
     """A year's target, month by month, replacing whatever that rep (or the team) had."""
     from salesproc.db.models import Target
 
+    before = _target_months(session, rep_id, metric, year)
     scope = Target.rep_id.is_(None) if rep_id is None else Target.rep_id == rep_id
-    session.execute(delete(Target).where(scope, Target.year == year))
+    session.execute(delete(Target).where(scope, Target.metric == metric, Target.year == year))
     session.add_all(
-        Target(rep_id=rep_id, year=year, month=m, amount_cents=c, split=split, set_at=now)
+        Target(
+            rep_id=rep_id, metric=metric, year=year, month=m, amount_cents=c, split=split,
+            set_at=now,
+        )
         for m, c in enumerate(months, start=1)
-    )
+    )  # fmt: skip
     session.flush()
+    _record_target(session, who, before, rep_id)
 
 
 def set_month_target(
-    session: Session, rep_id: int | None, year: int, month: int, cents: int, now: datetime
+    session: Session,
+    rep_id: int | None,
+    year: int,
+    month: int,
+    cents: int,
+    now: datetime,
+    metric: str = "sales",
+    who: Who | None = None,
 ) -> None:
     """One month set by hand; the other months keep their amounts."""
     from salesproc.db.models import Target
 
+    before = _target_months(session, rep_id, metric, year)
     scope = Target.rep_id.is_(None) if rep_id is None else Target.rep_id == rep_id
-    row = session.scalar(select(Target).where(scope, Target.year == year, Target.month == month))
+    row = session.scalar(
+        select(Target).where(
+            scope, Target.metric == metric, Target.year == year, Target.month == month
+        )
+    )
     if row is None:
-        row = Target(rep_id=rep_id, year=year, month=month)
+        row = Target(rep_id=rep_id, metric=metric, year=year, month=month)
         session.add(row)
     row.amount_cents, row.split, row.set_at = cents, "month", now
     session.flush()
+    _record_target(session, who, before, rep_id)
 
 
 def record_broadcast(

@@ -40,11 +40,17 @@ The rules, in the order they are reported (`RULES`); the numbers are the
   `pressing_share` (1/2) of the month's sales, and the month's sales are
   above 0. Exactly half is fine.
 - `doubtful-call`: a check-in call the supervisor judged doubtful.
+- `edited-after-call`: a visit whose day, times or customer were changed
+  (`visit edit`, as the history records it) after a check-in call with its rep
+  was logged, that call being on or after the visit's day (as it stood before
+  the change): the call could check it, and then it changed. A change before
+  any such call, or of the notes, result, purposes or revisit only, is fine.
 
 A flag's day is the day it concerns: the visit's date (overlap, late-log,
 duration, no-phone), the working day (below-quota, no-report), the promised
 revisit date (missed-revisit), the day the prospect was lost (gave-up), the
-month's last day (pressing-stock), the call's day (doubtful-call). `audit`
+month's last day (pressing-stock), the call's day (doubtful-call), the visit's
+day after the change (edited-after-call). `audit`
 runs every rule and keeps the flags whose day is in [start, end].
 """
 
@@ -78,6 +84,7 @@ class Rule(StrEnum):
     GAVE_UP = "gave-up"
     PRESSING_STOCK = "pressing-stock"
     DOUBTFUL_CALL = "doubtful-call"
+    EDITED_AFTER_CALL = "edited-after-call"
 
 
 #: Every rule, in the order flags are reported.
@@ -124,6 +131,10 @@ _EXPLAIN = {
     Rule.DOUBTFUL_CALL: N_(
         "The check-in call did not match what the rep reported; compare the call's note with "
         "the daily report and follow up."
+    ),
+    Rule.EDITED_AFTER_CALL: N_(
+        "A visit's day, time or customer changed after a check-in call could check it: the "
+        "report may have been fitted to what the call found; ask why it changed."
     ),
 }
 _TOO_SHORT = N_(
@@ -247,6 +258,26 @@ class CallFact:
     at: time | None
     verdict: str
     note: str | None = None
+    #: when the call was recorded (`call log`): what a later change of a visit is compared to
+    logged_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class VisitEdit:
+    """A visit changed by `visit edit` (the history's kind visit, action edit), `at` a moment:
+    its rep's code, and its day, times and customer (the name shown) before and after."""
+
+    visit_id: int
+    rep: str
+    at: datetime
+    day_before: date
+    day_after: date
+    start_before: time | None
+    start_after: time | None
+    end_before: time | None
+    end_after: time | None
+    customer_before: str
+    customer_after: str
 
 
 @dataclass(frozen=True)
@@ -260,7 +291,9 @@ class Facts:
       read as a missed revisit);
     - reps: the active reps, for no-report;
     - sales: the sales of every month that ends in the window, whole months;
-    - lost: the prospects lost in the window; calls: the calls in the window.
+    - lost: the prospects lost in the window; calls: the calls in the window, and for
+      edited-after-call those from the earliest edited visit's day on;
+    - edits: the visits changed by `visit edit` since the window's start.
     Extra facts outside the window are harmless: the flags are filtered by day.
     """
 
@@ -269,6 +302,7 @@ class Facts:
     sales: tuple[SalesDay, ...] = ()
     lost: tuple[LostProspect, ...] = ()
     calls: tuple[CallFact, ...] = ()
+    edits: tuple[VisitEdit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -327,6 +361,7 @@ def audit(
         *gave_up(facts.lost, t),
         *pressing_stock(facts.sales, today, t),
         *doubtful_calls(facts.calls),
+        *edited_after_call(facts.edits, facts.calls),
     ]
     return sorted((flag for flag in flags if start <= flag.day <= end), key=flag_key)
 
@@ -683,6 +718,78 @@ def doubtful_calls(calls: Iterable[CallFact]) -> list[Flag]:
             evidence = _("check-in call at {time}, no note").format(time=when)
         flags.append(_flag(Rule.DOUBTFUL_CALL, call.rep, call.day, evidence))
     return flags
+
+
+# --- edited-after-call -------------------------------------------------------------------
+
+
+def edited_after_call(edits: Iterable[VisitEdit], calls: Iterable[CallFact]) -> list[Flag]:
+    """Visits whose day, times or customer changed after a check-in call with their rep, made
+    on or after the visit's day (as it stood), was logged: one flag per such change.
+
+    The call is the check of the daily report; a report that moves once the call has
+    been made may have been fitted to what the call found. Only the facts a call can
+    check count (day, start, end, customer), and only a call logged before the change
+    (`logged_at`), so an edit before any call, or of the notes only, raises nothing.
+    """
+    by_rep: defaultdict[str, list[CallFact]] = defaultdict(list)
+    for call in calls:
+        if call.logged_at is not None:
+            by_rep[call.rep].append(call)
+    flags: list[Flag] = []
+    for edit in sorted(edits, key=lambda e: (e.day_after, e.rep, e.at, e.visit_id)):
+        changed = _visit_changes(edit)
+        checked = [
+            c for c in by_rep[edit.rep]
+            if c.day >= edit.day_before and c.logged_at is not None and c.logged_at < edit.at
+        ]  # fmt: skip
+        if not changed or not checked:
+            continue
+        call = max(checked, key=lambda c: (c.logged_at or datetime.min, c.day))
+        evidence = _(
+            "visit #{id} to {customer}: {changes}, changed {at} after the check-in call "
+            "of {day} ({verdict})"
+        ).format(
+            id=edit.visit_id,
+            customer=edit.customer_before,
+            changes=_(", ").join(changed),
+            at=_stamp(edit.at),
+            day=call.day.isoformat(),
+            verdict=_(call.verdict),
+        )
+        flags.append(_flag(Rule.EDITED_AFTER_CALL, edit.rep, edit.day_after, evidence))
+    return flags
+
+
+def _visit_changes(edit: VisitEdit) -> list[str]:
+    """What a call could have checked and was changed: day, times, customer."""
+    changes = []
+    if edit.day_before != edit.day_after:
+        changes.append(
+            _("date {before} → {after}").format(
+                before=edit.day_before.isoformat(), after=edit.day_after.isoformat()
+            )
+        )
+    before = (edit.start_before, edit.end_before)
+    after = (edit.start_after, edit.end_after)
+    if before != after:
+        changes.append(
+            _("time {before} → {after}").format(before=_times(*before), after=_times(*after))
+        )
+    if edit.customer_before != edit.customer_after:
+        changes.append(
+            _("customer {before} → {after}").format(
+                before=edit.customer_before, after=edit.customer_after
+            )
+        )
+    return changes
+
+
+def _times(start: time | None, end: time | None) -> str:
+    """09:00–10:00, 09:00–, or --:-- when no time was given."""
+    if start is None and end is None:
+        return "--:--"
+    return f"{_clock(start) or '--:--'}–{_clock(end)}"
 
 
 # --- shared ------------------------------------------------------------------------------

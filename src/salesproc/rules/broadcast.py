@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from salesproc.i18n import _
+from salesproc.rules.corrections import Correction, correction_lines
 from salesproc.rules.money import format_amount
 
 LINE_WIDTH = 80
@@ -44,6 +45,27 @@ class TeamStanding:
     cents: int
     target_cents: int | None
     elapsed: Decimal | None
+
+
+@dataclass(frozen=True)
+class Collected:
+    """The month's collections (回款): the team's total and each rep's, ranked."""
+
+    cents: int
+    places: Sequence[Place] = ()
+
+
+def _collections(collected: Collected | None) -> list[str]:
+    """One line (wrapped like the others) when anything was collected in the month."""
+    if collected is None or not collected.cents:
+        return []
+    line = _("Collections: {amount}").format(amount=format_amount(collected.cents))
+    reps = _(", ").join(
+        f"{p.rank}. {p.name} {format_amount(p.cents)}" for p in collected.places if p.cents
+    )
+    if reps:
+        line += " " + _("({reps})").format(reps=reps)
+    return [line]
 
 
 def report_day(edition: Edition, day: date) -> date:
@@ -81,6 +103,8 @@ def compose(
     daily: Sequence[Place],
     month: Sequence[Place],
     team: TeamStanding,
+    collected: Collected | None = None,
+    corrections: Sequence[Correction] = (),
 ) -> str:
     """The message: the daily ranking, the month's ranking, the team, praise and the bottom.
 
@@ -114,8 +138,11 @@ def compose(
                 elapsed=f"{team.elapsed:.0%}"
             )
         lines.append(progress + _("."))
+    lines += _collections(collected)
     lines.append("")
     lines += _praise_and_push(daily, month)
+    if corrections:  # figures sent before and changed since (`rules.corrections`)
+        lines += ["", *correction_lines(corrections)]
     return "\n".join(_wrap(lines)) + "\n"
 
 

@@ -52,6 +52,9 @@ DATE_AHEAD = N_("{day} is after today ({today})")
 VISIT_DATE_AHEAD = N_("visit date {day} is after today ({today}); record what has happened")
 SALE_DATE_AHEAD = N_("sale date {day} is after today ({today}); record what has happened")
 REPORT_DATE_AHEAD = N_("report date {day} is after today ({today})")
+COLLECTION_DATE_AHEAD = N_(
+    "collection date {day} is after today ({today}); record what has happened"
+)
 
 
 def check_not_future(day: date, today: date, message: str = DATE_AHEAD) -> date:

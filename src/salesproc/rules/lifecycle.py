@@ -4,6 +4,7 @@
 - An outcome `lost` closes a customer of any category: it is no longer due.
 - A later win or sale reopens a lost customer: a prospect as `new`, any other
   as it was.
+- A return (退货, a negative amount) is no sale: it neither wins nor reopens.
 """
 
 from collections.abc import Iterable
@@ -18,6 +19,12 @@ class Standing:
     category: Category
     lost_on: date | None = None
     won_on: date | None = None
+
+
+def sells(amount_cents: int) -> bool:
+    """Whether a sale of this amount counts as one for the customer's standing: a return
+    (a negative amount) takes goods back, it does not win a prospect."""
+    return amount_cents > 0
 
 
 def after_event(standing: Standing, day: date, outcome: Outcome | None, sold: bool) -> Standing:

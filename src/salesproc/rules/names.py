@@ -1,4 +1,14 @@
-"""Names as people type them: "  Wanjia  Supermarket" and "wanjia supermarket" are one customer."""
+"""Names as people type them: "华联超市（文三店）" and "华联超市(文三店)" are one customer.
+
+Reps type names on phones and PCs with Chinese input methods, which give
+full-width letters, digits and brackets (ＫＫ, （）) as readily as half-width
+ones, and spreadsheets add stray spaces. A name's identity (`name_key`)
+ignores all of that, so one shop cannot become two customers by accident.
+"""
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 
 
 def clean_name(name: str) -> str:
@@ -7,8 +17,29 @@ def clean_name(name: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """The identity of a name: cleaned, then case-folded. Unique per customer."""
+    """The identity of a name: Unicode NFKC (full-width ＫＫ（１） is KK(1)), case-folded, with
+    no white space at all. Unique per customer; how every command and import finds one."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return "".join(folded.split())
+
+
+def legacy_name_key(name: str) -> str:
+    """The key before schema 0006 (cleaned, case-folded): a customer whose name clashed with an
+    earlier one's under `name_key` keeps it until merged (see migration 0006)."""
     return clean_name(name).casefold()
+
+
+def code_key(code: str) -> str:
+    """A rep code's identity: codes are unique ignoring case (`ZhangWei` is `zhangwei`)."""
+    return unicodedata.normalize("NFKC", code.strip()).casefold()
+
+
+def shown_names(reps: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """How each rep (code, name) is shown among `reps`, the active ones: its name, or
+    `张伟(zhangwei)` when another of them has the same name, so the team can tell them apart."""
+    reps = list(reps)
+    counts = Counter(name_key(name) for _code, name in reps)
+    return {code: f"{name}({code})" if counts[name_key(name)] > 1 else name for code, name in reps}
 
 
 def slug(name: str, taken: set[str]) -> str:

@@ -13,6 +13,7 @@ class Metric(StrEnum):
 
     SALES = "sales"
     VISITS = "visits"
+    COLLECTIONS = "collections"
 
 
 class By(StrEnum):

@@ -16,13 +16,23 @@ from enum import StrEnum
 
 from salesproc.adapters.channels import DeliveryError, describe, send
 from salesproc.channel_settings import Channel
-from salesproc.db import queries, writes
+from salesproc.db import collections, queries, writes
 from salesproc.db.queries import BroadcastRow
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules import targets as t
-from salesproc.rules.broadcast import Edition, Place, TeamStanding, compose, report_day, subject
+from salesproc.rules.broadcast import (
+    Collected,
+    Edition,
+    Place,
+    TeamStanding,
+    compose,
+    report_day,
+    subject,
+)
+from salesproc.rules.corrections import Correction
 from salesproc.rules.dates import Period
+from salesproc.rules.names import shown_names
 from salesproc.rules.ranking import Metric
 from salesproc.service.context import Context
 
@@ -36,6 +46,7 @@ __all__ = [
     "Standings",
     "broadcast",
     "channels",
+    "corrections",
     "deliver",
     "edition_now",
     "log",
@@ -52,6 +63,8 @@ class Standings:
     daily: list[Place]
     month: list[Place]
     team: TeamStanding
+    #: the month's collections (回款): shown when there is any
+    collected: Collected | None = None
 
 
 @dataclass(frozen=True)
@@ -143,15 +156,21 @@ def standings(ctx: Context, covered: date) -> Standings:
     with ctx.session() as s:
         found = queries.target_years(s, covered.year)
         target = {x.rep: t.period_target(Period.MONTH, covered, x.months) for x in found}
-        daily = [
-            Place(r.rank, r.name, r.value)
-            for r in queries.leaderboard(s, covered, covered, Metric.SALES)
-        ]
+        board = queries.leaderboard(s, covered, covered, Metric.SALES)
+        shown = shown_names((r.rep, r.name) for r in board)  # every active rep: 张伟(zhangwei)
+        daily = [Place(r.rank, shown[r.rep], r.value) for r in board]
         month = [
-            Place(r.rank, r.name, r.value, target.get(r.rep))
+            Place(r.rank, shown.get(r.rep, r.name), r.value, target.get(r.rep))
             for r in queries.leaderboard(s, first, covered, Metric.SALES)
         ]
         sold = queries.sales_total(s, first, covered)
+        collected = Collected(
+            collections.collections_total(s, first, covered),
+            [
+                Place(r.rank, shown.get(r.rep, r.name), r.value)
+                for r in queries.leaderboard(s, first, covered, Metric.COLLECTIONS)
+            ],
+        )
     team_target = target.get(None)
     elapsed = None
     if team_target:
@@ -160,13 +179,28 @@ def standings(ctx: Context, covered: date) -> Standings:
         elapsed = t.progress(
             sold, team_target, *span, covered + timedelta(days=1), calendar
         ).elapsed
-    return Standings(covered, daily, month, TeamStanding(sold, team_target, elapsed))
+    return Standings(covered, daily, month, TeamStanding(sold, team_target, elapsed), collected)
 
 
 def message(ctx: Context, on: date, edition: Edition) -> Message:
     """`on`'s edition of the message, in the current language (`salesproc.i18n.use`)."""
     found = standings(ctx, report_day(edition, on))
-    return Message(on, edition, compose(edition, on, found.daily, found.month, found.team))
+    fixes = corrections(ctx, on, edition)
+    text = compose(
+        edition, on, found.daily, found.month, found.team, found.collected, corrections=fixes
+    )
+    return Message(on, edition, text)
+
+
+def corrections(ctx: Context, on: date, edition: Edition) -> list[Correction]:
+    """The figures the team saw and that were changed since, not yet announced: what `on`'s
+    `edition` says in its corrections section (更正; `rules.corrections` says which)."""
+    from salesproc.db.changes import correction_facts
+    from salesproc.rules.corrections import FIGURES, to_announce
+
+    with ctx.session() as s:
+        facts = correction_facts(s, on, edition.value, FIGURES)
+    return to_announce(facts.changes, facts.sent, facts.reps)
 
 
 def deliver(

@@ -15,13 +15,14 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
-from salesproc.db import queries, writes
+from salesproc.db import collections, queries, writes
 from salesproc.db.queries import RankRow, TargetYear
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules import targets as t
 from salesproc.rules.calendar import WorkCalendar
 from salesproc.rules.dates import Period, period_start
+from salesproc.rules.names import shown_names
 from salesproc.rules.ranking import By, Metric, movement
 from salesproc.rules.targets import Progress, ProgressPeriod, Split, SplitMethod
 from salesproc.service.context import Context
@@ -58,7 +59,7 @@ class Standing:
     rep: str
     #: the rep's name (the region again on a board by region)
     name: str
-    #: cents for sales, a count for visits
+    #: cents for sales and collections, a count for visits
     value: int
     #: places gained since the board of the day before (negative: lost); None if new to it
     change: int | None
@@ -78,8 +79,8 @@ class Leaderboard:
     metric: Metric
     by: By
     rows: list[Standing]
-    #: whether a target means something here (sales by rep, not all time, some rep with a
-    #: target that year): the target column shows only then
+    #: whether a target means something here (sales or collections by rep, not all time, some
+    #: rep with a target of that metric that year): the target column shows only then
     with_targets: bool
 
     @property
@@ -118,8 +119,11 @@ def rank(
     with ctx.session() as s:
         rows = queries.leaderboard(s, start, end, metric, by.value)
         earlier = queries.leaderboard(s, _first_day(before, period), before, metric, by.value)
-        shares = _shares(s, end, period, rows) if metric is Metric.SALES and by is By.REP else {}
+        money = metric is not Metric.VISITS
+        shares = _shares(s, end, period, rows, metric) if money and by is By.REP else {}
     previous = {r.rep: r.rank for r in earlier}
+    # every active rep is on a board by rep: two of them named 张伟 show as 张伟(zhangwei)
+    shown = shown_names((r.rep, r.name) for r in rows) if by is By.REP else {}
     standings = []
     for r in rows:
         share = shares.get(r.rep, _NO_SHARE)
@@ -127,7 +131,7 @@ def rank(
             Standing(
                 rank=r.rank,
                 rep=r.rep,
-                name=r.name,
+                name=shown.get(r.rep, r.name),
                 value=r.value,
                 change=movement(r.rank, previous.get(r.rep)),
                 target_cents=share.target_cents,
@@ -138,7 +142,11 @@ def rank(
 
 
 def _shares(
-    session: Session, end: date, period: Period | None, rows: Sequence[RankRow]
+    session: Session,
+    end: date,
+    period: Period | None,
+    rows: Sequence[RankRow],
+    metric: Metric = Metric.SALES,
 ) -> dict[str, _Share]:
     """Each rep's sales against its target for the board's period (a daily board: the month).
 
@@ -146,12 +154,16 @@ def _shares(
     """
     if period is Period.ALL:
         return {}
-    found = {x.rep: x.months for x in queries.target_years(session, end.year) if x.rep is not None}
+    found = {
+        x.rep: x.months
+        for x in queries.target_years(session, end.year, metric=metric.value)
+        if x.rep is not None
+    }
     if not found:
         return {}
     kind = period or Period.MONTH
     if period is None:
-        month = queries.leaderboard(session, period_start(end, kind), end, Metric.SALES)
+        month = queries.leaderboard(session, period_start(end, kind), end, metric)
         actual = {r.rep: r.value for r in month}
     else:
         actual = {r.rep: r.value for r in rows}
@@ -204,7 +216,12 @@ def _scope(session: Session, rep: str | None) -> tuple[int | None, Scope]:
 
 
 def set_year_target(
-    ctx: Context, rep: str | None, cents: int, split: Split, year: int | None = None
+    ctx: Context,
+    rep: str | None,
+    cents: int,
+    split: Split,
+    year: int | None = None,
+    metric: Metric = Metric.SALES,
 ) -> YearTarget:
     """A rep's (or, `rep` None, the team's) target for `year` (default: this year), split into
     months; it replaces the whole year, months set by hand included."""
@@ -213,24 +230,29 @@ def set_year_target(
         rep_id, scope = _scope(s, rep)
         calendar = ctx.calendar([year])
         last_year = (
-            queries.monthly_sales(s, year - 1, rep_id)
+            queries.monthly_sales(s, year - 1, rep_id, metric.value)
             if split.method is SplitMethod.LAST_YEAR
             else None
         )
         used = t.effective_method(split.method, calendar, year, last_year)
         months = t.split_year(cents, used, calendar, year, split.weights, last_year)
         stored = str(split) if used is split.method else used.value
-        writes.set_year_target(s, rep_id, year, months, stored, ctx.now)
+        writes.set_year_target(s, rep_id, year, months, stored, ctx.now, metric.value, ctx.who)
     return YearTarget(scope, year, cents, months, stored, used is not split.method)
 
 
 def set_month_target(
-    ctx: Context, rep: str | None, year: int, month: int, cents: int
+    ctx: Context,
+    rep: str | None,
+    year: int,
+    month: int,
+    cents: int,
+    metric: Metric = Metric.SALES,
 ) -> MonthTarget:
     """One month's target set by hand (the team's if `rep` is None); the other months stay."""
     with ctx.session() as s:
         rep_id, scope = _scope(s, rep)
-        writes.set_month_target(s, rep_id, year, month, cents, ctx.now)
+        writes.set_month_target(s, rep_id, year, month, cents, ctx.now, metric.value, ctx.who)
     return MonthTarget(scope, year, month, cents)
 
 
@@ -254,7 +276,11 @@ class TargetSplit:
 
 
 def targets(
-    ctx: Context, year: int | None = None, rep: str | None = None, weeks: bool = False
+    ctx: Context,
+    year: int | None = None,
+    rep: str | None = None,
+    weeks: bool = False,
+    metric: Metric = Metric.SALES,
 ) -> TargetSplit:
     """The year's targets (default: this year's) split into quarters, months and `weeks`.
 
@@ -264,9 +290,9 @@ def targets(
     year = year or ctx.today.year
     with ctx.session() as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
-        found = queries.target_years(s, year, rep_id)
+        found = queries.target_years(s, year, rep_id, metric.value)
     if not found:
-        raise _no_target(year)
+        raise _no_target(year, metric)
     calendar = ctx.calendar([year]) if weeks else None
     parts = [part for target in found for part in _split(target, calendar)]
     return TargetSplit(year, [target.rep for target in found], parts)
@@ -289,7 +315,14 @@ def _split(target: TargetYear, calendar: WorkCalendar | None) -> list[TargetPart
     return parts
 
 
-def _no_target(year: int) -> InputError:
+def _no_target(year: int, metric: Metric = Metric.SALES) -> InputError:
+    if metric is Metric.COLLECTIONS:
+        return InputError(
+            _(
+                "no collections target for {year}; "
+                "set one with `salesproc target set --metric collections`"
+            ).format(year=year)
+        )
     return InputError(
         _("no target for {year}; set one with `salesproc target set`").format(year=year)
     )
@@ -305,6 +338,8 @@ class PeriodProgress:
     rep: str | None
     period: ProgressPeriod
     progress: Progress
+    #: what is counted: sales, or collections where a collections target is set
+    metric: Metric = Metric.SALES
 
 
 def progress(ctx: Context, on: date, rep: str | None = None) -> list[PeriodProgress]:
@@ -312,22 +347,31 @@ def progress(ctx: Context, on: date, rep: str | None = None) -> list[PeriodProgr
 
     The team first, then the reps by code; for each, the periods from the week
     to the year. A week across New Year counts this year's sales and target only.
+    Where a collections target is set, its scopes follow, counting collections.
     """
     week = t.period_bounds(ProgressPeriod.WEEK, on)
     with ctx.session() as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
-        found = queries.target_years(s, on.year, rep_id)
+        found = [
+            (metric, target)
+            for metric in (Metric.SALES, Metric.COLLECTIONS)
+            for target in queries.target_years(s, on.year, rep_id, metric.value)
+        ]
         if not found:
             raise _no_target(on.year)
         calendar = ctx.calendar({on.year, week.start.year, week.end.year})
         result = []
-        for target in found:
+        for metric, target in found:
+            total = (
+                collections.collections_total
+                if metric is Metric.COLLECTIONS
+                else queries.sales_total
+            )
             for kind in ProgressPeriod:
                 span = t.period_bounds(kind, on)
                 since = max(span.start, date(on.year, 1, 1))
-                actual = queries.sales_total(s, since, on, target.rep_id)
+                actual = total(s, since, on, target.rep_id)
                 goal = t.period_target(kind, on, target.months, calendar)
-                result.append(
-                    PeriodProgress(target.rep, kind, t.progress(actual, goal, *span, on, calendar))
-                )
+                paced = t.progress(actual, goal, *span, on, calendar)
+                result.append(PeriodProgress(target.rep, kind, paced, metric))
     return result

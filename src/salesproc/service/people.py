@@ -9,7 +9,8 @@ reps type them.
 from dataclasses import dataclass
 from datetime import date
 
-from salesproc.db import queries, writes
+from salesproc.db import merge, queries, writes
+from salesproc.db.merge import Moved
 from salesproc.db.models import Customer, Rep
 from salesproc.db.queries import CustomerRow, VisitRow
 from salesproc.db.writes import CustomerFields
@@ -21,6 +22,9 @@ __all__ = [
     "CustomerFile",
     "CustomerInfo",
     "CustomerRow",
+    "MergeInfo",
+    "Moved",
+    "ReassignInfo",
     "RepInfo",
     "SaleInfo",
     "VisitRow",
@@ -28,9 +32,12 @@ __all__ = [
     "add_customer",
     "add_rep",
     "deactivate_rep",
+    "delete_customer",
     "edit_customer",
     "list_customers",
     "list_reps",
+    "merge_customers",
+    "reassign_customers",
     "show_customer",
 ]
 
@@ -103,10 +110,18 @@ def _customer(customer: Customer) -> CustomerInfo:
 
 
 def add_rep(
-    ctx: Context, code: str, name: str, region: str | None = None, phone: str | None = None
+    ctx: Context,
+    code: str,
+    name: str,
+    region: str | None = None,
+    phone: str | None = None,
+    allow_same_name: bool = False,
 ) -> RepInfo:
+    """A new rep; a name another rep has is refused unless `allow_same_name` (two people)."""
     with ctx.session() as s:
-        return _rep(writes.add_rep(s, code, name, region, phone, ctx.now))
+        return _rep(
+            writes.add_rep(s, code, name, region, phone, ctx.now, allow_same_name=allow_same_name)
+        )
 
 
 def list_reps(ctx: Context) -> list[RepInfo]:
@@ -118,12 +133,12 @@ def list_reps(ctx: Context) -> list[RepInfo]:
 def deactivate_rep(ctx: Context, code: str) -> RepInfo:
     """Off the leaderboard and unable to log anything new; history and customers are kept."""
     with ctx.session() as s:
-        return _rep(writes.set_rep_active(s, code, False))
+        return _rep(writes.set_rep_active(s, code, False, ctx.who))
 
 
 def activate_rep(ctx: Context, code: str) -> RepInfo:
     with ctx.session() as s:
-        return _rep(writes.set_rep_active(s, code, True))
+        return _rep(writes.set_rep_active(s, code, True, ctx.who))
 
 
 # --- customers ---------------------------------------------------------------------------
@@ -138,7 +153,7 @@ def add_customer(ctx: Context, fields: CustomerFields) -> CustomerInfo:
 def edit_customer(ctx: Context, name: str, fields: CustomerFields) -> CustomerInfo:
     """Change what `fields` sets; revisit dates already agreed stay as they are."""
     with ctx.session() as s:
-        return _customer(writes.edit_customer(s, name, fields))
+        return _customer(writes.edit_customer(s, name, fields, ctx.who))
 
 
 def list_customers(
@@ -165,3 +180,50 @@ def show_customer(ctx: Context, name: str) -> CustomerFile:
                 for sale in queries.customer_sales(s, customer.id)
             ],
         )
+
+
+@dataclass(frozen=True)
+class MergeInfo:
+    #: the customer kept, as it stands after the merge (before it, for a dry run)
+    keep: CustomerInfo
+    #: the customer merged away, as it was
+    other: CustomerInfo
+    moved: Moved
+    dry_run: bool
+
+
+def merge_customers(ctx: Context, keep: str, other: str, dry_run: bool = False) -> MergeInfo:
+    """Join two customers that are one shop: OTHER's history moves to KEEP, OTHER goes.
+
+    Recorded in the history; a dry run tells what would move and writes nothing.
+    """
+    with ctx.session(commit=not dry_run) as s:
+        done = merge.merge_customers(s, keep, other, ctx.who, dry_run=dry_run)
+        return MergeInfo(_customer(done.keep), _customer(done.other), done.moved, dry_run)
+
+
+def delete_customer(ctx: Context, name: str) -> CustomerInfo:
+    """Remove a customer added in error; one with a history must be merged instead."""
+    with ctx.session() as s:
+        return _customer(merge.delete_customer(s, name, ctx.who))
+
+
+@dataclass(frozen=True)
+class ReassignInfo:
+    source: str
+    target: str
+    #: the customers moved, by name
+    customers: list[str]
+
+
+def reassign_customers(
+    ctx: Context,
+    source: str,
+    target: str,
+    grade: Grade | None = None,
+    category: Category | None = None,
+) -> ReassignInfo:
+    """Hand a leaving rep's customers (all, or of one grade or category) to another rep."""
+    with ctx.session() as s:
+        done = merge.reassign_customers(s, source, target, ctx.who, grade, category)
+        return ReassignInfo(done.source, done.target, done.customers)

@@ -22,10 +22,10 @@ from salesproc.adapters import customer_import, sales_import, visit_import
 from salesproc.adapters import export as sheets
 from salesproc.adapters.tabular import Imported, rejected_rows
 from salesproc.adapters.visit_rows import Checker, People
-from salesproc.db import customer_bulk, visit_bulk, writes
+from salesproc.db import customer_bulk, visit_bulk, visit_keys, writes
 from salesproc.db import export as rows
 from salesproc.db.lookup import RepIndex
-from salesproc.db.sale_bulk import SaleBook
+from salesproc.db.sale_bulk import COLLECTIONS, SaleBook
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.service.context import Context
@@ -35,6 +35,7 @@ __all__ = [
     "Progress",
     "SalesOptions",
     "export",
+    "import_collections",
     "import_customers",
     "import_sales",
     "import_visits",
@@ -63,6 +64,26 @@ def import_sales(
     return Imported(book.imported, reps.created, book.new_customers, book.already, filtered)
 
 
+def import_collections(
+    ctx: Context,
+    path: Path,
+    options: SalesOptions,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> Imported:
+    """Collections (回款) from an export in any column layout, read as `import_sales` reads
+    sales (the same fields and options); an amount is above 0, and no collection wins a
+    customer."""
+    with ctx.session(commit=not dry_run) as s:
+        reps = RepIndex(s, ctx.now, create=options.create_reps)
+        with SaleBook(s, ctx.now, options.key is not None, COLLECTIONS) as book:
+            filtered = sales_import.read_sales(
+                path, options, ctx.today, reps, book, progress, sales_import.COLLECTIONS
+            )
+        book.record_effects()
+    return Imported(book.imported, reps.created, book.new_customers, book.already, filtered)
+
+
 def import_customers(
     ctx: Context, path: Path, create_reps: bool = False, dry_run: bool = False
 ) -> Imported:
@@ -85,6 +106,8 @@ def import_visits(
 ) -> Imported:
     """Visits in either layout (rows, or the filled paper forms), each written as
     `log-visit` would have: the customers' standing, report headers and schedules too.
+    A visit already on file (same rep, customer, day and start time) is left out and
+    counted: re-importing a form adds nothing; the same visit twice in the file is a bad row.
 
     The file is read once to check and sum up (the first half of `progress`),
     then the good rows kept aside are written (the second half).
@@ -95,7 +118,8 @@ def import_visits(
         customers, by_key = visit_bulk.load_customers(s)
         checker = Checker(People(reps, customers, by_key, create_customers), ctx.today)
         halfway = None if progress is None else lambda at: progress(None if at is None else at // 2)
-        survey = visit_import.survey(path, checker, stored, halfway)
+        # the visits on file are let go with the survey: the writing needs none of them
+        survey = visit_import.survey(path, checker, stored, visit_keys.OnFile(s), halfway)
         problems = checker.problems
         if problems.lines:
             raise rejected_rows(problems.lines, path, len(problems.rows))
@@ -111,7 +135,7 @@ def import_visits(
         visited = visit_bulk.update_customers(s, customers)
         visit_bulk.write_headers(s, survey.headers, reps.reps)
         writes.refresh_many(s, visited, len(customers))
-    return Imported(survey.count, reps.created, new_customers)
+    return Imported(survey.count, reps.created, new_customers, survey.already)
 
 
 def export(

@@ -1,9 +1,10 @@
 """Visits and sales: what reps record during the day, and its corrections.
 
-Each function is one thing a user does (`log-visit`, `sale add`, `visit list`,
-`visit edit`, `visit delete`) and returns plain values: the session is closed
-by the time the caller reads them. Like every `service` module it imports the
-database layer at once: the CLI imports it inside the command that needs it.
+Each function is one thing a user does (`log-visit`, `visit list`, `visit edit`,
+`visit delete`; `sale add` lives in `service.sales`, re-exported here) and returns
+plain values: the session is closed by the time the caller reads them. Like every
+`service` module it imports the database layer at once: the CLI imports it inside
+the command that needs it.
 """
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from salesproc.db.queries import VisitRow
 from salesproc.db.writes import VisitChanges, VisitInput
 from salesproc.rules.vocab import Category, Purpose
 from salesproc.service.context import Context
+from salesproc.service.sales import RecordedSale, add_sale  # moved to `sales`; kept here too
 
 __all__ = [
     "LoggedVisit",
@@ -49,15 +51,6 @@ class LoggedVisit:
     sales_deleted: int = 0
 
 
-@dataclass(frozen=True)
-class RecordedSale:
-    id: int
-    rep: str
-    customer: str | None
-    sale_date: date
-    amount_cents: int
-
-
 def _logged(visit: Visit, amount_cents: int | None = None, sales: int = 0) -> LoggedVisit:
     return LoggedVisit(
         id=visit.id,
@@ -74,32 +67,13 @@ def _logged(visit: Visit, amount_cents: int | None = None, sales: int = 0) -> Lo
     )
 
 
-def log_visit(ctx: Context, entry: VisitInput) -> LoggedVisit:
-    """One row of the daily report (with its sale, when it has an amount)."""
+def log_visit(ctx: Context, entry: VisitInput, again: bool = False) -> LoggedVisit:
+    """One row of the daily report (with its sale, when it has an amount); the same visit
+    (rep, customer, day, start time) as one on file only when `again`."""
     with ctx.session() as s:
-        visit = writes.log_visit(s, entry, ctx.settings.cadence, ctx.today, ctx.now)
+        visit = writes.log_visit(s, entry, ctx.settings.cadence, ctx.today, ctx.now, again)
         s.flush()
         return _logged(visit, entry.amount_cents)
-
-
-def add_sale(
-    ctx: Context,
-    rep: str,
-    amount_cents: int,
-    sale_date: date,
-    customer: str | None = None,
-    ref: str | None = None,
-) -> RecordedSale:
-    """A sale for a rep (a prospect's first sale wins it)."""
-    with ctx.session() as s:
-        sale = writes.add_sale(s, rep, amount_cents, sale_date, customer, ref, ctx.today, ctx.now)
-        return RecordedSale(
-            id=sale.id,
-            rep=sale.rep.code,
-            customer=sale.customer.name if sale.customer else None,
-            sale_date=sale.sale_date,
-            amount_cents=sale.amount_cents,
-        )
 
 
 def list_visits(
@@ -119,11 +93,11 @@ def list_visits(
 def edit_visit(ctx: Context, visit_id: int, changes: VisitChanges) -> LoggedVisit:
     """Correct a visit's day, times, purposes, result, revisit or notes."""
     with ctx.session() as s:
-        return _logged(writes.edit_visit(s, visit_id, changes, ctx.today))
+        return _logged(writes.edit_visit(s, visit_id, changes, ctx.today, ctx.who))
 
 
 def delete_visit(ctx: Context, visit_id: int) -> LoggedVisit:
     """Remove a visit logged in error with its sale; a win or loss it made is undone."""
     with ctx.session() as s:
-        visit, sales = writes.delete_visit(s, visit_id)
+        visit, sales = writes.delete_visit(s, visit_id, ctx.who)
         return _logged(visit, sales=sales)

@@ -22,6 +22,7 @@ from salesproc.rules.callplan.timing import Window, stable_number
 ASK_ORDER: tuple[Rule, ...] = (
     Rule.OVERLAP,
     Rule.DOUBTFUL_CALL,
+    Rule.EDITED_AFTER_CALL,
     Rule.PRESSING_STOCK,
     Rule.DURATION,
     Rule.NO_PHONE,
@@ -34,6 +35,7 @@ ASK_ORDER: tuple[Rule, ...] = (
 RULE_LABELS: dict[Rule, str] = {
     Rule.OVERLAP: N_("overlapping visits"),
     Rule.DOUBTFUL_CALL: N_("doubtful check-in call"),
+    Rule.EDITED_AFTER_CALL: N_("visit changed after a call"),
     Rule.PRESSING_STOCK: N_("pressing stock"),
     Rule.DURATION: N_("implausible visit length"),
     Rule.NO_PHONE: N_("visit without a phone number"),

@@ -1,0 +1,101 @@
+"""Sales: recording them, returns (退货), the list, and correcting a wrong figure.
+
+Each function is one thing a user does (`sale add`, `sale add --return`,
+`sale list`, `sale edit`, `sale delete`) and returns plain values: the
+session is closed by the time the caller reads them. A correction is kept in
+the history, by `ctx.who`.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from salesproc.db import sales, writes
+from salesproc.db.sales import SaleChanges, SaleRow
+from salesproc.service.context import Context
+
+__all__ = [
+    "RecordedSale",
+    "SaleChanges",
+    "SaleRow",
+    "add_return",
+    "add_sale",
+    "delete_sale",
+    "edit_sale",
+    "list_sales",
+]
+
+
+@dataclass(frozen=True)
+class RecordedSale:
+    id: int
+    rep: str
+    customer: str | None
+    sale_date: date
+    amount_cents: int
+
+
+def add_sale(
+    ctx: Context,
+    rep: str,
+    amount_cents: int,
+    sale_date: date,
+    customer: str | None = None,
+    ref: str | None = None,
+) -> RecordedSale:
+    """A sale for a rep (a prospect's first sale wins it)."""
+    with ctx.session() as s:
+        sale = writes.add_sale(s, rep, amount_cents, sale_date, customer, ref, ctx.today, ctx.now)
+        return RecordedSale(
+            id=sale.id,
+            rep=sale.rep.code,
+            customer=sale.customer.name if sale.customer else None,
+            sale_date=sale.sale_date,
+            amount_cents=sale.amount_cents,
+        )
+
+
+def add_return(
+    ctx: Context,
+    amount_cents: int,
+    sale_date: date,
+    rep: str | None = None,
+    customer: str | None = None,
+    ref: str | None = None,
+    of: int | None = None,
+) -> SaleRow:
+    """Goods taken back: −`amount_cents` off the rep's figures, against sale `of` if given.
+
+    Against a sale, the rep and customer default to that sale's; otherwise the
+    rep is the one given or the config's, as for a sale.
+    """
+    code = rep if of is not None else ctx.rep_code(rep)
+    with ctx.session() as s:
+        return sales.add_return(
+            s, code, amount_cents, sale_date, customer, ref, of, ctx.today, ctx.now
+        )
+
+
+def list_sales(
+    ctx: Context,
+    rep: str | None = None,
+    customer: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[SaleRow]:
+    """Sales and returns by date, then id."""
+    with ctx.session() as s:
+        rep_id = writes.find_rep(s, rep).id if rep else None
+        customer_id = writes.find_customer(s, customer).id if customer else None
+        return sales.sale_list(s, rep_id, customer_id, start, end)
+
+
+def edit_sale(ctx: Context, sale_id: int, changes: SaleChanges) -> SaleRow:
+    """Correct a sale's (or a return's) amount, day, rep, customer or ref."""
+    with ctx.session() as s:
+        return sales.edit_sale(s, sale_id, changes, ctx.today, ctx.who)
+
+
+def delete_sale(ctx: Context, sale_id: int) -> SaleRow:
+    """Remove a sale or return recorded in error; returns it as it was."""
+    with ctx.session() as s:
+        return sales.delete_sale(s, sale_id, ctx.who)
