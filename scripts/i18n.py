@@ -38,7 +38,23 @@ def extracted() -> Catalog:
     for filename, line, message, comments, context in found:
         template.add(message, locations=[(f"salesproc/{filename}", line)],
                      auto_comments=comments, context=context)  # fmt: skip
+    for where, text in help_texts():
+        template.add(text, locations=[(where, None)])
     return template
+
+
+def help_texts() -> list[tuple[str, str]]:
+    """What `--help` shows, translated when shown (`cli/localized.py`): every command's and
+    option's help, taken from the built command tree exactly as it is looked up."""
+    from typer.main import get_command
+
+    from salesproc.cli import app
+    from salesproc.cli.localized import help_messages
+
+    return [
+        ("salesproc/--help/" + where.replace(" ", "/"), text)
+        for where, text in help_messages(get_command(app))
+    ]
 
 
 def load() -> Catalog:

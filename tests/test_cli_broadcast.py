@@ -86,9 +86,12 @@ def test_dry_run_prints_the_message_in_order_and_sends_nothing(sold, tmp_path, m
 
 
 def test_morning_edition_ranks_yesterday(sold):
+    # 2026-11-30 is a Monday: the morning ranks Friday, and Sunday's sale is in last
+    # week's board under it (issue 11, section 3)
     lines = ok(sold("broadcast", "--dry-run", "--edition", "morning")).stdout.splitlines()
-    daily = lines[lines.index("Daily ranking, 2026-11-29:") + 1]
-    assert daily == "1. 李娜 800.00"
+    assert "Daily ranking, 2026-11-27:" in lines
+    week = lines[lines.index("Week, 2026-11-23 to 2026-11-29:") + 1]
+    assert week == "1. 李娜 800.00"
 
 
 def test_the_message_in_chinese(sold):

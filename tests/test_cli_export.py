@@ -38,7 +38,7 @@ def test_visits_csv_has_imports_headings_and_guards_formulas(sold, tmp_path):
     rows = read_csv(path)
     assert list(rows[0]) == [
         "date", "rep", "customer", "phone", "start", "end", "purposes", "result", "outcome",
-        "category", "next_visit", "notes", "weather", "region",
+        "category", "next_visit", "notes", "weather", "region", "rep_name",
     ]  # fmt: skip
     first, second = rows
     assert (first["date"], first["start"], first["end"]) == ("2026-11-28", "09:30", "10:15")

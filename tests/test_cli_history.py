@@ -199,8 +199,8 @@ def test_a_correction_is_announced_in_the_next_edition_and_only_there(
     clock(monkeypatch, "2026-11-28T09:10")
     dry = ok(broadcast_sent("broadcast", "--dry-run", "--edition", "morning")).stdout
     assert dry.splitlines()[-1] == CORRECTION
-    clock(monkeypatch, "2026-11-28T20:30")
-    ok(broadcast_sent("broadcast", "--edition", "evening"))
+    clock(monkeypatch, "2026-11-28T20:30")  # a Saturday: sent only when forced (issue 11)
+    ok(broadcast_sent("broadcast", "--edition", "evening", "--force"))
     sent = spool.read_text(encoding="utf-8")
     assert sent.count(CORRECTION) == 1
     assert sent.rstrip().endswith(CORRECTION)

@@ -288,7 +288,8 @@ def test_customer_show_gives_details_and_the_visit_timeline(team):
         ("2026-11-29", "09:00", "li"),
         ("2026-11-29", "14:00", "zhang"),
     ]
-    assert details["visits"][0]["next_visit"] == "2026-11-29"
+    # 11-27 + 2 is Sunday 11-29: moved to Monday (issue 11, section 3)
+    assert details["visits"][0]["next_visit"] == "2026-11-30"
     assert details["visits"][2]["result"] == "下单补货"
 
     table = ok(team("customer", "show", A)).stdout

@@ -99,9 +99,9 @@ def test_template_is_the_blank_form_in_either_language(db, tmp_path):
     ok(db("report", "template", "--output", str(path), "--lang", "zh"))
     page = load_workbook(path).active
     assert page["A1"].value == "销售日报表"
-    assert [page.cell(4, c).value for c in range(1, 11)] == [
+    assert [page.cell(4, c).value for c in range(1, 13)] == [
         "序号", "访问客户", "电话", "访问时间", "访问目的", "商谈结果", "结果", "客户类别",
-        "预定再访时间", "其他记录",
+        "预定再访时间", "其他记录", "订货金额", "回款金额",
     ]  # fmt: skip
     ok(db("report", "template", "--output", str(path)))
     assert load_workbook(path).active["A1"].value == "Daily sales report"

@@ -92,8 +92,9 @@ def progress(cli, *args):
     return json.loads(ok(cli("progress", "--format", "json", *args)).stdout)
 
 
-def test_progress_against_target_and_time(team):
+def test_progress_against_target_and_time(team, monkeypatch):
     # 2026-11: 21 working days; on Monday the 30th, 20 have gone (Nov 2-27).
+    monkeypatch.setenv("SALESPROC_NOW", "2026-11-30T09:00")  # morning: today not gone yet (#11)
     ok(team("target", "set", "--rep", "zhang", "--amount", "12000", "--split", "even"))
     ok(team("target", "set", "--rep", "li", "--amount", "12000", "--split", "even"))
     ok(team("sale", "add", "--rep", "zhang", "--amount", "990", "--date", "2026-11-20"))
@@ -104,7 +105,7 @@ def test_progress_against_target_and_time(team):
     zhang = next(r for r in rows if r["rep"] == "zhang" and r["period"] == "month")
     assert zhang == {
         "rep": "zhang", "period": "month", "actual": 990, "target": 1000, "reached": 0.99,
-        "elapsed": 0.9524, "gap": 10, "per_day_needed": 10,
+        "elapsed": 0.9524, "gap": 10, "per_day_needed": 10, "today_counted": False,
     }  # fmt: skip
     li = next(r for r in rows if r["rep"] == "li" and r["period"] == "quarter")
     assert (li["actual"], li["target"], li["gap"]) == (450, 3000, 2550)
@@ -117,7 +118,8 @@ def test_progress_against_target_and_time(team):
     assert [r["rep"] for r in progress(team, "--rep", "li")] == ["li"] * 4
 
 
-def test_the_team_is_ahead_when_over_target(team):
+def test_the_team_is_ahead_when_over_target(team, monkeypatch):
+    monkeypatch.setenv("SALESPROC_NOW", "2026-11-30T09:00")  # morning: today not gone yet (#11)
     ok(team("target", "set", "--team", "--amount", "1200", "--split", "even"))
     ok(team("sale", "add", "--rep", "zhang", "--amount", "150", "--date", "2026-11-02"))
     month = next(r for r in progress(team) if r["period"] == "month")
@@ -128,6 +130,7 @@ def test_workdays_from_the_config(team, tmp_path, monkeypatch):
     config = tmp_path / "c.toml"
     config.write_text('workdays = "mon-sat"\n', encoding="utf-8")
     monkeypatch.setenv("SALESPROC_CONFIG", str(config))
+    monkeypatch.setenv("SALESPROC_NOW", "2026-11-30T09:00")  # morning: today not gone yet (#11)
     ok(team("target", "set", "--rep", "zhang", "--amount", "100", "--split", "even"))
     month = next(r for r in progress(team) if r["period"] == "month" and r["rep"] == "zhang")
     assert month["elapsed"] == round(24 / 25, 4)  # Saturdays count: 25 working days, 24 gone

@@ -19,11 +19,11 @@ LABELS = {
 HEADINGS = {
     "en": [
         "No.", "Customer", "Phone", "Visit time", "Purposes", "Result", "Outcome", "Category",
-        "Next visit", "Notes",
+        "Next visit", "Notes", "Amount", "Collected",
     ],
     "zh": [
         "序号", "访问客户", "电话", "访问时间", "访问目的", "商谈结果", "结果", "客户类别",
-        "预定再访时间", "其他记录",
+        "预定再访时间", "其他记录", "订货金额", "回款金额",
     ],
 }  # fmt: skip
 EN_FOOTER = "5 visits of a quota of 6 (1 short) · order 3, collection 2 · existing 4, prospect 1"
@@ -65,7 +65,7 @@ def test_title_and_header_block_sit_where_the_importer_reads_them(tmp_path, lang
     for page in (template(tmp_path, lang), filled(tmp_path, [report([visit(1)])], lang)[0]):
         assert page["A1"].value == {"en": "Daily sales report", "zh": "销售日报表"}[lang]
         assert page["A1"].font.b
-        assert [str(r) for r in page.merged_cells.ranges] == ["A1:J1"]
+        assert [str(r) for r in page.merged_cells.ranges] == ["A1:L1"]
         for ref, label in LABELS[lang].items():
             assert (page[ref].value, page[ref].font.b) == (label, True), ref
     page = filled(tmp_path, [report([visit(1)])], lang)[0]
@@ -105,7 +105,7 @@ def test_a_visit_row_in_chinese(tmp_path):
     page = filled(tmp_path, [report([first])])[0]
     assert [c.value for c in page[5]] == [
         1, "杭州百货", "0571-8800", "09:30–10:15", "订货/收款", "订了 20 箱", "成交", "开发",
-        datetime(2026, 12, 3), "嫌价格高",
+        datetime(2026, 12, 3), "嫌价格高", None, None,
     ]  # fmt: skip
     assert page["I5"].is_date and page["I5"].number_format == "yyyy-mm-dd"
     assert page["C5"].data_type == "s"  # the phone number keeps its leading zero

@@ -65,8 +65,9 @@ DATED = {
 
 
 BAD_DATE = (
-    "bad date {day!r}; use YYYY-MM-DD (or 2026/11/25, 2026年11月25日), "
-    "today, yesterday, tomorrow, +N or -N"
+    "bad date {day!r}; use 2026-11-25 (or 2026/11/25, 2026.11.25, 2026年11月25日), "
+    "11-25, 11/25 or 11月25日 (this year), today, yesterday, tomorrow, "
+    "今天, 昨天, 前天, 明天, 后天, +N or -N (days from today)"
 )
 
 

@@ -66,6 +66,8 @@ class Settings:
     rep: Setting
     cadence: dict[Grade, int]
     visit_quota: int
+    #: days between visits to a prospect whatever its grade ([cadence] prospect); None: its grade's
+    prospect_cadence: int | None = None
     #: who makes the changes the history records: config `user`, else the login name
     user: str = "?"
     lang: Setting = Setting("en", FROM_DEFAULT)
@@ -89,6 +91,7 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         A: int | None = Field(default=None, gt=0, le=3650)
         B: int | None = Field(default=None, gt=0, le=3650)
         C: int | None = Field(default=None, gt=0, le=3650)
+        prospect: int | None = Field(default=None, gt=0, le=3650)
 
     class Audit(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
@@ -158,7 +161,8 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
 
     rep = Setting(data["rep"], where) if "rep" in data else Setting(None, FROM_DEFAULT)
     user = Setting(data["user"], where) if "user" in data else Setting(_login(), FROM_LOGIN)
-    file_cadence = {Grade(k): v for k, v in data.get("cadence", {}).items()}
+    file_cadence = {Grade(k): v for k, v in data.get("cadence", {}).items() if k != "prospect"}
+    prospect = data.get("cadence", {}).get("prospect")
     cadence = {**DEFAULT_CADENCE, **file_cadence}
     quota = (
         Setting(data["visit_quota"], where)
@@ -179,6 +183,8 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
     for grade in Grade:
         source = where if grade in file_cadence else FROM_DEFAULT
         values[f"cadence.{grade}"] = Setting(cadence[grade], source)
+    if prospect is not None:  # unset, a prospect follows its grade: nothing to show
+        values["cadence.prospect"] = Setting(prospect, where)
     return Settings(
         config_path=path,
         config_exists=exists,
@@ -186,6 +192,7 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
         rep=rep,
         user=str(user.value),
         cadence=cadence,
+        prospect_cadence=prospect,
         visit_quota=int(quota.value),
         lang=values["lang"],
         workdays=workdays,

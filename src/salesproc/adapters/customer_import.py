@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from salesproc.adapters.export import CUSTOMER_HEADINGS
-from salesproc.adapters.tabular import open_table, rejected_rows
+from salesproc.adapters.tabular import open_table, rejected_rows, unknown_columns
 from salesproc.db.customer_bulk import NewCustomer
 from salesproc.db.lookup import RepIndex
 from salesproc.errors import InputError
@@ -25,7 +25,11 @@ DAYS = ("added_on", "won_on", "lost_on")
 
 
 def read_customers(
-    path: Path, today: date, reps: RepIndex, on_file: Collection[str]
+    path: Path,
+    today: date,
+    reps: RepIndex,
+    on_file: Collection[str],
+    ignore: Collection[str] = (),
 ) -> list[NewCustomer]:
     """Every row as a customer to add, or an InputError listing each problem of each row.
 
@@ -38,6 +42,8 @@ def read_customers(
     found: list[NewCustomer] = []
     with open_table(path) as table:
         at = {h: table.column(h, required=h in REQUIRED) for h in CUSTOMER_HEADINGS}
+        known = set(CUSTOMER_HEADINGS)
+        unknown_columns(path.name, table.headings, lambda h: h.strip().casefold() in known, ignore)
 
         for number, row in table.rows:
 
@@ -88,6 +94,9 @@ def read_customers(
 
             rep_id = None
             if rep_text := cell("rep"):
+                if rep_name := cell("rep_name"):
+                    # `name (code)`: found by its code, created with its name (`RepIndex`)
+                    rep_text = f"{rep_name} ({rep_text})"
                 try:
                     rep_id = reps.resolve(rep_text)
                 except InputError as exc:

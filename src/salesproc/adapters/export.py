@@ -2,8 +2,8 @@
 
 The headings are the ones `import` reads, so an export can be imported into
 another database. Text a person typed is written so that a spreadsheet shows
-it and never runs it: a CSV cell starting with = + - @ or a tab gets a
-leading `'` (which `import` removes again); in Excel it is a string cell.
+it and never runs it: a CSV cell starting with = + - @ ' gets a leading `'`
+(`rules.text.guard`, which `import` reverses exactly); in Excel it is a string cell.
 """
 
 import csv
@@ -15,16 +15,16 @@ from typing import Any
 
 from salesproc.adapters.jsondoc import to_json
 from salesproc.rules.money import cents_to_decimal
+from salesproc.rules.text import control_char, escape_refused, guard
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 VISIT_HEADINGS = (
     "date", "rep", "customer", "phone", "start", "end", "purposes", "result", "outcome",
-    "category", "next_visit", "notes", "weather", "region",
+    "category", "next_visit", "notes", "weather", "region", "rep_name",
 )  # fmt: skip
 SALE_HEADINGS = ("date", "rep", "customer", "amount", "ref")
 CUSTOMER_HEADINGS = (
     "name", "grade", "category", "rep", "contact", "phone", "region", "added_on", "won_on",
-    "lost_on",
+    "lost_on", "rep_name",
 )  # fmt: skip
 
 
@@ -38,7 +38,7 @@ class Sheet:
 
 def visits(rows: Iterable[Sequence[Any]]) -> Sheet:
     """Visits in `VISIT_HEADINGS`' order (`db.export.visits`), as `import visits` reads them."""
-    text = {"customer", "phone", "result", "notes", "weather", "region"}
+    text = {"rep_name", "customer", "phone", "result", "notes", "weather", "region"}
     return Sheet(list(VISIT_HEADINGS), text, iter(rows))
 
 
@@ -54,7 +54,8 @@ def sales(rows: Iterable[Sequence[Any]]) -> Sheet:
 
 def customers(rows: Iterable[Sequence[Any]]) -> Sheet:
     """Customers in `CUSTOMER_HEADINGS`' order (`db.export.customers`)."""
-    return Sheet(list(CUSTOMER_HEADINGS), {"name", "contact", "phone", "region"}, iter(rows))
+    text = {"name", "rep_name", "contact", "phone", "region"}
+    return Sheet(list(CUSTOMER_HEADINGS), text, iter(rows))
 
 
 def _plain(value: Any) -> Any:
@@ -63,11 +64,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def guard(text: str) -> str:
-    """A CSV cell a spreadsheet will show as text, never run (CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def write(sheet: Sheet, fmt: str, output: Path) -> int:
@@ -80,6 +76,8 @@ def write(sheet: Sheet, fmt: str, output: Path) -> int:
             out.writerow(sheet.headings)
             for row in sheet.rows:
                 cells = ["" if v is None else str(_plain(v)) for v in row]
+                if control_char("".join(cells)) is not None:  # text stored before it was refused
+                    cells = [escape_refused(c) for c in cells]
                 out.writerow([guard(c) if g else c for c, g in zip(cells, guarded, strict=True)])
                 count += 1
     elif fmt == "json":
@@ -119,5 +117,8 @@ def _write_xlsx(sheet: Sheet, guarded: Sequence[bool], output: Path) -> int:
 
 
 def _excel(value: Any) -> Any:
-    """Times as HH:MM text; dates, numbers and Decimals as Excel's own cells."""
+    """Times as HH:MM text; dates, numbers and Decimals as Excel's own cells; text with a
+    control character (which Excel cannot hold) escaped."""
+    if isinstance(value, str):
+        return escape_refused(value)
     return value.strftime("%H:%M") if isinstance(value, time) else value

@@ -37,6 +37,10 @@ COLUMNS = {
     "category": {"en": "Category", "zh": "客户类别"},
     "next_visit": {"en": "Next visit", "zh": "预定再访时间"},
     "notes": {"en": "Notes", "zh": "其他记录"},
+    #: the order taken on the visit: a sale, as `log-visit --amount`
+    "amount": {"en": "Amount", "zh": "订货金额"},
+    #: money collected on the visit: a collection, as `log-visit --collected`
+    "collected": {"en": "Collected", "zh": "回款金额"},
 }
 
 #: The first cell of the footer row, which ends the visit rows of a filled form.

@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 _NUMBER = re.compile(r'"\\u0000(-?[0-9.]+)\\u0000"')
+#: what `json.dumps` leaves raw with ensure_ascii off: DEL and C1 (0x9B is a terminal's CSI)
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")
 
 
 def to_json(data: Any, indent: int | None = 2) -> str:
@@ -23,4 +25,5 @@ def to_json(data: Any, indent: int | None = 2) -> str:
             return [plain(v) for v in value]
         return value
 
-    return _NUMBER.sub(r"\1", json.dumps(plain(data), ensure_ascii=False, indent=indent))
+    text = _NUMBER.sub(r"\1", json.dumps(plain(data), ensure_ascii=False, indent=indent))
+    return _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

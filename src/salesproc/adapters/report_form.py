@@ -19,6 +19,7 @@ command that writes, not at the top of a CLI module.
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from salesproc.adapters import form_words
 from salesproc.i18n import _, language
+from salesproc.rules.money import cents_to_decimal
+from salesproc.rules.text import escape_refused
 from salesproc.rules.vocab import Category, Outcome, Purpose
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -48,8 +51,11 @@ TYPED = frozenset({"customer", "phone", "result", "notes"})
 #: narrowest column width (in characters) worth typing into
 MIN_WIDTH = {
     "seq": 5, "customer": 18, "phone": 14, "time": 12, "purposes": 14, "result": 28,
-    "outcome": 8, "category": 9, "next_visit": 12, "notes": 28,
+    "outcome": 8, "category": 9, "next_visit": 12, "notes": 28, "amount": 12, "collected": 12,
 }  # fmt: skip
+#: money columns (the order taken, the money collected): numbers with two decimals
+MONEY = frozenset({"amount", "collected"})
+MONEY_FORMAT = "#,##0.00"
 MAX_WIDTH = 50
 BOLD = Font(bold=True)
 HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -133,6 +139,8 @@ def _style_visit_cell(cell: Cell, key: str) -> None:
     cell.border = GRID
     if key == "next_visit":
         cell.number_format = DATE_FORMAT
+    elif key in MONEY:
+        cell.number_format = MONEY_FORMAT
     elif key in ("phone", "time"):
         cell.number_format = TEXT_FORMAT  # leading zeros stay; 9:30 is not made a time
     elif key in ("result", "notes"):
@@ -172,7 +180,8 @@ def _filled_form(page: Worksheet, report: Mapping[str, Any], lang: str) -> None:
         "weather": report.get("weather"),
     }
     for key, column in HEADER_COLUMNS.items():
-        cell = page.cell(HEADER_ROW, column + 1, values[key])
+        value = values[key]
+        cell = page.cell(HEADER_ROW, column + 1, _typed(value) if isinstance(value, str) else value)
         if key == "date":
             cell.number_format = DATE_FORMAT
         elif isinstance(cell.value, str):
@@ -187,6 +196,11 @@ def _filled_form(page: Worksheet, report: Mapping[str, Any], lang: str) -> None:
     _fit_columns(page, last)
 
 
+def _typed(text: str) -> str:
+    """Stored text for a cell: a control character (which Excel cannot hold) escaped."""
+    return escape_refused(text)
+
+
 def _visit_row(page: Worksheet, row: int, visit: Mapping[str, Any], lang: str) -> None:
     values = {
         "seq": visit.get("seq"),
@@ -199,15 +213,23 @@ def _visit_row(page: Worksheet, row: int, visit: Mapping[str, Any], lang: str) -
         "category": form_words.word(visit.get("category"), lang),
         "next_visit": _as_date(visit.get("next_visit")),
         "notes": visit.get("notes"),
+        **{key: _money(visit.get(key)) for key in MONEY},
     }
     for key in KEYS:
         value = values[key]
         if key in TYPED and value is not None:
-            value = str(value)
+            value = _typed(str(value))
         cell = page.cell(row, _column(key), value if value != "" else None)
         _style_visit_cell(cell, key)
         if isinstance(cell.value, str) and key in TYPED:
             cell.data_type = "s"  # never a formula, whatever it starts with
+
+
+def _money(cents: Any) -> Decimal | None:
+    """Cents as an exact number cell (`3200.00`); documents read back from JSON carry text."""
+    if cents is None or cents == "":
+        return None
+    return cents_to_decimal(cents) if isinstance(cents, int) else Decimal(str(cents))
 
 
 def _as_date(value: Any) -> date | None:

@@ -1,4 +1,9 @@
-"""Reading spreadsheets row by row: CSV (UTF-8, with or without a BOM) and Excel .xlsx.
+"""Reading spreadsheets row by row: CSV and Excel .xlsx.
+
+A CSV file comes in the encodings Chinese offices save: UTF-8 (with or without
+a BOM), GB18030/GBK (Excel's "CSV" on a Chinese Windows) or UTF-16 with its BOM
+(Excel's "Unicode text"). The encoding is found by decoding the whole file in
+that order, a chunk at a time (`csv_encoding`), before the rows are read.
 
 Rows stream: a million-row export is read in constant memory. Every value
 comes back as text, as a person sees it in the cell, with the row number the
@@ -9,9 +14,11 @@ hands over every row of every sheet as it is, for layouts whose headings are
 further down (the daily report form: a title and a header block first).
 """
 
+import codecs
 import csv
 import io
-from collections.abc import Callable, Iterator
+import shlex
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -20,7 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from salesproc.errors import InputError
-from salesproc.i18n import ngettext
+from salesproc.i18n import _, ngettext
+from salesproc.rules.text import control_char, read_cell, refuse_controls, tidy
+
+#: The encodings a CSV file is tried in, as `csv_encoding` names them to the user.
+ENCODINGS = ("UTF-8", "GB18030", "UTF-16")
+#: Bytes decoded at a time while finding a CSV file's encoding.
+SCAN_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -51,14 +64,20 @@ def _cell(value: Any) -> str:
         return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, time):
+        return _clock(value)
     if isinstance(value, float):
         return format(Decimal(repr(value)).normalize(), "f")
-    return str(value).strip()
+    return tidy(str(value))
 
 
-def _unguard(text: str) -> str:
-    """Undo `export.guard`: `'=SUM(1)` was written for a spreadsheet, the value is `=SUM(1)`."""
-    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text
+def _clock(value: time) -> str:
+    """A time cell as `09:30` (`09:30:15` with seconds): Excel keeps a time as a fraction of
+    a day, so 09:30 may come back a microsecond short; it is read to the nearest second."""
+    seconds = round(value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6)
+    hours, rest = divmod(min(seconds, 86399), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
 
 
 def _csv_cells(row: list[str]) -> list[str]:
@@ -67,14 +86,95 @@ def _csv_cells(row: list[str]) -> list[str]:
     Hot: a million-row import runs this a million times, so the rare guarded
     cell is looked for once a row (in C) rather than once a cell.
     """
-    cells = [v.strip() for v in row]
+    cells = [tidy(v) for v in row]
     if "'" in "".join(cells):
-        cells = [_unguard(v) for v in cells]
+        cells = [read_cell(v) for v in row]
     return cells
 
 
 def _xlsx_cells(row: tuple[Any, ...]) -> list[str]:
     return [_cell(v) for v in row]
+
+
+def _refuse_controls(
+    rows: Iterator[tuple[int, list[str]]], headings: list[str], where: str
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows, refusing a cell with a control character (an ESC would colour a terminal)."""
+    for number, cells in rows:
+        if control_char("".join(cells)) is not None:
+            for at, cell in enumerate(cells):
+                heading = headings[at] if at < len(headings) else str(at + 1)
+                field = _("{file}, row {row}, column {column}").format(
+                    file=where, row=number, column=heading
+                )
+                refuse_controls(cell, field)
+        yield number, cells
+
+
+def _raw_checked(rows: Iterator[list[str]], where: str) -> Iterator[list[str]]:
+    """`_refuse_controls` for a sheet read as it is (no heading row yet): columns by number."""
+    numbered = ((n, cells) for n, cells in enumerate(rows, start=1))
+    return (cells for _n, cells in _refuse_controls(numbered, [], where))
+
+
+def csv_encoding(path: Path) -> str:
+    """The codec a CSV file decodes with: the one its BOM names (UTF-8, UTF-16), else UTF-8,
+    else GB18030 (a superset of GBK and GB2312), each tried on the whole file a chunk at a
+    time, so a GBK character on the millionth row is not read as broken UTF-8.
+
+    Trying strict decoders in order needs no guess: GB18030 text is almost never valid
+    UTF-8, and UTF-16 is taken only with its BOM (without one any even-length bytes decode).
+    """
+    with path.open("rb") as raw:
+        head = raw.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            candidates: tuple[str, ...] = ("utf-8-sig",)
+        elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            candidates = ("utf-16",)
+        else:
+            candidates = ("utf-8", "gb18030")
+        for encoding in candidates:
+            raw.seek(0)
+            decoder = codecs.getincrementaldecoder(encoding)()
+            try:
+                while chunk := raw.read(SCAN_CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                continue
+            return encoding
+    raise InputError(
+        _(
+            "cannot read {file}: it is not text in {encodings} (UTF-16 with its BOM); "
+            "save it as CSV UTF-8"
+        ).format(file=path.name, encodings=", ".join(ENCODINGS))
+    )
+
+
+@contextmanager
+def _open_csv(path: Path) -> Iterator[tuple[io.BufferedReader, io.TextIOWrapper]]:
+    """The file's bytes (whose position tells the progress) and its text, in its encoding."""
+    encoding = csv_encoding(path)
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding, newline="") as handle:
+        yield raw, handle
+
+
+def _csv_rows(handle: io.TextIOWrapper, path: Path) -> Iterator[list[str]]:
+    """The file's rows; a row the csv module cannot read (a field over its limit: a line of
+    100 MB, an unclosed quote running to the end) is the input's fault, told with its line."""
+    reader = csv.reader(handle)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(
+                _("cannot read {file} at line {line}: {reason}").format(
+                    file=path.name, line=reader.line_num, reason=exc
+                )
+            ) from None
+        yield row
 
 
 @contextmanager
@@ -84,16 +184,14 @@ def open_table(path: Path) -> Iterator[Table]:
         raise InputError(f"no such file: {path}")
     suffix = path.suffix.casefold()
     if suffix == ".csv":
-        with path.open("rb") as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
+        with _open_csv(path) as (raw, handle):
+            reader = _csv_rows(handle, path)
             try:
                 headings = [h.strip() for h in next(reader)]
             except StopIteration:
                 raise InputError(f"{path} is empty: it needs a heading row") from None
-            except UnicodeDecodeError:
-                raise InputError(f"{path} is not UTF-8 text; save it as CSV UTF-8") from None
             rows = ((n, _csv_cells(row)) for n, row in enumerate(reader, start=2) if any(row))
-            yield Table(path, headings, rows, raw.tell)
+            yield Table(path, headings, _refuse_controls(rows, headings, path.name), raw.tell)
     elif suffix == ".xlsx":
         book = _load_workbook(path)
         try:
@@ -108,7 +206,7 @@ def open_table(path: Path) -> Iterator[Table]:
                 for n, row in enumerate(cells, start=2)
                 if any(v is not None and str(v).strip() for v in row)
             )
-            yield Table(path, headings, rows, lambda: None)
+            yield Table(path, headings, _refuse_controls(rows, headings, path.name), lambda: None)
         finally:
             book.close()
     else:
@@ -141,17 +239,17 @@ def open_sheets(path: Path) -> Iterator[Workbook]:
         raise InputError(f"no such file: {path}")
     suffix = path.suffix.casefold()
     if suffix == ".csv":
-        with path.open("rb") as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as handle:
-            rows = map(_csv_cells, csv.reader(handle))
-            try:
-                yield Workbook(path, 1, iter([RawSheet(path.name, rows)]), raw.tell)
-            except UnicodeDecodeError:  # raised where the rows are read, told here once
-                raise InputError(f"{path} is not UTF-8 text; save it as CSV UTF-8") from None
+        with _open_csv(path) as (raw, handle):
+            rows = _raw_checked(map(_csv_cells, _csv_rows(handle, path)), path.name)
+            yield Workbook(path, 1, iter([RawSheet(path.name, rows)]), raw.tell)
     elif suffix == ".xlsx":
         book = _load_workbook(path)
         try:
             sheets = (
-                RawSheet(sheet.title, map(_xlsx_cells, sheet.iter_rows(values_only=True)))
+                RawSheet(
+                    sheet.title,
+                    _raw_checked(map(_xlsx_cells, sheet.iter_rows(values_only=True)), sheet.title),
+                )
                 for sheet in book.worksheets
             )
             yield Workbook(path, len(book.worksheets), sheets, lambda: None)
@@ -198,3 +296,27 @@ def rejected_rows(problems: list[str], path: Path, rows: int | None = None) -> I
         rows,
     )
     return InputError(message.format(rows=rows, name=path.name), problems)
+
+
+def unknown_columns(
+    where: str, headings: Iterable[str], known: Callable[[str], bool], ignore: Iterable[str]
+) -> None:
+    """Refuse headings a fixed-layout import does not read (`import visits`, `import
+    customers`): a column dropped without a word is data lost without a word. Empty
+    headings, and the ones `--ignore-column` names (case and spaces ignored), pass."""
+    ignored = {name.strip().casefold() for name in ignore}
+    unknown = [
+        h.strip()
+        for h in headings
+        if h.strip() and not known(h) and h.strip().casefold() not in ignored
+    ]
+    if unknown:
+        names = ", ".join(repr(h) for h in unknown)
+        message = ngettext(
+            "{where} has a column this import does not read: {names}; "
+            "pass --ignore-column {first} to leave it out",
+            "{where} has columns this import does not read: {names}; "
+            "pass --ignore-column for each to leave them out",
+            len(unknown),
+        )
+        raise InputError(message.format(where=where, names=names, first=shlex.quote(unknown[0])))

@@ -19,7 +19,7 @@ nothing.
 """
 
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,6 +30,8 @@ from salesproc.adapters.visit_rows import Checker, Row
 from salesproc.adapters.visit_sheet import Layout, sheets
 from salesproc.db.visit_bulk import STORED, HeaderTally
 from salesproc.db.visit_keys import OnFile
+from salesproc.errors import InputError
+from salesproc.i18n import _
 from salesproc.rules.vocab import Category, Outcome
 
 #: good rows pickled to the temporary file at a time
@@ -63,6 +65,7 @@ def survey(
     stored: IO[bytes],
     on_file: OnFile,
     progress: Callable[[int | None], None] | None = None,
+    ignore: Collection[str] = (),
 ) -> Survey:
     """Check every row (problems go to `checker.problems`); leave out the visits `on_file`
     holds; sum up per customer and per rep and day what to write; store the good rows in
@@ -82,7 +85,7 @@ def survey(
     layouts: list[Layout] = []
     on_file_by_day, load_day, nothing_on_file = on_file.days, on_file.load, on_file.empty
     with open_sheets(path) as book:
-        for layout, rows in sheets(book):
+        for layout, rows in sheets(book, ignore):
             checker.sheet(layout)
             check = checker.reader(layout)
             sheet = len(layouts) << 32
@@ -96,7 +99,7 @@ def survey(
                     continue
                 (
                     key, rep, customer, day, _start, _end, _purposes, _result, outcome, category,
-                    _next, _note, weather, region, phone,
+                    _next, _note, amount, _collected, weather, region, phone,
                 ) = row  # fmt: skip
                 visit = ((key >> 32) << 64) | (rep << 32) | (customer & 0xFFFFFFFF)
                 seen = seen_on.get(day)
@@ -125,11 +128,13 @@ def survey(
                     if c.id < 0:  # a new customer is added as its first visit tells
                         c.phone, c.region = phone, region
                         c.category = Category(category or Category.PROSPECT)
-                if outcome is not None:
-                    if outcome == Outcome.WON and key < c.win_key:
+                if outcome is not None or amount is not None:
+                    # a sale on the visit wins or reopens its customer, as `log-visit --amount`
+                    if (outcome == Outcome.WON or amount is not None) and key < c.win_key:
                         c.win_key, c.win_day = key, day
                     if key > c.last_key:
-                        c.last_key, c.last_outcome, c.last_day = key, Outcome(outcome), day
+                        last = Outcome.WON if outcome is None else Outcome(outcome)
+                        c.last_key, c.last_outcome, c.last_day = key, last, day
                 if weather or region:
                     h = headers.get((rep, day))
                     if h is None:
@@ -138,6 +143,8 @@ def survey(
                         h.region_key, h.region = key, region
                     if weather and key > h.weather_key:
                         h.weather_key, h.weather = key, weather
+    if not layouts:  # as `import sales` and `import customers` refuse one
+        raise InputError(_("{file} is empty: it needs a heading row").format(file=path.name))
     found.count += _store(chunk, stored)
     return found
 

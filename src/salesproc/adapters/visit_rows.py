@@ -17,7 +17,15 @@ from salesproc.db.lookup import RepIndex
 from salesproc.db.visit_bulk import CustomerTally, visit_key
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
-from salesproc.rules.dates import VISIT_DATE_AHEAD, check_not_future, parse_date, parse_time
+from salesproc.rules.dates import (
+    VISIT_DATE_AHEAD,
+    check_not_future,
+    counts_days,
+    parse_date,
+    parse_time,
+    parse_time_span,
+)
+from salesproc.rules.money import parse_amount
 from salesproc.rules.names import clean_name, name_key
 from salesproc.rules.vocab import Category, Grade, parse_category, parse_outcome, parse_purposes
 
@@ -33,8 +41,6 @@ NOTHING = {
 #: A checked row: a tuple of `db.visit_bulk.ROW`'s fields, in that order.
 Row = tuple
 
-#: `09:30-10:15`, `09:30–10:15`, `09:30` (start only) or `–10:15`; seconds (a time cell) ignored
-_SPAN = re.compile(r"(\d{1,2}:\d{2})?(?::\d{2})?\s*(?:[-–—~至到]\s*(\d{1,2}:\d{2})?(?::\d{2})?)?")
 _SEPARATORS = re.compile(r"[/、，;；]")
 
 
@@ -70,14 +76,9 @@ class Memo(Generic[T]):
 
 
 def parse_span(text: str) -> tuple[time | None, time | None]:
-    """The form's visit time: start and end as `09:30-10:15` (or – or 至 between), or one."""
-    match = _SPAN.fullmatch(text.strip())
-    try:
-        if match and (match[1] or match[2]):
-            return tuple(parse_time(t) if t else None for t in match.groups())  # type: ignore[return-value]
-    except InputError:
-        pass
-    raise InputError(_("bad visit time {text!r}; use 09:30-10:15").format(text=text))
+    """The form's visit time: start and end as `09:30-10:15` (or –, ~, 至 between), or one;
+    read by `rules.dates.parse_time_span`, as every time is."""
+    return parse_time_span(text)
 
 
 def parse_purpose_list(text: str) -> str:
@@ -90,7 +91,7 @@ def parse_revisit(text: str, today: date) -> date | timedelta:
     counts them; that is kept as the days to add to each row's own date, so that one
     parse serves every row with the same text."""
     day = parse_date(text, today, relative_to=today)
-    return day - today if text.strip()[:1] in ("+", "-") else day
+    return day - today if counts_days(text) else day
 
 
 class Problems:
@@ -164,6 +165,8 @@ class Checker:
         self.purposes = Memo(parse_purpose_list)
         self.outcome = Memo(lambda text: parse_outcome(text).value)
         self.category = Memo(lambda text: parse_category(text).value)
+        #: the order amount (订货金额) and the money collected (回款金额), as `log-visit` reads them
+        self.money = Memo(parse_amount)
 
     def sheet(self, layout: Layout) -> None:
         """Check a form's header block once: a bad value there is told once, not on each row."""
@@ -199,6 +202,7 @@ class Checker:
         i_next, i_notes, i_weather, i_region = (
             at["next_visit"], at["notes"], at["weather"], at["region"]
         )  # fmt: skip
+        i_amount, i_collected, amounts = at["amount"], at["collected"], self.money.good
         h_date, h_rep, h_weather, h_region = (
             header[name].text if name in header else ""
             for name in ("date", "rep", "weather", "region")
@@ -245,6 +249,11 @@ class Checker:
                     next_visit = day + next_visit
                 if next_visit < day:  # type: ignore[operator]
                     return slow(layout, cells, number, seq)
+            amount = collected = None
+            if (text := cells[i_amount]) and (amount := amounts.get(text)) is None:
+                return slow(layout, cells, number, seq)
+            if (text := cells[i_collected]) and (collected := amounts.get(text)) is None:
+                return slow(layout, cells, number, seq)
             minute = 0 if start is None else 1 + start.hour * 60 + start.minute
             return (
                 ((day.toordinal() * 1441 + minute) << 32) | seq,  # visit_key, inline
@@ -259,6 +268,8 @@ class Checker:
                 category,
                 next_visit,
                 cells[i_notes] or None,
+                amount,
+                collected,
                 cells[i_weather] or h_weather or None,
                 cells[i_region] or h_region or None,
                 cells[i_phone] or None,
@@ -344,6 +355,13 @@ class Checker:
                         ),
                     )
 
+        money: dict[str, int | None] = {"amount": None, "collected": None}
+        for name in money:
+            if value := cells[at[name]]:
+                money[name], reason = self.money(value)
+                if reason:
+                    fail(name, reason)
+
         rep = customer = None
         if value := text("rep"):
             rep, reason = self.people.rep(value)
@@ -377,6 +395,8 @@ class Checker:
             category,
             next_visit,
             cells[at["notes"]] or None,
+            money["amount"],
+            money["collected"],
             text("weather") or None,
             text("region") or None,
             cells[at["phone"]] or None,

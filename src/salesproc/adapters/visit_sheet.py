@@ -12,20 +12,21 @@ the headings are.
 Nothing here reads a cell's value: that is `visit_rows`' part.
 """
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import NamedTuple
 
 from salesproc.adapters import form_words
-from salesproc.adapters.tabular import Workbook
+from salesproc.adapters.tabular import Workbook, unknown_columns
 from salesproc.errors import InputError
 from salesproc.i18n import _
 
 #: The fields a visit row can have. Each is its own heading (`export visits` writes these).
 FIELDS = (
     "date", "rep", "customer", "phone", "time", "start", "end", "purposes", "result", "outcome",
-    "category", "next_visit", "notes", "weather", "region", "seq",
+    "category", "next_visit", "notes", "weather", "region", "seq", "amount", "collected",
+    "rep_name",
 )  # fmt: skip
 #: Headings in use beyond the field names and form_words: the paper form's other Chinese words.
 MORE_WORDS = {"date": {"zh": "日期"}, "rep": {"zh": "销售人员"}, "customer": {"zh": "客户"},
@@ -120,7 +121,9 @@ def _header_block(rows: list[list[str]]) -> dict[str, HeaderValue]:
     return header
 
 
-def layout(where: str, prefix: str, top: list[list[str]]) -> Layout | None:
+def layout(
+    where: str, prefix: str, top: list[list[str]], ignore: Collection[str] = ()
+) -> Layout | None:
     """The layout of a sheet from its first rows; None for a sheet with nothing on it.
 
     The heading row is the first with a customer column: row 1 in the flat
@@ -140,6 +143,7 @@ def layout(where: str, prefix: str, top: list[list[str]]) -> Layout | None:
             ).format(where=where, n=HEADING_SEARCH)
         )
     headings = top[heading_at]
+    unknown_columns(where, headings, lambda h: _fold(h) in HEADINGS, ignore)
     header = _header_block(top[:heading_at])
     found = Layout(prefix, headings, _columns(headings), header, heading_at + 1, heading_at > 0)
     for name in REQUIRED:
@@ -153,21 +157,26 @@ def layout(where: str, prefix: str, top: list[list[str]]) -> Layout | None:
     return found
 
 
-def sheets(book: Workbook) -> Iterator[tuple[Layout, Iterator[tuple[int, list[str]]]]]:
+def sheets(
+    book: Workbook, ignore: Collection[str] = ()
+) -> Iterator[tuple[Layout, Iterator[tuple[int, list[str]]]]]:
     """Each sheet's layout and its visit rows (numbered as the sheet shows them), padded
-    past the headings; blank rows skipped, a form's rows ending at 合计/Total."""
+    past the headings; blank rows skipped, a form's rows ending at 合计/Total. A column
+    none of the fields reads is refused unless `ignore` names it."""
     for sheet in book.sheets:
         several = book.count > 1
         prefix = f"{sheet.name} " if several else ""
         where = f"{book.path.name}, sheet {sheet.name}," if several else book.path.name
         top = list(islice(sheet.rows, HEADING_SEARCH))
-        found = layout(where, prefix, top)
+        found = layout(where, prefix, top, ignore)
         if found is not None:
             yield found, _rows(found, chain(top[found.heading_row :], sheet.rows))
 
 
 def _rows(layout: Layout, rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
     width, seq, form = layout.width, layout.at["seq"], layout.form
+    rep, rep_name = layout.at["rep"], layout.at["rep_name"]
+    named = rep < width and rep_name < width  # `export visits`: the rep's code and name
     padding = [""] * (width + 1)
     for number, cells in enumerate(rows, start=layout.heading_row + 1):
         if form and cells and _fold(cells[0]) in TOTALS:
@@ -177,4 +186,7 @@ def _rows(layout: Layout, rows: Iterator[list[str]]) -> Iterator[tuple[int, list
         cells[width] = ""  # where a column the sheet lacks points: always empty
         if not any(cells) or (seq < width and not any(cells[:seq] + cells[seq + 1 :])):
             continue  # blank, or only its number (序号) written in
+        if named and cells[rep_name] and cells[rep]:
+            # `name (code)`: found by its code, created with its name (`RepIndex`)
+            cells[rep] = f"{cells[rep_name]} ({cells[rep]})"
         yield number, cells

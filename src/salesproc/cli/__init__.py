@@ -9,42 +9,55 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from salesproc import __version__
+from salesproc.cli import localized
+from salesproc.cli.choices import language_option
 from salesproc.cli.output import Language
 from salesproc.cli.runtime import Runtime
 from salesproc.errors import SalesprocError
 from salesproc.i18n import _
 
 
-class Group(TyperGroup):
+class Group(localized.Group):
     """Every failure becomes one line on stderr and an exit code; a traceback only with --debug."""
 
     def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:  # type: ignore[override]
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv
         kw["standalone_mode"] = False
+        localized.use_early_language(argv)  # for an error or help before the root callback
         try:
+            _refuse_control_characters(argv)
             code = super().main(argv, *a, **kw)
         except SalesprocError as exc:
-            if debug:
-                raise
+            if debug:  # the traceback, and still the exit code scripts check
+                import traceback
+
+                traceback.print_exc()
+            from salesproc.rules.text import escape_controls
+
             for line in getattr(exc, "details", []):
-                typer.echo(line, err=True)
+                typer.echo(escape_controls(line), err=True)
             _fail(str(exc), exc.exit_code)
         except (typer.Exit, typer.Abort) as exc:
             sys.exit(getattr(exc, "exit_code", 1))
         except KeyboardInterrupt:
             _fail(_("interrupted"), 130)
-        except Exception as exc:
+        except OverflowError as exc:  # a date so far off that the calendar ends: the input's fault
             if debug:
+                import traceback
+
+                traceback.print_exc()
+            _fail(_("a date out of range ({reason}); give one nearer today").format(reason=exc), 2)
+        except Exception as exc:
+            if debug and not hasattr(exc, "format_message"):
                 raise
             if hasattr(exc, "format_message"):  # Click's usage errors: bad option, missing value
                 if type(exc).__name__ == "NoArgsIsHelpError":  # bare `salesproc` or `salesproc rep`
                     typer.echo(exc.format_message())
                     sys.exit(0)
-                message = " ".join(exc.format_message().split())
+                message = localized.usage_message(exc)
                 _fail(
                     _("{message} (see --help)").format(message=message),
                     getattr(exc, "exit_code", 2),
@@ -60,8 +73,27 @@ class Group(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+def _refuse_control_characters(argv: list[str]) -> None:
+    """Every text typed on the command line, refused before any command runs when it holds a
+    control character (an ESC stored in a name would colour every reader's terminal)."""
+    from salesproc.rules.text import control_char, escape_controls, refuse_controls
+
+    previous = ""
+    for arg in argv:
+        if control_char(arg) is not None:
+            option, eq, value = arg.partition("=")
+            if arg.startswith("--") and eq:
+                refuse_controls(value, option)
+            elif previous.startswith("-") and previous != "--":
+                refuse_controls(arg, previous)
+            refuse_controls(arg, _("the value {value}").format(value=escape_controls(arg)))
+        previous = arg
+
+
 def _fail(message: str, code: int) -> None:
-    typer.echo(_("Error: {message}").format(message=message), err=True)
+    from salesproc.rules.text import escape_controls  # a stored name quoted in an error
+
+    typer.echo(escape_controls(_("Error: {message}").format(message=message)), err=True)
     sys.exit(code)
 
 
@@ -69,7 +101,7 @@ app = typer.Typer(
     cls=Group,
     help="The daily sales process: visit reports, due lists, the four-visit rule, leaderboards.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -95,7 +127,9 @@ def root(
     lang: Annotated[
         Language | None,
         typer.Option(
-            "--lang", help="Language of the output [config `lang`, else the locale, else en]."
+            "--lang",
+            help="Language of the output [config `lang`, else the locale, else en].",
+            **language_option(Language),
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
@@ -112,6 +146,9 @@ def root(
     i18n.use(flag or i18n.from_locale(os.environ) or "en")
     ctx.obj = rt = Runtime(db_flag=db, debug=debug, lang_flag=flag)
     ctx.call_on_close(rt.close)  # the engine's connections go back when the command ends
+    from salesproc.cli.output import screen_safe_stdout
+
+    ctx.call_on_close(screen_safe_stdout())  # no stored ESC reaches the reader's terminal
     i18n.use(rt.settings.lang.value)
 
 
@@ -140,6 +177,7 @@ def _register() -> None:
         audit, field, imports, exports, collections, history,
     ):  # fmt: skip
         module.register(app)
+    localized.localize(app)  # every command's --help in the output language, with an example
 
 
 _register()

@@ -32,7 +32,7 @@ def config_show(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
 
     settings = runtime(ctx).settings
     records = [
-        {"key": key, "value": setting.value, "source": setting.source}
+        {"key": key, "value": _shown(key, setting.value), "source": setting.source}
         for key, setting in settings.values.items()
     ]
     state = "" if settings.config_exists else _(" (not present: defaults apply)")
@@ -49,6 +49,13 @@ def config_show(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
     )
 
 
+def _shown(key: str, value: object) -> object:
+    """A setting as `config show` prints it: a database URL without its password."""
+    from salesproc.rules.text import mask_password
+
+    return mask_password(value) if key == "db" and isinstance(value, str) else value
+
+
 def demo(
     ctx: typer.Context,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same demo.")] = 7,
@@ -63,6 +70,13 @@ def demo(
     built = build_demo(rt.context, seed, force)
     typer.echo(
         _("Demo team built in {where} (seed {seed}).").format(where=built.where, seed=seed) + "\n"
+    )
+    typer.echo(
+        _(
+            "Suggested for your config file: [cadence] prospect = 7, so that a prospect's"
+            " four visits fit in about a month."
+        )
+        + "\n"
     )
     # Today's due list and the month's leaderboard, as their own commands print them
     # (found through the root group, so this module imports no other command module).

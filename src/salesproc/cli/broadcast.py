@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from salesproc.cli.choices import enum_option
 from salesproc.cli.output import Column, Format, FormatOption, emit, word
 from salesproc.cli.runtime import runtime
 from salesproc.errors import RuntimeFailure
 from salesproc.i18n import N_, _, ngettext
-from salesproc.rules.broadcast import Edition
+from salesproc.rules import vocab
+from salesproc.rules.cadence import weekday_name
+from salesproc.rules.vocab import Edition
 
 if TYPE_CHECKING:
     from salesproc.service.broadcast import Delivery
@@ -38,6 +41,7 @@ def broadcast(
             "--edition",
             help="morning (yesterday's ranking) or evening (today's) "
             "[default: morning before noon, else evening].",
+            **enum_option(Edition, vocab.parse_edition),
         ),
     ] = None,
     channel: Annotated[
@@ -48,7 +52,11 @@ def broadcast(
         bool, typer.Option("--dry-run", help="Print the message; send and record nothing.")
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Send again where this edition was already sent.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Send again where this edition was already sent; send on a day off too.",
+        ),
     ] = False,
 ) -> None:
     """Compose the daily and month leaderboard message and send it to every channel."""
@@ -68,6 +76,13 @@ def broadcast(
     )
     if dry_run:
         typer.echo(done.message.text, nl=False)
+        return
+    if done.day_off:
+        typer.echo(
+            _("{day} ({weekday}) is not a working day: nothing sent; --force sends anyway.").format(
+                day=done.message.day, weekday=weekday_name(done.message.day)
+            )
+        )
         return
     if done.failed:
         raise RuntimeFailure(

@@ -10,10 +10,12 @@ from typing import Annotated, Any
 
 import typer
 
+from salesproc.cli.choices import enum_option, format_option
 from salesproc.cli.output import Column, Format, FormatOption, emit, to_json, word
 from salesproc.cli.runtime import FromOpt, ToOpt, runtime
 from salesproc.i18n import N_, _, ngettext
-from salesproc.rules.audit import Verdict
+from salesproc.rules import vocab
+from salesproc.rules.vocab import Verdict
 
 call_app = typer.Typer(no_args_is_help=True, help="Check-in calls (一个电话): log and list them.")
 
@@ -43,7 +45,10 @@ def call_plan(
         int, typer.Option("--seed", help="Another seed, another (equally irregular) plan.")
     ] = 0,
     fmt: Annotated[
-        PlanFormat, typer.Option("--format", "-f", help="table (default) or json.")
+        PlanFormat,
+        typer.Option(
+            "--format", "-f", help="table (default) or json.", **format_option(PlanFormat)
+        ),
     ] = PlanFormat.TABLE,
 ) -> None:
     """When to call each rep today, what to ask it, and what to announce on every call."""
@@ -72,7 +77,12 @@ def call_log(
     ctx: typer.Context,
     rep: Annotated[str, typer.Option("--rep", help="Whom you called (its code).")],
     verdict: Annotated[
-        Verdict, typer.Option("--verdict", help="ok, or doubtful (a red flag for the audit).")
+        Verdict,
+        typer.Option(
+            "--verdict",
+            help="ok, or doubtful (a red flag for the audit).",
+            **enum_option(Verdict, vocab.parse_verdict),
+        ),
     ],
     at: Annotated[
         str | None, typer.Option("--at", metavar="HH:MM", help="When [default: now].")

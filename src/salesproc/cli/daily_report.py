@@ -1,11 +1,13 @@
 """`salesproc report …`: the daily sales report (销售日报表), one form per rep and day."""
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from salesproc.cli.choices import format_option, language_option
 from salesproc.cli.output import Column, Language, print_table, to_json, word, write_csv
 from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
@@ -16,8 +18,10 @@ report_app = typer.Typer(no_args_is_help=True, help="The daily sales report (销
 DateOpt = Annotated[str | None, typer.Option("--date", help="The report's day [default: today].")]
 CSV_KEYS = [
     "rep", "name", "region", "date", "weather", "seq", "customer", "phone", "start", "end",
-    "purposes", "result", "outcome", "category", "next_visit", "notes",
+    "purposes", "result", "outcome", "category", "next_visit", "notes", "amount", "collected",
 ]  # fmt: skip
+#: the money of a visit: the order it took (a sale) and what was collected, in cents
+MONEY = ("amount", "collected")
 
 
 class ReportFormat(StrEnum):
@@ -30,13 +34,32 @@ class ReportFormat(StrEnum):
 def _columns(lang: str) -> list[Column]:
     """The form's own column headings (访问客户, 访问时间, …), not the listings' words."""
     from salesproc.adapters.form_words import COLUMNS
+    from salesproc.rules.money import format_amount
 
-    shown = ("seq", "customer", "phone", "time", "purposes", "result", "category", "next_visit",
-             "notes")  # fmt: skip
+    shown = ("seq", "customer", "phone", "time", "purposes", "result", "amount", "collected",
+             "category", "next_visit", "notes")  # fmt: skip
     words = ("purposes", "category")
+
+    def show(key: str) -> Callable[[Any], str] | None:
+        if key in MONEY:
+            return lambda cents: "" if cents is None else format_amount(cents)
+        return word if key in words else None
+
     return [Column("seq", "#", "right")] + [
-        Column(key, COLUMNS[key][lang], show=word if key in words else None) for key in shown[1:]
+        Column(key, COLUMNS[key][lang], "right" if key in MONEY else "left", show(key))
+        for key in shown[1:]
     ]
+
+
+def _money_as_text(documents: list[dict[str, Any]]) -> None:
+    """JSON and CSV give a visit's amounts as exact strings (`3200.00`), as every listing."""
+    from salesproc.rules.money import amount_text
+
+    for document in documents:
+        document["visits"] = [
+            {**v, **{k: None if v[k] is None else amount_text(v[k]) for k in MONEY}}
+            for v in document["visits"]
+        ]
 
 
 def _xlsx_path(output: Path | None, what: str) -> Path:
@@ -54,7 +77,12 @@ def daily(
     rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's report.")] = None,
     fmt: Annotated[
         ReportFormat,
-        typer.Option("--format", "-f", help="table (default), json, csv or xlsx (the form)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (default), json, csv or xlsx (the form).",
+            **format_option(ReportFormat),
+        ),
     ] = ReportFormat.TABLE,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="The .xlsx file to write.")
@@ -74,6 +102,8 @@ def daily(
         )
         return
     documents = [r.as_document() for r in reports.daily_reports(rt.context, on, rep)]
+    if fmt in (ReportFormat.JSON, ReportFormat.CSV):
+        _money_as_text(documents)
     if fmt is ReportFormat.JSON:
         typer.echo(to_json(documents))
         return
@@ -112,7 +142,11 @@ def template(
     ] = None,
     lang: Annotated[
         Language | None,
-        typer.Option("--lang", help="The form's language [default: the output language]."),
+        typer.Option(
+            "--lang",
+            help="The form's language [default: the output language].",
+            **language_option(Language),
+        ),
     ] = None,
 ) -> None:
     """Write the blank daily report form (Excel) for reps to fill in and `import visits` to read."""

@@ -6,15 +6,14 @@ from typing import Annotated
 
 import typer
 
+from salesproc.cli.choices import enum_option, format_option
 from salesproc.cli.runtime import FromOpt, ToOpt, runtime
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
+from salesproc.rules import vocab
+from salesproc.rules.vocab import Dataset
 
-
-class What(StrEnum):
-    VISITS = "visits"
-    SALES = "sales"
-    CUSTOMERS = "customers"
+What = Dataset
 
 
 #: How `Exported 12 visits` names each, here so that the catalog has them.
@@ -29,11 +28,21 @@ class FileFormat(StrEnum):
 
 def export(
     ctx: typer.Context,
-    what: Annotated[What, typer.Argument(help="visits, sales or customers.")],
+    what: Annotated[
+        What,
+        typer.Argument(
+            help="visits, sales or customers.", **enum_option(What, vocab.parse_dataset)
+        ),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
     fmt: Annotated[
         FileFormat | None,
-        typer.Option("--format", "-f", help="csv, xlsx or json [default: from the file name]."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv, xlsx or json [default: from the file name].",
+            **format_option(FileFormat),
+        ),
     ] = None,
     start: FromOpt = None,
     end: ToOpt = None,

@@ -5,31 +5,23 @@ seeing customers, finding cross-region selling (窜货) or price disorder (乱�
 on the spot. An issue found stays open until it is resolved, with how.
 """
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+from salesproc.cli.choices import enum_option
 from salesproc.cli.output import Column, Format, FormatOption, emit, to_json, word
 from salesproc.cli.runtime import FromOpt, ToOpt, runtime
 from salesproc.i18n import N_, _, ngettext
+from salesproc.rules import vocab
+from salesproc.rules.vocab import Issue, IssueStatus
 
 field_app = typer.Typer(
     no_args_is_help=True, help="Days in the market (走动管理) and what they found."
 )
 
 
-class Issue(StrEnum):
-    CROSS_REGION = "cross-region"
-    PRICE = "price"
-    DISPLAY = "display"
-    STOCK = "stock"
-    OTHER = "other"
-
-
-class Status(StrEnum):
-    OPEN = "open"
-    RESOLVED = "resolved"
+Status = IssueStatus
 
 
 #: the words tables show for issues and their status, here so that the catalog has them
@@ -54,6 +46,7 @@ def field_log(
         typer.Option(
             "--issue",
             help="What was found: cross-region (窜货), price (乱价), display, stock or other.",
+            **enum_option(Issue, vocab.parse_issue),
         ),
     ] = None,
     note: Annotated[
@@ -85,7 +78,12 @@ def field_list(
     start: FromOpt = None,
     end: ToOpt = None,
     status: Annotated[
-        Status | None, typer.Option("--status", help="Only open or resolved issues.")
+        Status | None,
+        typer.Option(
+            "--status",
+            help="Only open or resolved issues.",
+            **enum_option(Status, vocab.parse_issue_status),
+        ),
     ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
@@ -136,7 +134,9 @@ def field_resolve(
 @field_app.command("summary")
 def field_summary(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option("--year", help="[default: this year]")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", min=1900, max=2999, help="[default: this year]")
+    ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Days in the market against working days, reps accompanied, open issues by kind."""

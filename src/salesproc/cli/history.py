@@ -7,25 +7,18 @@ money, a rep by its name), so `amount: 42,000.00 → 4,200.00` reads at a glance
 
 import json
 import re
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
+from salesproc.cli.choices import enum_option
 from salesproc.cli.output import Column, Format, FormatOption, emit
 from salesproc.cli.runtime import FromOpt, ToOpt, runtime
 from salesproc.i18n import N_, _, ngettext
+from salesproc.rules import vocab
+from salesproc.rules.vocab import RecordKind
 
-
-class Kind(StrEnum):
-    """The kinds of record the history names (`db.history.KINDS`)."""
-
-    VISIT = "visit"
-    SALE = "sale"
-    COLLECTION = "collection"
-    CUSTOMER = "customer"
-    REP = "rep"
-    TARGET = "target"
+Kind = RecordKind
 
 
 #: the kinds and actions as a table shows them, here so that the catalog has them
@@ -113,7 +106,12 @@ def history(
     start: FromOpt = None,
     end: ToOpt = None,
     kind: Annotated[
-        Kind | None, typer.Option("--kind", help="Only changes of this kind of record.")
+        Kind | None,
+        typer.Option(
+            "--kind",
+            help="Only changes of this kind of record.",
+            **enum_option(Kind, vocab.parse_record_kind),
+        ),
     ] = None,
     record_id: Annotated[
         int | None, typer.Option("--id", help="Only changes of the record with this id.")

@@ -27,6 +27,14 @@ CreateCustomers = Annotated[
     bool, typer.Option("--create-customers", help="Add unknown customers instead of refusing.")
 ]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Check and count only; write nothing.")]
+IgnoreColumn = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore-column",
+        metavar="NAME",
+        help="Leave out this column (repeatable); other unknown columns are refused.",
+    ),
+]
 
 
 def _pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
@@ -110,7 +118,9 @@ def _done(
 @import_app.command("sales")
 def sales(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A .csv (UTF-8) or .xlsx sales export.")],
+    file: Annotated[
+        Path, typer.Argument(help="A .csv (UTF-8, GBK or UTF-16) or .xlsx sales export.")
+    ],
     map_: MapOpt = None,
     where: WhereOpt = None,
     key: KeyOpt = None,
@@ -156,11 +166,14 @@ def customers(
     file: Annotated[Path, typer.Argument(help="A .csv or .xlsx with export customers' headings.")],
     create_reps: CreateReps = False,
     dry_run: DryRun = False,
+    ignore_column: IgnoreColumn = None,
 ) -> None:
     """Import a customer list (name and grade required); a bad row means nothing is imported."""
     from salesproc.service import transfer
 
-    report = transfer.import_customers(runtime(ctx).context, file, create_reps, dry_run)
+    report = transfer.import_customers(
+        runtime(ctx).context, file, create_reps, dry_run, ignore_column or []
+    )
     _done(dry_run, N_("customers"), file, report)
 
 
@@ -174,6 +187,7 @@ def visits(
     create_reps: CreateReps = False,
     create_customers: CreateCustomers = False,
     dry_run: DryRun = False,
+    ignore_column: IgnoreColumn = None,
 ) -> None:
     """Import visits: rows with export visits' headings (or the form's 中文 words), or the
     filled forms of `report template` / `report daily --format xlsx`, every sheet. A visit
@@ -184,7 +198,7 @@ def visits(
     context = runtime(ctx).context
     with _progress(file) as progress:
         report = transfer.import_visits(
-            context, file, create_reps, create_customers, dry_run, progress
+            context, file, create_reps, create_customers, dry_run, progress, ignore_column or []
         )
     already = ngettext(
         "{n} visit already on file, skipped", "{n} visits already on file, skipped", report.already

@@ -7,6 +7,7 @@ money as exact numbers, never through float.
 """
 
 import csv
+import io
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,9 @@ from typing import Annotated, Any
 import typer
 
 from salesproc.adapters.jsondoc import to_json
+from salesproc.cli.choices import format_option
 from salesproc.i18n import N_, _, language
+from salesproc.rules.text import escape_controls, guard_listing
 
 
 class Language(StrEnum):
@@ -34,7 +37,13 @@ class Format(StrEnum):
 
 
 FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="table (default, also when piped), json or csv.")
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (default, also when piped), json or csv.",
+        **format_option(Format),
+    ),
 ]
 
 Record = dict[str, Any]
@@ -92,18 +101,73 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    """A listing's cell: typed text guarded against running as a spreadsheet formula, as
+    `export` does, and control characters escaped; numbers as they are."""
+    text = _text(value)
+    return guard_listing(escape_controls(text)) if type(value) in (str, list, tuple) else text
+
+
 def write_csv(records: Sequence[Record], keys: Sequence[str]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(keys)
     for record in records:
-        writer.writerow([_text(record.get(key)) for key in keys])
+        writer.writerow([_csv_cell(record.get(key)) for key in keys])
 
 
 def console():  # type: ignore[no-untyped-def]
-    """A Rich console for the terminal: colour unless NO_COLOR."""
+    """A Rich console for the terminal: colour unless NO_COLOR.
+
+    It writes past `ScreenSafe` (its own colours are wanted); what it is given is escaped.
+    """
     from rich.console import Console
 
-    return Console(highlight=False)
+    out = sys.stdout
+    return Console(highlight=False, file=out.raw if isinstance(out, ScreenSafe) else out)
+
+
+class ScreenSafe(io.TextIOBase):
+    """Standard output while a command runs: every control character a stored text may hold
+    (an ESC, a C1 CSI) is written escaped, so no record can colour, clear or retitle the
+    reader's terminal, whichever command prints it (tables, messages, the broadcast)."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    @property
+    def encoding(self) -> Any:  # click writes to a stream with an encoding as it is
+        return getattr(self.raw, "encoding", "utf-8")
+
+    @property
+    def errors(self) -> Any:
+        return getattr(self.raw, "errors", "strict")
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.raw.write(escape_controls(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def isatty(self) -> bool:
+        return self.raw.isatty()
+
+    def fileno(self) -> int:
+        return int(self.raw.fileno())
+
+
+def screen_safe_stdout() -> Callable[[], None]:
+    """Wrap sys.stdout in `ScreenSafe`; returns what puts the original back."""
+    raw = sys.stdout
+    sys.stdout = ScreenSafe(raw)
+
+    def restore() -> None:
+        sys.stdout = raw
+
+    return restore
 
 
 #: Above this many rows a terminal gets aligned lines instead of a Rich table, which
@@ -132,8 +196,9 @@ def _plain_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], justify:
 
 
 def _one_line(text: str) -> str:
-    """A cell on one line: notes typed with line breaks or tabs must not break the table."""
-    return text if text.isprintable() else " ".join(text.split())
+    """A cell on one line: notes typed with line breaks or tabs must not break the table, and
+    a stored control character (an ESC) is shown escaped, never sent to the terminal."""
+    return text if text.isprintable() else " ".join(escape_controls(text).split())
 
 
 def print_table(
@@ -150,6 +215,8 @@ def print_table(
     Piped, it is plain aligned text with no colour and no padding at line ends.
     """
     headers = [_(c.header) if header and c.header else "" for c in columns]
+    title = None if title is None else escape_controls(title)
+    footer = None if footer is None else escape_controls(footer)
     justify = [c.justify for c in columns]
     shows = [(c.key, c.show or _text) for c in columns]
     rows = [[_one_line(show(r.get(key))) for key, show in shows] for r in records]

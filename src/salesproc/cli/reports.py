@@ -1,13 +1,16 @@
 """`due`, `four-visit` and `rank`: what the team reads each morning and evening."""
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from salesproc.cli.choices import enum_option
 from salesproc.cli.output import Column, Format, FormatOption, Record, emit, word
 from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _, ngettext
+from salesproc.rules import vocab
 from salesproc.rules.dates import Period
 from salesproc.rules.ranking import By, Metric
 
@@ -45,6 +48,12 @@ def due(
 
     rt = runtime(ctx)
     as_of = rt.date(day)
+    if as_of.toordinal() + ahead > date.max.toordinal():
+        raise InputError(
+            _("--date {day} with --ahead {ahead} goes past the last day of the calendar").format(
+                day=as_of, ahead=ahead
+            )
+        )
     rows = schedule.due(rt.context, as_of, rep, ahead)
     records = [dict(vars(r)) for r in rows]  # DueRow's fields are the JSON keys
     columns = [
@@ -151,13 +160,26 @@ def rank(
     ] = False,
     period: Annotated[
         Period | None,
-        typer.Option("--period", help="With --cumulative: month (default), quarter, year or all."),
+        typer.Option(
+            "--period",
+            help="With --cumulative: week (Monday–Sunday), month (default), quarter, year or all.",
+            **enum_option(Period, vocab.parse_period),
+        ),
     ] = None,
     metric: Annotated[
         Metric,
-        typer.Option("--metric", help="Rank by sales amount, by visits or by collections (回款)."),
+        typer.Option(
+            "--metric",
+            help="Rank by sales amount, by visits or by collections (回款).",
+            **enum_option(Metric, vocab.parse_metric),
+        ),
     ] = Metric.SALES,
-    by: Annotated[By, typer.Option("--by", help="Rank reps (default) or regions.")] = By.REP,
+    by: Annotated[
+        By,
+        typer.Option(
+            "--by", help="Rank reps (default) or regions.", **enum_option(By, vocab.parse_by)
+        ),
+    ] = By.REP,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """The leaderboard (龙虎排行榜): daily, or cumulative for the period."""

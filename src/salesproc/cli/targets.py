@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from salesproc.cli.choices import enum_option
 from salesproc.cli.output import (
     Column,
     Format,
@@ -23,6 +24,7 @@ from salesproc.cli.output import (
 from salesproc.cli.runtime import runtime
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
+from salesproc.rules import vocab
 from salesproc.rules.ranking import Metric
 
 if TYPE_CHECKING:
@@ -34,10 +36,17 @@ target_app = typer.Typer(no_args_is_help=True, help="Annual sales targets (销�
 
 RepOpt = Annotated[str | None, typer.Option("--rep", help="A rep's target (its code).")]
 TeamOpt = Annotated[bool, typer.Option("--team", help="The whole team's target.")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="The year [default: this year].")]
+YearOpt = Annotated[
+    int | None,
+    typer.Option("--year", min=1900, max=2999, help="The year [default: this year]."),
+]
 MetricOpt = Annotated[
     Metric,
-    typer.Option("--metric", help="What the target counts: sales (default) or collections."),
+    typer.Option(
+        "--metric",
+        help="What the target counts: sales (default) or collections.",
+        **enum_option(Metric, vocab.parse_metric),
+    ),
 ]
 
 
@@ -221,6 +230,7 @@ def progress(
         emit(records, [], fmt, keys=keys)
         return
     shown = [{**r, "who": r["rep"] or _("team"), "pace": _pace(r)} for r in records]
+    counted = any(p.progress.today_counted for p in found)
     columns = [
         Column("who", N_("Rep")),
         *([Column("metric", N_("Metric"), show=_)] if collected else []),
@@ -236,7 +246,10 @@ def progress(
     print_table(
         shown,
         columns,
-        title=_("Progress against target on {day} (销售进度)").format(day=on),
+        title=_("Progress against target on {day} (销售进度)").format(day=on)
+        + (_("; time gone includes {day}") if counted else _("; time gone excludes {day}")).format(
+            day=on
+        ),
         row_style=lambda r: {"ahead": "green", "behind": "red"}.get(r["pace"]),
     )
 
@@ -275,6 +288,7 @@ def _progress_record(found: "PeriodProgress") -> Record:
         "reached": _fraction(p.reached), "elapsed": _fraction(p.elapsed),
         "gap": cents_to_decimal(p.gap),
         "per_day_needed": None if per_day is None else cents_to_decimal(per_day),
+        "today_counted": p.today_counted,
     }  # fmt: skip
 
 

@@ -8,7 +8,8 @@ import typer
 from salesproc.cli.output import VISIT_COLUMNS, Format, FormatOption, emit, word
 from salesproc.cli.runtime import FromOpt, Runtime, ToOpt, runtime
 from salesproc.i18n import _, ngettext
-from salesproc.rules.dates import parse_time
+from salesproc.rules.cadence import moved_note
+from salesproc.rules.dates import counts_days, parse_time
 from salesproc.rules.money import format_amount, parse_amount
 from salesproc.rules.vocab import parse_outcome, parse_purposes
 
@@ -78,6 +79,7 @@ def log_visit(
 
     rt = runtime(ctx)
     visit_date = rt.date(day)
+    counted = next_ is not None and counts_days(next_)  # `+N`: a day the tool counts
     entry = visits.VisitInput(
         rep=rt.context.rep_code(rep),
         customer=customer,
@@ -87,7 +89,8 @@ def log_visit(
         end=parse_time(end) if end else None,
         result=result,
         outcome=parse_outcome(outcome) if outcome else None,
-        next_visit=rt.date(next_, relative_to=visit_date) if next_ else None,
+        next_visit=rt.date(next_, relative_to=visit_date) if next_ and not counted else None,
+        next_days=(rt.date(next_, relative_to=visit_date) - visit_date).days if counted else None,
         note=note,
         weather=weather,
         amount_cents=parse_amount(amount) if amount is not None else None,
@@ -102,7 +105,7 @@ def log_visit(
         customer=visit.customer,
         day=visit.visit_date,
         purposes=_(", ").join(word(p) for p in entry.purposes),
-        next=visit.next_visit,
+        next=f"{visit.next_visit}{moved_note(visit.moved_from, visit.next_visit)}",
     )
     if visit.amount_cents is not None:
         message += _(" Sale {amount}.").format(amount=format_amount(visit.amount_cents))
@@ -180,7 +183,7 @@ def _next_visit(rt: Runtime, text: str) -> "date | timedelta":
     """`--next` of an edit: `+N`/`-N` count from the visit's date, which the edit may move."""
 
     relative = rt.date(text, relative_to=rt.today) - rt.today
-    return relative if text.strip()[:1] in "+-" else rt.date(text)
+    return relative if counts_days(text) else rt.date(text)
 
 
 @visit_app.command("delete")

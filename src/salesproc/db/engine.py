@@ -9,12 +9,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
+from salesproc.db import typed_text  # noqa: F401  (stores typed text trimmed)
 from salesproc.db.migrate import HEAD, KNOWN_REVISIONS, upgrade
-from salesproc.errors import RuntimeFailure
+from salesproc.errors import InputError, RuntimeFailure
 from salesproc.i18n import _
+from salesproc.rules.text import mask_password
 
 
 def to_url(db: str) -> str:
@@ -41,15 +43,32 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
     cursor.close()
 
 
+def _bad_url(db: str) -> InputError:
+    return InputError(
+        _(
+            "{db} is not a database: give a file path or a SQLAlchemy URL such as "
+            "sqlite:///sales.db or postgresql://user@host/db"
+        ).format(db=mask_password(db))
+    )
+
+
+def _checked_url(db: str, url: str) -> Path | None:
+    """The SQLite file of the URL (None for another database); a URL that is none is exit 2."""
+    try:
+        return sqlite_file(url)
+    except ArgumentError:
+        raise _bad_url(db) from None
+
+
 def describe(db: str) -> str:
-    path = sqlite_file(to_url(db))
+    path = _checked_url(db, to_url(db))
     return str(path) if path else make_url(to_url(db)).render_as_string(hide_password=True)
 
 
 def open_engine(db: str, *, create: bool = False) -> Engine:
     """An engine on a database whose schema is current, migrating an older one."""
     url = to_url(db)
-    path = sqlite_file(url)
+    path = _checked_url(db, url)
     if path is not None and not path.exists():
         if not create:
             raise RuntimeFailure(
@@ -66,7 +85,17 @@ def open_engine(db: str, *, create: bool = False) -> Engine:
                     folder=path.parent, reason=exc.strerror
                 )
             ) from None
-    engine = create_engine(url)
+    try:
+        engine = create_engine(url)
+    except NoSuchModuleError:
+        raise _bad_url(db) from None
+    except ModuleNotFoundError as exc:
+        raise InputError(
+            _(
+                "the database driver {module} of {db} is not installed; "
+                "install it with `pip install {module}`"
+            ).format(module=exc.name, db=describe(db))
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
     _ensure_schema(engine, db, create=create)

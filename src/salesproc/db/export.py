@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
@@ -20,13 +20,16 @@ Rows = Iterator[tuple[Any, ...]]
 
 def visits(session: Session, rep_id: int | None, start: date | None, end: date | None) -> Rows:
     """Date, rep code, customer, phone, start, end, purposes, result, outcome, category, next
-    visit, notes, and the day's report header (weather, region): the daily report's order."""
+    visit, notes, the day's report header (weather, region), and the rep's name: the daily
+    report's order. The name lets an import into another database recreate the rep."""
     header = and_(DailyReport.rep_id == Visit.rep_id, DailyReport.report_date == Visit.visit_date)
     query = (
         select(
             Visit.visit_date, Rep.code, Customer.name, Customer.phone, Visit.start_time,
             Visit.end_time, Visit.purposes, Visit.result, Visit.outcome, Visit.category,
-            Visit.next_visit, Visit.note, DailyReport.weather, DailyReport.region,
+            Visit.next_visit, Visit.note, DailyReport.weather,
+            # the report's region as `report daily` shows it: else the rep's own
+            func.coalesce(DailyReport.region, Rep.region), Rep.name,
         )
         .join(Rep, Rep.id == Visit.rep_id)
         .join(Customer, Customer.id == Visit.customer_id)
@@ -54,12 +57,13 @@ def sales(session: Session, rep_id: int | None, start: date | None, end: date | 
 
 
 def customers(session: Session, rep_id: int | None, start: date | None, end: date | None) -> Rows:
-    """Name, grade, category, rep code, contact, phone, region, added on, won on, lost on;
-    `start` and `end` bound the day each was added."""
+    """Name, grade, category, rep code, contact, phone, region, added on, won on, lost on,
+    rep name; `start` and `end` bound the day each was added."""
     query = (
         select(
             Customer.name, Customer.grade, Customer.category, Rep.code, Customer.contact,
             Customer.phone, Customer.region, Customer.added_on, Customer.won_on, Customer.lost_on,
+            Rep.name,
         )
         .outerjoin(Rep, Rep.id == Customer.rep_id)
         .order_by(Customer.name_key)

@@ -440,11 +440,15 @@ def daily_reports(session: Session, day: date, rep_id: int | None = None) -> lis
             select(DailyReport).where(DailyReport.report_date == day, DailyReport.rep_id.in_(ids))
         )
     }
+    # the order taken and the money collected on each visit (订货金额, 回款金额), in cents
+    ordered = select(func.sum(Sale.amount_cents)).where(Sale.visit_id == Visit.id)
+    collected = select(func.sum(Collection.amount_cents)).where(Collection.visit_id == Visit.id)
     rows = session.execute(
         select(
             Visit.rep_id, Customer.name, Customer.phone, Visit.start_time, Visit.end_time,
             Visit.purposes, Visit.result, Visit.outcome, Visit.category, Visit.next_visit,
-            Visit.note,
+            Visit.note, ordered.scalar_subquery().label("amount"),
+            collected.scalar_subquery().label("collected"),
         )
         .join(Customer, Customer.id == Visit.customer_id)
         .where(Visit.visit_date == day, Visit.rep_id.in_(ids))
@@ -458,7 +462,8 @@ def daily_reports(session: Session, day: date, rep_id: int | None = None) -> lis
                 "seq": len(mine) + 1, "customer": row.name, "phone": row.phone,
                 "start": row.start_time, "end": row.end_time, "purposes": row.purposes.split(","),
                 "result": row.result, "outcome": row.outcome, "category": row.category,
-                "next_visit": row.next_visit, "notes": row.note,
+                "next_visit": row.next_visit, "notes": row.note, "amount": row.amount,
+                "collected": row.collected,
             }
         )  # fmt: skip
     return [

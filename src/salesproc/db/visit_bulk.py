@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from salesproc.db import bulk, writes
 from salesproc.db.lookup import KnownRep
-from salesproc.db.models import Customer, DailyReport, Visit
+from salesproc.db.models import Collection, Customer, DailyReport, Sale, Visit
+from salesproc.rules.cadence import next_working_day
+from salesproc.rules.calendar import WorkCalendar
 from salesproc.rules.lifecycle import Standing, after_event
 from salesproc.rules.names import name_key
 from salesproc.rules.vocab import Category, Grade, Outcome
@@ -37,15 +39,21 @@ LAST_KEY = 1 << 96
 #: next_visit are None where the row leaves them out.
 ROW = (
     "key", "rep", "customer", "day", "start", "end", "purposes", "result", "outcome",
-    "category", "next_visit", "note", "weather", "region", "phone",
+    "category", "next_visit", "note", "amount", "collected", "weather", "region", "phone",
 )  # fmt: skip
-#: How many of ROW's fields `insert_visits` needs: all up to the note.
-STORED = ROW.index("note") + 1
+#: How many of ROW's fields `insert_visits` needs: all up to the money collected (amount and
+#: collected: the sale and the collection the visit brought, in cents, or None).
+STORED = ROW.index("collected") + 1
+#: A visit's money, kept while its visit goes in: its place among the visits inserted, the
+#: amount and the money collected (cents or None), its rep, customer and day.
+Money = tuple[int, int | None, int | None, int, int, date]
 VISIT_COLUMNS = (
     "rep_id", "customer_id", "visit_date", "start_time", "end_time", "purposes", "result",
     "outcome", "category", "next_visit", "note", "logged_at",
 )  # fmt: skip
 HEADER_COLUMNS = ("rep_id", "report_date", "region", "weather")
+#: a sale on a visit; a collection's the same, its day `collection_date`
+MONEY_COLUMNS = ("rep_id", "customer_id", "visit_id", "sale_date", "amount_cents", "created_at")
 
 
 def visit_key(day: date, start: time | None, seq: int) -> int:
@@ -136,13 +144,22 @@ def _visit_rows(
     cadence: Mapping[Grade, int],
     now: datetime,
     insert: bulk.FastInsert,
+    calendar: WorkCalendar | None = None,
+    prospect_cadence: int | None = None,
+    money: list[Money] | None = None,
 ) -> Iterator[list[tuple[object, ...]]]:
     """Each stored row as `log_visit` would have made the visit, in VISIT_COLUMNS, a chunk
-    at a time; new customers must have their ids by now."""
+    at a time; new customers must have their ids by now. A revisit counted by cadence
+    lands on a working day of `calendar`; one the file gives is kept."""
     days, times = insert.stored("visit_date"), insert.stored("start_time")
     logged_at = insert.stored("logged_at")[now]
     every = {grade: timedelta(days=days) for grade, days in cadence.items()}
+    if prospect_cadence is not None:
+        every_prospect = timedelta(days=prospect_cadence)
+    won = Outcome.WON.value
+    counted_days: dict[date, date] = {}  # a counted revisit → the working day it lands on
     prospect, new = Category.PROSPECT.value, Category.NEW.value
+    placed = 0  # visits yielded so far: a visit's place, for `money`
     for chunk in chunks:
         batch = []
         for (
@@ -158,6 +175,8 @@ def _visit_rows(
             given,
             agreed,
             note,
+            amount,
+            collected,
         ) in chunk:
             c = customers[customer]
             if given is not None:
@@ -166,12 +185,23 @@ def _visit_rows(
                 category = c.category.value
             else:  # the customer as it stood at this visit: won here only by an earlier one
                 category = new if c.win_key < key else prospect
+            if agreed is None:
+                wooed = prospect_cadence is not None and category == prospect and outcome != won
+                counted = day + (every_prospect if wooed else every[c.grade])
+                if calendar is not None:
+                    if counted not in counted_days:
+                        counted_days[counted] = next_working_day(counted, calendar)
+                    counted = counted_days[counted]
+                agreed = counted
             batch.append(
                 (
                     rep, c.id, days[day], times[start], times[end], purposes, result,
-                    outcome, category, days[agreed or day + every[c.grade]], note, logged_at,
+                    outcome, category, days[agreed], note, logged_at,
                 )
             )  # fmt: skip
+            if money is not None and (amount is not None or collected is not None):
+                money.append((placed + len(batch) - 1, amount, collected, rep, c.id, day))
+        placed += len(batch)
         yield batch
 
 
@@ -183,6 +213,8 @@ def insert_visits(
     cadence: Mapping[Grade, int],
     now: datetime,
     progress: Callable[[int], None] | None = None,
+    calendar: WorkCalendar | None = None,
+    prospect_cadence: int | None = None,
 ) -> None:
     """Insert the `count` visits of `chunks` (rows of ROW's first STORED fields); `progress`
     is told how many are in after each chunk.
@@ -191,8 +223,10 @@ def insert_visits(
     history) goes in without the visits' indexes, which are built again after it.
     """
     insert = bulk.FastInsert(session, Visit.__table__, VISIT_COLUMNS)
-    rows = _visit_rows(chunks, customers, cadence, now, insert)
+    money: list[Money] = []
+    rows = _visit_rows(chunks, customers, cadence, now, insert, calendar, prospect_cadence, money)
     before = session.scalar(select(func.count()).select_from(Visit)) or 0
+    last_id = session.scalar(select(func.max(Visit.id))) or 0
     written = insert(next(rows, []))  # also opens the database's own transaction
     big = count >= max(SET_ASIDE_AT, before)
     with bulk.indexes_set_aside(session, Visit.__table__) if big else nullcontext():
@@ -200,6 +234,35 @@ def insert_visits(
             written += insert(batch)
             if progress is not None:
                 progress(written)
+    _insert_money(session, money, last_id, now)
+
+
+def _insert_money(session: Session, money: list[Money], after_id: int, now: datetime) -> None:
+    """The sales and collections the visits brought, as `log_visit` adds them: each on its
+    visit, with the visit's rep, customer and day. The visits just inserted are the ones
+    after `after_id`, in the order they went in (ids are never reused)."""
+    if not money:
+        return
+    query = select(Visit.id).where(Visit.id > after_id).order_by(Visit.id)
+    ids = iter(session.scalars(query.execution_options(yield_per=bulk.CHUNK)))
+    sales = bulk.FastInsert(session, Sale.__table__, MONEY_COLUMNS)
+    collection_columns = [c.replace("sale_date", "collection_date") for c in MONEY_COLUMNS]
+    collections = bulk.FastInsert(session, Collection.__table__, collection_columns)
+    sale_day, collection_day = sales.stored("sale_date"), collections.stored("collection_date")
+    sold_at, collected_at = sales.stored("created_at")[now], collections.stored("created_at")[now]
+    sold: list[tuple[object, ...]] = []
+    got: list[tuple[object, ...]] = []
+    place, visit_id = -1, 0
+    for at, amount, collected, rep, customer, day in money:
+        while place < at:
+            visit_id, place = next(ids), place + 1
+        if amount is not None:
+            sold.append((rep, customer, visit_id, sale_day[day], amount, sold_at))
+        if collected is not None:
+            got.append((rep, customer, visit_id, collection_day[day], collected, collected_at))
+    for start in range(0, max(len(sold), len(got)), bulk.CHUNK):
+        sales(sold[start : start + bulk.CHUNK])
+        collections(got[start : start + bulk.CHUNK])
 
 
 def update_customers(session: Session, customers: Mapping[int, CustomerTally]) -> list[int]:
@@ -215,7 +278,8 @@ def update_customers(session: Session, customers: Mapping[int, CustomerTally]) -
         # Only the first win (category, won_on) and the last win or loss (lost_on) tell.
         if c.win_day is not None:
             standing = after_event(standing, c.win_day, Outcome.WON, sold=False)
-        if c.last_day is not None and c.last_key != c.win_key:
+        # (a visit with a sale and `lost` wins first, then loses: "bought a last time")
+        if c.last_day is not None and (c.last_key != c.win_key or c.last_outcome is Outcome.LOST):
             standing = after_event(standing, c.last_day, c.last_outcome, sold=False)
         rep_id = c.rep_id if c.rep_id is not None else c.first_rep
         added_on = min(c.added_on, c.first_day) if c.added_on else c.first_day

@@ -22,7 +22,8 @@ from salesproc.db.models import Call, Collection, Customer, DailyReport, FieldDa
 from salesproc.db.queries import due_on, latest_visit_id, visit_count
 from salesproc.errors import InputError
 from salesproc.i18n import _
-from salesproc.rules.cadence import next_visit_date
+from salesproc.rules.cadence import Revisit, cadence_days, next_working_day, revisit
+from salesproc.rules.calendar import WorkCalendar
 from salesproc.rules.dates import SALE_DATE_AHEAD, VISIT_DATE_AHEAD, check_not_future
 from salesproc.rules.lifecycle import Standing, after_event, before_history, replay, sells
 from salesproc.rules.names import clean_name, code_key, legacy_name_key, name_key
@@ -306,6 +307,8 @@ class VisitInput:
     #: the customer's category as the visit recorded it, when replaying an exported report;
     #: None: the customer's category now
     category: Category | None = None
+    #: `--next +N`: the revisit N days after the visit, moved off a day off (unlike `next_visit`)
+    next_days: int | None = None
 
 
 def log_visit(
@@ -315,9 +318,14 @@ def log_visit(
     today: date,
     logged_at: datetime,
     again: bool = False,
+    calendar: WorkCalendar | None = None,
+    prospect_cadence: int | None = None,
 ) -> Visit:
     """One row of the daily report; with an amount, the sale it brought too. The same visit
-    (rep, customer, day, start time: `visit_keys`) twice is refused unless `again`."""
+    (rep, customer, day, start time: `visit_keys`) twice is refused unless `again`.
+
+    A revisit the tool counts (cadence, `+N`) lands on a working day of `calendar`
+    (none: as counted); `planned_revisit` tells the caller where it was moved from."""
     rep = find_active_rep(session, entry.rep)
     customer = find_customer(session, entry.customer)
     check_not_future(entry.visit_date, today, VISIT_DATE_AHEAD)
@@ -325,7 +333,9 @@ def log_visit(
         raise InputError(_ends_before_start(entry.start, entry.end))
     if not again:
         _refuse_same_visit(session, rep, customer, entry.visit_date, entry.start)
-    next_visit = next_visit_date(entry.visit_date, Grade(customer.grade), cadence, entry.next_visit)
+    next_visit = planned_revisit(
+        entry, customer, cadence, calendar or WorkCalendar(frozenset(range(7))), prospect_cadence
+    ).day
 
     visit = Visit(
         rep_id=rep.id,
@@ -373,6 +383,22 @@ def log_visit(
         set_report_header(session, rep, entry.visit_date, entry.weather, entry.region)
     session.flush()
     return visit
+
+
+def planned_revisit(
+    entry: VisitInput,
+    customer: Customer,
+    cadence: Mapping[Grade, int],
+    calendar: WorkCalendar,
+    prospect_cadence: int | None = None,
+) -> Revisit:
+    """The next visit `log_visit` gives `entry` to `customer` (as it stands before the visit).
+
+    A prospect won on this visit is no longer one: its next visit goes by its grade.
+    """
+    is_prospect = customer.category == Category.PROSPECT and entry.outcome is not Outcome.WON
+    days = cadence_days(Grade(customer.grade), cadence, prospect_cadence, is_prospect)
+    return revisit(entry.visit_date, days, calendar, entry.next_visit, entry.next_days)
 
 
 SCHEDULE = ["last_visit_id", "visit_count", "visits_to_win", "next_due"]
@@ -454,7 +480,12 @@ def _no_visit(visit_id: int) -> str:
 
 
 def edit_visit(
-    session: Session, visit_id: int, changes: VisitChanges, today: date, who: Who
+    session: Session,
+    visit_id: int,
+    changes: VisitChanges,
+    today: date,
+    who: Who,
+    calendar: WorkCalendar | None = None,
 ) -> Visit:
     visit = session.get(Visit, visit_id)
     if visit is None:
@@ -482,6 +513,8 @@ def edit_visit(
             setattr(visit, attribute, value)
     if isinstance(changes.next_visit, timedelta):
         visit.next_visit = visit.visit_date + changes.next_visit
+        if calendar is not None and changes.next_visit.days >= 0:  # counted: on a working day
+            visit.next_visit = next_working_day(visit.next_visit, calendar)
     elif changes.next_visit is not None:
         visit.next_visit = changes.next_visit
     if visit.next_visit < visit.visit_date:

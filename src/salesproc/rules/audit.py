@@ -17,9 +17,9 @@ The rules, in the order they are reported (`RULES`); the numbers are the
   skipped. Two visits overlap when they start at the same moment, or when
   each starts before the other ends, so 09:00–10:00 and 10:00–10:30 do not.
   One flag per overlapping pair.
-- `late-log`: a visit logged more than `late_days` (1) days after it
-  happened, by calendar date: a visit logged the next day is fine, two days
-  later is flagged.
+- `late-log`: a visit logged more than `late_days` (1) working days after it
+  happened: a visit logged the next working day is fine (a Friday's on
+  Monday), two working days later is flagged.
 - `below-quota`: a working day before today on which a rep logged at least
   one visit but fewer than `quota` (6).
 - `no-report`: a working day before today on which an active rep who had
@@ -68,7 +68,7 @@ from salesproc.rules import fourvisit
 from salesproc.rules.calendar import WorkCalendar, days_in
 from salesproc.rules.money import format_amount
 from salesproc.rules.targets import month_bounds
-from salesproc.rules.vocab import Outcome
+from salesproc.rules.vocab import Outcome, Verdict
 
 
 class Rule(StrEnum):
@@ -90,13 +90,6 @@ class Rule(StrEnum):
 #: Every rule, in the order flags are reported.
 RULES: tuple[Rule, ...] = tuple(Rule)
 _ORDER = {rule: position for position, rule in enumerate(RULES)}
-
-
-class Verdict(StrEnum):
-    """What the supervisor judged a check-in call: a doubtful one is a red flag."""
-
-    OK = "ok"
-    DOUBTFUL = "doubtful"
 
 
 _EXPLAIN = {
@@ -352,7 +345,7 @@ def audit(
     days = working_days(calendar, start, end, today)
     flags = [
         *overlaps(dated),
-        *late_logs(dated, t),
+        *late_logs(dated, t, calendar),
         *below_quota(counts, days, t),
         *no_reports(counts, days, facts.reps, t),
         *durations(dated, t),
@@ -441,20 +434,35 @@ def _span_text(visit: VisitFact) -> str:
 # --- late-log, duration, no-phone --------------------------------------------------------
 
 
-def late_logs(visits: Iterable[VisitFact], t: Thresholds = DEFAULTS) -> list[Flag]:
-    """Visits logged more than `t.late_days` calendar days after their date.
+def late_logs(
+    visits: Iterable[VisitFact], t: Thresholds = DEFAULTS, calendar: WorkCalendar | None = None
+) -> list[Flag]:
+    """Visits logged more than `t.late_days` working days of `calendar` after their date
+    (without one, calendar days).
 
     The report is filled in on the day because a visit told days later is
-    reconstructed from memory, or made up.
+    reconstructed from memory, or made up; a weekend in between is no delay.
     """
     flags: list[Flag] = []
     for visit in _in_order(visits):
-        late = (visit.logged_at.date() - visit.day).days
+        logged = visit.logged_at.date()
+        if calendar is None:
+            late = (logged - visit.day).days
+        else:
+            late = calendar.workdays(visit.day + timedelta(days=1), logged)
         if late > t.late_days:
-            evidence = ngettext(
-                "visit to {customer} logged {logged}, {n} day after it",
-                "visit to {customer} logged {logged}, {n} days after it",
-                late,
+            evidence = (
+                ngettext(
+                    "visit to {customer} logged {logged}, {n} day after it",
+                    "visit to {customer} logged {logged}, {n} days after it",
+                    late,
+                )
+                if calendar is None
+                else ngettext(
+                    "visit to {customer} logged {logged}, {n} working day after it",
+                    "visit to {customer} logged {logged}, {n} working days after it",
+                    late,
+                )
             ).format(customer=visit.customer, logged=_stamp(visit.logged_at), n=late)
             flags.append(_flag(Rule.LATE_LOG, visit.rep, visit.day, evidence))
     return flags

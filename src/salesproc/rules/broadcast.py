@@ -12,20 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from enum import StrEnum
 
 from salesproc.i18n import _
+from salesproc.rules.calendar import WorkCalendar
 from salesproc.rules.corrections import Correction, correction_lines
 from salesproc.rules.money import format_amount
+from salesproc.rules.vocab import Edition
 
 LINE_WIDTH = 80
-
-
-class Edition(StrEnum):
-    """The morning edition reports the day before; the evening one, the day itself."""
-
-    MORNING = "morning"
-    EVENING = "evening"
+#: how far back a morning edition looks for the previous working day: past any holiday
+_LOOK_BACK = 60
 
 
 @dataclass(frozen=True)
@@ -45,6 +41,8 @@ class TeamStanding:
     cents: int
     target_cents: int | None
     elapsed: Decimal | None
+    #: the last day `elapsed` counts as gone (`rules.targets.today_counts`, as `progress`)
+    through: date | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +51,15 @@ class Collected:
 
     cents: int
     places: Sequence[Place] = ()
+
+
+@dataclass(frozen=True)
+class WeekBoard:
+    """A week's ranking (Monday to Sunday), as a Monday morning edition shows it."""
+
+    start: date
+    end: date
+    places: Sequence[Place]
 
 
 def _collections(collected: Collected | None) -> list[str]:
@@ -68,9 +75,32 @@ def _collections(collected: Collected | None) -> list[str]:
     return [line]
 
 
-def report_day(edition: Edition, day: date) -> date:
-    """The day the daily ranking covers: yesterday in the morning, today in the evening."""
-    return day - timedelta(days=1) if edition is Edition.MORNING else day
+def report_day(edition: Edition, day: date, calendar: WorkCalendar | None = None) -> date:
+    """The day the daily ranking covers: the previous working day in the morning (Monday
+    morning: Friday; after the National Day week: the last working day before it), the
+    day itself in the evening. Without `calendar`, the morning's is yesterday."""
+    if edition is Edition.EVENING:
+        return day
+    before = day - timedelta(days=1)
+    if calendar is None:
+        return before
+    for _offset in range(_LOOK_BACK):
+        if calendar.is_workday(before):
+            return before
+        before -= timedelta(days=1)
+    return day - timedelta(days=1)  # no working day near (an odd calendar): yesterday
+
+
+def week_to_show(edition: Edition, day: date, covered: date) -> tuple[date, date] | None:
+    """The week (Monday to Sunday) whose board a morning edition adds under the daily
+    ranking: the covered day's week, once `day` is in a later week (a Monday morning,
+    or the first morning after a holiday across a weekend); else None."""
+    if edition is not Edition.MORNING:
+        return None
+    monday = covered - timedelta(days=covered.weekday())
+    if day - timedelta(days=day.weekday()) <= monday:
+        return None
+    return monday, monday + timedelta(days=6)
 
 
 def subject(day: date) -> str:
@@ -105,6 +135,8 @@ def compose(
     team: TeamStanding,
     collected: Collected | None = None,
     corrections: Sequence[Correction] = (),
+    covered: date | None = None,
+    week: "WeekBoard | None" = None,
 ) -> str:
     """The message: the daily ranking, the month's ranking, the team, praise and the bottom.
 
@@ -112,7 +144,7 @@ def compose(
     day's leaders and the month's, when they sold anything; the push to those
     tied at the month's last place, unless the whole team is tied.
     """
-    covered = report_day(edition, day)
+    covered = covered or report_day(edition, day)
     title = (
         _("Leaderboard, morning edition, {day}")
         if edition is Edition.MORNING
@@ -122,6 +154,11 @@ def compose(
     lines.append(_("Daily ranking, {day}:").format(day=covered))
     sold_today = [p for p in daily if p.cents] and daily  # a day without sales is one line
     lines += _ranking(sold_today, with_target=False) or [_("No sales.")]
+    if week is not None:  # a Monday morning: last week's board under the day's
+        lines += ["", _("Week, {start} to {end}:").format(start=week.start, end=week.end)]
+        lines += _ranking([p for p in week.places if p.cents] and week.places, False) or [
+            _("No sales.")
+        ]
     lines += [
         "",
         _("Month to date, {start} to {day}:").format(start=covered.replace(day=1), day=covered),
@@ -137,6 +174,8 @@ def compose(
             progress += _(", with {elapsed} of the working days gone").format(
                 elapsed=f"{team.elapsed:.0%}"
             )
+            if team.through is not None:
+                progress += _(" (through {day})").format(day=team.through)
         lines.append(progress + _("."))
     lines += _collections(collected)
     lines.append("")

@@ -86,7 +86,8 @@ def _moment(value: Any) -> datetime | None:
 def covered(sent: SentEdition) -> date:
     """The day an edition's rankings end on: the day before in the morning, the day itself
     in the evening (`rules.broadcast.report_day`)."""
-    from salesproc.rules.broadcast import Edition, report_day
+    from salesproc.rules.broadcast import report_day
+    from salesproc.rules.vocab import Edition
 
     return report_day(Edition(sent.edition), sent.day)
 

@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -56,10 +56,19 @@ class Split:
         return f"{self.method.value}:" + ",".join(str(weight) for weight in self.weights)
 
 
+#: the split methods as a sales office says them
+_SPLIT_ZH = {
+    "平均": "even", "平均分": "even", "工作日": "workdays", "按工作日": "workdays",
+    "去年": "last-year", "按去年": "last-year", "权重": "weights", "按权重": "weights",
+}  # fmt: skip
+
+
 def parse_split(text: str) -> Split:
-    """`even`, `workdays`, `last-year` or `weights:W1,…,W12` (12 numbers ≥ 0, not all 0)."""
-    word = text.strip().casefold()
+    """`even`, `workdays`, `last-year` or `weights:W1,…,W12` (12 numbers ≥ 0, not all 0);
+    or in Chinese 平均, 按工作日, 按去年, 权重:W1,…,W12."""
+    word = text.strip().casefold().replace("：", ":")
     head, colon, rest = word.partition(":")
+    head, word = _SPLIT_ZH.get(head.strip(), head), _SPLIT_ZH.get(word, word)
     if head.strip() == SplitMethod.WEIGHTS and colon:
         return Split(SplitMethod.WEIGHTS, _parse_weights(rest, text))
     if word in (SplitMethod.EVEN, SplitMethod.WORKDAYS, SplitMethod.LAST_YEAR):
@@ -283,10 +292,11 @@ class Progress:
     """Where one period stands on `today`.
 
     `reached` is actual / target (None without a target) and `elapsed` the
-    share of the period's working days before today (None if it has none):
-    reached below elapsed means behind pace. `gap` is target − actual,
+    share of the period's working days gone (None if it has none): before
+    today, and today too when `today_counted` (`today_counts`): reached below
+    elapsed means behind pace. `gap` is target − actual,
     negative when ahead. `per_day_needed` is the gap over the working days
-    left, today included, rounded *up* to the cent so that selling it each
+    left, rounded *up* to the cent so that selling it each
     day closes the gap; 0 when there is no gap, None when no working day is left.
     """
 
@@ -301,6 +311,23 @@ class Progress:
     workdays_total: int
     workdays_elapsed: int
     workdays_remaining: int
+    #: whether `today` itself counts as gone (its evening: `today_counts`)
+    today_counted: bool = False
+
+
+#: From noon a day's figures are the evening's (the broadcast's evening edition from then on):
+#: the day counts as gone for the time elapsed.
+EVENING_HOUR = 12
+
+
+def today_counts(day: date, now: datetime) -> bool:
+    """Whether `day` counts as gone when the time elapsed is read at `now`.
+
+    The one rule of `progress` and the broadcast, so that both say the same
+    share on the same evening: a day before today is gone; today is from the
+    evening (`EVENING_HOUR`), its sales in; in the morning it is still ahead.
+    """
+    return day < now.date() or (day == now.date() and now.hour >= EVENING_HOUR)
 
 
 def progress(
@@ -310,10 +337,13 @@ def progress(
     end: date,
     today: date,
     calendar: WorkCalendar,
+    today_counted: bool = False,
 ) -> Progress:
-    """The progress of the period `start`–`end` on `today` (actual sales to date given)."""
+    """The progress of the period `start`–`end` on `today` (actual sales to date given);
+    `today` counts as gone when `today_counted` (`today_counts` says when)."""
     total = calendar.workdays(start, end)
-    done = calendar.workdays(start, min(today - timedelta(days=1), end))
+    last_gone = today if today_counted else today - timedelta(days=1)
+    done = calendar.workdays(start, min(last_gone, end))
     remaining = total - done
     gap = target_cents - actual_cents
     return Progress(
@@ -328,6 +358,7 @@ def progress(
         workdays_total=total,
         workdays_elapsed=done,
         workdays_remaining=remaining,
+        today_counted=today_counted,
     )
 
 

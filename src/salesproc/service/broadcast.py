@@ -26,14 +26,17 @@ from salesproc.rules.broadcast import (
     Edition,
     Place,
     TeamStanding,
+    WeekBoard,
     compose,
     report_day,
     subject,
+    week_to_show,
 )
 from salesproc.rules.corrections import Correction
 from salesproc.rules.dates import Period
 from salesproc.rules.names import shown_names
 from salesproc.rules.ranking import Metric
+from salesproc.rules.text import escape_controls
 from salesproc.service.context import Context
 
 __all__ = [
@@ -65,6 +68,8 @@ class Standings:
     team: TeamStanding
     #: the month's collections (回款): shown when there is any
     collected: Collected | None = None
+    #: the previous week's board, on a Monday morning (`rules.broadcast.week_to_show`)
+    week: WeekBoard | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,8 @@ class Broadcast:
     message: Message
     #: one per channel, in the config's order; empty for a dry run
     deliveries: list[Delivery] = field(default_factory=list)
+    #: `on` is not a working day, so nothing was sent (the send was not forced)
+    day_off: bool = False
 
     @property
     def failed(self) -> list[Delivery]:
@@ -119,7 +126,7 @@ class Broadcast:
 
 def edition_now(ctx: Context) -> Edition:
     """The edition the clock says: the morning one before noon, else the evening one."""
-    return Edition.MORNING if ctx.now.hour < 12 else Edition.EVENING
+    return Edition.MORNING if ctx.now.hour < t.EVENING_HOUR else Edition.EVENING
 
 
 def channels(ctx: Context, names: Sequence[str] = (), dry_run: bool = False) -> dict[str, Channel]:
@@ -145,12 +152,14 @@ def channels(ctx: Context, names: Sequence[str] = (), dry_run: bool = False) -> 
     return {name: configured[name] for name in (names or configured)}
 
 
-def standings(ctx: Context, covered: date) -> Standings:
-    """The day's ranking, the month's to that day against target, and the team's month.
+def standings(ctx: Context, covered: date, week: tuple[date, date] | None = None) -> Standings:
+    """The day's ranking, the month's to that day against target, and the team's month;
+    and `week`'s ranking when given.
 
     The targets are the month's (`rules.targets.period_target`, as the
-    leaderboard and `progress` have them); the team's time gone counts the
-    covered day as gone, the evening's numbers including it.
+    leaderboard and `progress` have them); the team's time gone is `progress`'s
+    on the covered day (`rules.targets.today_counts`: a past day is gone, today
+    from the evening).
     """
     first = covered.replace(day=1)
     with ctx.session() as s:
@@ -171,25 +180,40 @@ def standings(ctx: Context, covered: date) -> Standings:
                 for r in queries.leaderboard(s, first, covered, Metric.COLLECTIONS)
             ],
         )
+        board = None
+        if week is not None:
+            weekly = queries.leaderboard(s, *week, Metric.SALES)
+            places = [Place(r.rank, shown.get(r.rep, r.name), r.value) for r in weekly]
+            board = WeekBoard(*week, places)
     team_target = target.get(None)
-    elapsed = None
+    elapsed = through = None
     if team_target:
         span = t.month_bounds(covered.year, covered.month)
         calendar = ctx.calendar([covered.year])
-        elapsed = t.progress(
-            sold, team_target, *span, covered + timedelta(days=1), calendar
-        ).elapsed
-    return Standings(covered, daily, month, TeamStanding(sold, team_target, elapsed), collected)
+        gone = t.today_counts(covered, ctx.now)
+        elapsed = t.progress(sold, team_target, *span, covered, calendar, gone).elapsed
+        through = covered if gone else covered - timedelta(days=1)
+    team = TeamStanding(sold, team_target, elapsed, through)
+    return Standings(covered, daily, month, team, collected, board)
 
 
 def message(ctx: Context, on: date, edition: Edition) -> Message:
     """`on`'s edition of the message, in the current language (`salesproc.i18n.use`)."""
-    found = standings(ctx, report_day(edition, on))
+    covered = report_day(edition, on, ctx.calendar({on.year, on.year - 1}))
+    found = standings(ctx, covered, week_to_show(edition, on, covered))
     fixes = corrections(ctx, on, edition)
     text = compose(
-        edition, on, found.daily, found.month, found.team, found.collected, corrections=fixes
+        edition,
+        on,
+        found.daily,
+        found.month,
+        found.team,
+        found.collected,
+        corrections=fixes,
+        covered=covered,
+        week=found.week,
     )
-    return Message(on, edition, text)
+    return Message(on, edition, escape_controls(text))  # a stored ESC reaches no chat or file
 
 
 def corrections(ctx: Context, on: date, edition: Edition) -> list[Correction]:
@@ -255,12 +279,15 @@ def broadcast(
     on_delivery: Callable[[Delivery], None] | None = None,
 ) -> Broadcast:
     """Compose `on`'s edition (default: the one the clock says) and send it to the channels
-    `names` (default: all configured); a dry run composes only, sending and recording nothing."""
+    `names` (default: all configured); a dry run composes only, sending and recording nothing.
+    On a day the team does not work nothing is sent (`day_off`) unless `force`."""
     chosen = edition or edition_now(ctx)
     to = channels(ctx, names, dry_run)
     composed = message(ctx, on, chosen)
     if dry_run:
         return Broadcast(composed)
+    if not force and not ctx.calendar([on.year]).is_workday(on):  # cron runs it every day
+        return Broadcast(composed, day_off=True)
     return Broadcast(composed, deliver(ctx, composed, to, force, on_delivery))
 
 

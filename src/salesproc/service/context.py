@@ -84,11 +84,12 @@ class Context:
             raise InputError(_("no rep given; pass --rep CODE or set `rep` in the config file"))
         return str(code)
 
-    def calendar(self, years: Iterable[int]) -> "WorkCalendar":
+    def calendar(self, years: Iterable[int], warn: bool = True) -> "WorkCalendar":
         """The team's working days in `years`: its weekdays, China's holidays and make-up days.
 
         A year the holiday data does not cover yet falls back to the weekdays,
-        with a warning rather than an error, so a cron job keeps running.
+        with a warning rather than an error, so a cron job keeps running (and
+        none when not `warn`: a plan such as a revisit, not a figure).
         """
         from salesproc.adapters.holidays import china_calendar
         from salesproc.rules.calendar import format_weekdays
@@ -96,7 +97,7 @@ class Context:
         years = sorted(set(years))
         calendar = china_calendar(years, self.settings.workdays)
         missing = calendar.fallback_years(years)
-        if missing:
+        if missing and warn:
             self.warn(
                 _(
                     "Warning: no holiday calendar for {years}; counting {days} as working days"

@@ -120,7 +120,8 @@ def rank(
         rows = queries.leaderboard(s, start, end, metric, by.value)
         earlier = queries.leaderboard(s, _first_day(before, period), before, metric, by.value)
         money = metric is not Metric.VISITS
-        shares = _shares(s, end, period, rows, metric) if money and by is By.REP else {}
+        week = ctx.calendar([end.year]) if period is Period.WEEK and money else None
+        shares = _shares(s, end, period, rows, metric, week) if money and by is By.REP else {}
     previous = {r.rep: r.rank for r in earlier}
     # every active rep is on a board by rep: two of them named 张伟 show as 张伟(zhangwei)
     shown = shown_names((r.rep, r.name) for r in rows) if by is By.REP else {}
@@ -147,8 +148,10 @@ def _shares(
     period: Period | None,
     rows: Sequence[RankRow],
     metric: Metric = Metric.SALES,
+    calendar: WorkCalendar | None = None,
 ) -> dict[str, _Share]:
-    """Each rep's sales against its target for the board's period (a daily board: the month).
+    """Each rep's sales against its target for the board's period (a daily board: the month;
+    a week's needs `calendar`, its target going by working days).
 
     Empty when no rep has a target that year, or on an all-time board: a target is per year.
     """
@@ -169,7 +172,7 @@ def _shares(
         actual = {r.rep: r.value for r in rows}
     shares: dict[str, _Share] = {}
     for code, months in found.items():
-        cents = t.period_target(kind, end, months)
+        cents = t.period_target(kind, end, months, calendar)
         share = Decimal(actual.get(code, 0)) / cents if cents else None
         reached = None if share is None else share.quantize(SHARE_PLACES)
         shares[code] = _Share(target_cents=cents, reached=reached)
@@ -372,6 +375,7 @@ def progress(ctx: Context, on: date, rep: str | None = None) -> list[PeriodProgr
                 since = max(span.start, date(on.year, 1, 1))
                 actual = total(s, since, on, target.rep_id)
                 goal = t.period_target(kind, on, target.months, calendar)
-                paced = t.progress(actual, goal, *span, on, calendar)
+                gone = t.today_counts(on, ctx.now)  # the broadcast's rule too
+                paced = t.progress(actual, goal, *span, on, calendar, gone)
                 result.append(PeriodProgress(target.rep, kind, paced, metric))
     return result

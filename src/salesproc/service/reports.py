@@ -35,7 +35,8 @@ class DailyReport:
 
     Each visit is a dict of the form's columns (`seq`, `customer`, `phone`,
     `start`, `end`, `purposes`, `result`, `outcome`, `category`,
-    `next_visit`, `notes`), numbered by start time.
+    `next_visit`, `notes`, and `amount` and `collected`: the sale and the collection logged
+    on the visit, in cents, or None), numbered by start time.
     """
 
     rep: str

@@ -74,6 +74,15 @@ class LoggedCall:
 
 def thresholds(ctx: Context) -> audit_rules.Thresholds:
     """The audit's lines as the config draws them; a bad [audit] table names the file."""
+    low = ctx.settings.audit.get("min_minutes", audit_rules.Thresholds.min_minutes)
+    high = ctx.settings.audit.get("max_minutes", audit_rules.Thresholds.max_minutes)
+    if low > high:  # the one line a user can cross with values each in range
+        raise InputError(
+            _(
+                "config {path}: [audit]: bad audit thresholds: min_minutes ({low}) is greater "
+                "than max_minutes ({high})"
+            ).format(path=ctx.settings.config_path, low=low, high=high)
+        )
     try:
         return audit_rules.Thresholds(quota=ctx.settings.visit_quota, **ctx.settings.audit)
     except ValueError as exc:

@@ -13,7 +13,7 @@ the same texts name the same rep, and a deactivated one can record nothing.
 """
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -26,8 +26,10 @@ from salesproc.db import customer_bulk, visit_bulk, visit_keys, writes
 from salesproc.db import export as rows
 from salesproc.db.lookup import RepIndex
 from salesproc.db.sale_bulk import COLLECTIONS, SaleBook
+from salesproc.db.visit_bulk import CustomerTally
 from salesproc.errors import InputError
 from salesproc.i18n import _
+from salesproc.rules.calendar import WorkCalendar
 from salesproc.service.context import Context
 
 __all__ = [
@@ -85,13 +87,20 @@ def import_collections(
 
 
 def import_customers(
-    ctx: Context, path: Path, create_reps: bool = False, dry_run: bool = False
+    ctx: Context,
+    path: Path,
+    create_reps: bool = False,
+    dry_run: bool = False,
+    ignore: Sequence[str] = (),
 ) -> Imported:
-    """A customer list with `export customers`' headings; a name on file is a bad row."""
+    """A customer list with `export customers`' headings; a name on file is a bad row, and
+    a column it does not read is refused unless `ignore` names it."""
     with ctx.session(commit=not dry_run) as s:
         # a customer list may name a deactivated rep, as `customer add --rep` may
         reps = RepIndex(s, ctx.now, create=create_reps, active_only=False)
-        found = customer_import.read_customers(path, ctx.today, reps, customer_bulk.name_keys(s))
+        found = customer_import.read_customers(
+            path, ctx.today, reps, customer_bulk.name_keys(s), ignore
+        )
         count = customer_bulk.insert_customers(s, found, ctx.now)
     return Imported(count, reps.created)
 
@@ -103,6 +112,7 @@ def import_visits(
     create_customers: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    ignore: Sequence[str] = (),
 ) -> Imported:
     """Visits in either layout (rows, or the filled paper forms), each written as
     `log-visit` would have: the customers' standing, report headers and schedules too.
@@ -119,7 +129,7 @@ def import_visits(
         checker = Checker(People(reps, customers, by_key, create_customers), ctx.today)
         halfway = None if progress is None else lambda at: progress(None if at is None else at // 2)
         # the visits on file are let go with the survey: the writing needs none of them
-        survey = visit_import.survey(path, checker, stored, visit_keys.OnFile(s), halfway)
+        survey = visit_import.survey(path, checker, stored, visit_keys.OnFile(s), halfway, ignore)
         problems = checker.problems
         if problems.lines:
             raise rejected_rows(problems.lines, path, len(problems.rows))
@@ -130,12 +140,29 @@ def import_visits(
                 progress(size // 2 + size * n // (2 * survey.count))
 
         visit_bulk.insert_visits(
-            s, survey.rows(), survey.count, customers, ctx.settings.cadence, ctx.now, written
+            s,
+            survey.rows(),
+            survey.count,
+            customers,
+            ctx.settings.cadence,
+            ctx.now,
+            written,
+            _revisit_calendar(ctx, customers.values()),
+            ctx.settings.prospect_cadence,
         )
         visited = visit_bulk.update_customers(s, customers)
         visit_bulk.write_headers(s, survey.headers, reps.reps)
         writes.refresh_many(s, visited, len(customers))
     return Imported(survey.count, reps.created, new_customers, survey.already)
+
+
+def _revisit_calendar(ctx: Context, customers: Iterable[CustomerTally]) -> WorkCalendar:
+    """The working days the counted revisits of an import may fall on: from its first
+    visit's year to the year the cadence reaches from today."""
+    from salesproc.service.visits import revisit_calendar
+
+    first = min((c.first_day for c in customers if c.first_day is not None), default=ctx.today)
+    return revisit_calendar(ctx, first, reach_from=ctx.today)
 
 
 def export(

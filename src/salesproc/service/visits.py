@@ -7,13 +7,14 @@ plain values: the session is closed by the time the caller reads them. Like ever
 the command that needs it.
 """
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from salesproc.db import queries, writes
 from salesproc.db.models import Visit
 from salesproc.db.queries import VisitRow
 from salesproc.db.writes import VisitChanges, VisitInput
+from salesproc.rules.calendar import WorkCalendar
 from salesproc.rules.vocab import Category, Purpose
 from salesproc.service.context import Context
 from salesproc.service.sales import RecordedSale, add_sale  # moved to `sales`; kept here too
@@ -49,6 +50,9 @@ class LoggedVisit:
     amount_cents: int | None = None
     #: sales removed with the visit (`delete_visit` only)
     sales_deleted: int = 0
+    #: the day the cadence or `--next +N` gave, when it was a day off and `next_visit`
+    #: is the next working day (`log_visit` only)
+    moved_from: date | None = None
 
 
 def _logged(visit: Visit, amount_cents: int | None = None, sales: int = 0) -> LoggedVisit:
@@ -70,10 +74,33 @@ def _logged(visit: Visit, amount_cents: int | None = None, sales: int = 0) -> Lo
 def log_visit(ctx: Context, entry: VisitInput, again: bool = False) -> LoggedVisit:
     """One row of the daily report (with its sale, when it has an amount); the same visit
     (rep, customer, day, start time) as one on file only when `again`."""
+    calendar = revisit_calendar(ctx, entry.visit_date, entry.next_days)
+    prospect = ctx.settings.prospect_cadence
     with ctx.session() as s:
-        visit = writes.log_visit(s, entry, ctx.settings.cadence, ctx.today, ctx.now, again)
+        writes.find_active_rep(s, entry.rep)  # its error first, as log_visit gives them
+        customer = writes.find_customer(s, entry.customer)
+        planned = writes.planned_revisit(entry, customer, ctx.settings.cadence, calendar, prospect)
+        visit = writes.log_visit(
+            s, entry, ctx.settings.cadence, ctx.today, ctx.now, again, calendar, prospect
+        )
         s.flush()
-        return _logged(visit, entry.amount_cents)
+        return replace(_logged(visit, entry.amount_cents), moved_from=planned.moved_from)
+
+
+def revisit_calendar(
+    ctx: Context, day: date, after: int | None = None, reach_from: date | None = None
+) -> WorkCalendar:
+    """The working days a revisit counted from a visit on `day` (or later, up to
+    `reach_from`) may fall on: from `day`'s year to the year the longest cadence (or
+    `after` days) reaches.
+
+    A revisit is a plan, not a figure: a year without holiday data yet counts
+    the team's weekdays without the warning targets give.
+    """
+    longest = max([*ctx.settings.cadence.values(), ctx.settings.prospect_cadence or 0])
+    start = reach_from or day
+    reach = start + timedelta(days=min(max(longest, after or 0), 3650) + 7)  # + a run of days off
+    return ctx.calendar(range(day.year, reach.year + 1), warn=False)
 
 
 def list_visits(
@@ -92,8 +119,11 @@ def list_visits(
 
 def edit_visit(ctx: Context, visit_id: int, changes: VisitChanges) -> LoggedVisit:
     """Correct a visit's day, times, purposes, result, revisit or notes."""
+    calendar = None
+    if isinstance(changes.next_visit, timedelta):  # counted from the visit: a working day
+        calendar = revisit_calendar(ctx, changes.visit_date or ctx.today, changes.next_visit.days)
     with ctx.session() as s:
-        return _logged(writes.edit_visit(s, visit_id, changes, ctx.today, ctx.who))
+        return _logged(writes.edit_visit(s, visit_id, changes, ctx.today, ctx.who, calendar))
 
 
 def delete_visit(ctx: Context, visit_id: int) -> LoggedVisit:
