@@ -294,3 +294,18 @@ def test_the_rule_names_a_changed_day_and_customer():
     assert (flag.rule, flag.rep, flag.day) == (Rule.EDITED_AFTER_CALL, "zhang", date(2026, 11, 25))
     assert "date 2026-11-27 → 2026-11-25, customer 甲 → 乙" in flag.evidence
     assert edited_after_call([edit], [CallFact("zhang", date(2026, 11, 27), None, "ok")]) == []
+
+
+def test_a_monday_morning_edition_did_not_show_sundays_sale(team, tmp_path, monkeypatch):
+    """Monday morning ranks Friday (the previous working day), month to date through Friday:
+    a Sunday sale corrected after it was never in front of the team, so nothing to announce."""
+    configure(tmp_path, monkeypatch)
+    clock(monkeypatch, "2026-11-29T18:00")  # a Sunday
+    ok(team("sale", "add", "--rep", "zhang", "--amount", "42000"))
+    clock(monkeypatch, "2026-11-30T07:30")
+    ok(team("broadcast", "--edition", "morning"))
+    clock(monkeypatch, "2026-11-30T09:00")
+    ok(team("sale", "edit", "1", "--amount", "4200"))
+    clock(monkeypatch, "2026-11-30T20:30")
+    text = ok(team("broadcast", "--dry-run", "--edition", "evening")).stdout
+    assert "Corrections" not in text

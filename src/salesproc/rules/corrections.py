@@ -27,10 +27,13 @@ What counts, from the history (`salesproc.db.history`), pure and in one place:
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salesproc.i18n import N_, _
 from salesproc.rules.money import format_amount
+
+if TYPE_CHECKING:
+    from salesproc.rules.calendar import WorkCalendar
 
 #: the kinds of history record that are figures of the message, and the field of their day
 FIGURES: dict[str, str] = {"sale": "sale_date", "collection": "collection_date"}
@@ -83,24 +86,27 @@ def _moment(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value))
 
 
-def covered(sent: SentEdition) -> date:
-    """The day an edition's rankings end on: the day before in the morning, the day itself
-    in the evening (`rules.broadcast.report_day`)."""
+def covered(sent: SentEdition, calendar: "WorkCalendar | None" = None) -> date:
+    """The day an edition's rankings end on: the previous working day in the morning, the
+    day itself in the evening (`rules.broadcast.report_day`, with the team's calendar)."""
     from salesproc.rules.broadcast import report_day
     from salesproc.rules.vocab import Edition
 
-    return report_day(Edition(sent.edition), sent.day)
+    return report_day(Edition(sent.edition), sent.day, calendar)
 
 
-def showed(sent: SentEdition, day: date) -> bool:
+def showed(sent: SentEdition, day: date, calendar: "WorkCalendar | None" = None) -> bool:
     """Whether an edition's message had `day`'s figures: its daily ranking is that day, or
     its month to date runs through it."""
-    end = covered(sent)
+    end = covered(sent, calendar)
     return (end.year, end.month) == (day.year, day.month) and end >= day
 
 
 def to_announce(
-    changes: Iterable[ChangeFact], sent: Sequence[SentEdition], reps: Mapping[int, str]
+    changes: Iterable[ChangeFact],
+    sent: Sequence[SentEdition],
+    reps: Mapping[int, str],
+    calendar: "WorkCalendar | None" = None,
 ) -> list[Correction]:
     """The corrections among `changes` (those not yet announced: see the module), oldest first.
 
@@ -118,7 +124,7 @@ def to_announce(
         days = [_day(v[field]) for v in (before, after) if v is not None]
         added = _moment(before.get("created_at"))
         seen = any(
-            s.at < change.at and (added is None or s.at > added) and showed(s, day)
+            s.at < change.at and (added is None or s.at > added) and showed(s, day, calendar)
             for s in sent
             for day in days
         )

@@ -224,7 +224,10 @@ def corrections(ctx: Context, on: date, edition: Edition) -> list[Correction]:
 
     with ctx.session() as s:
         facts = correction_facts(s, on, edition.value, FIGURES)
-    return to_announce(facts.changes, facts.sent, facts.reps)
+    # the days the sent editions covered, as they were composed: by the team's working days
+    years = {e.day.year for e in facts.sent} | {on.year}
+    calendar = ctx.calendar(years | {y - 1 for y in years}) if facts.sent else None
+    return to_announce(facts.changes, facts.sent, facts.reps, calendar)
 
 
 def deliver(
