@@ -215,7 +215,8 @@ def test_time_gone_is_the_same_in_progress_and_the_broadcast(sold, monkeypatch):
 
 
 def late(cli: Any) -> set[tuple[str, str]]:
-    found = json.loads(ok(cli("audit", "--format", "json", "--from", "2026-11-23")).stdout)
+    # a log 2 working days late is a follow-up: --all shows it
+    found = json.loads(ok(cli("audit", "--format", "json", "--all", "--from", "2026-11-23")).stdout)
     return {(f["rep"], f["date"]) for f in found if f["rule"] == "late-log"}
 
 
@@ -227,7 +228,9 @@ def test_a_friday_visit_logged_on_monday_is_on_time_and_on_tuesday_late(team, mo
     monkeypatch.setenv("SALESPROC_NOW", "2026-12-01T09:00")
     visit(team, "华联便利店", "--date", "2026-11-27")  # Friday, typed Tuesday
     assert ("zhang", "2026-11-27") in late(team)
-    found = json.loads(ok(team("audit", "--format", "json", "--from", "2026-11-23")).stdout)
+    found = json.loads(
+        ok(team("audit", "--format", "json", "--all", "--from", "2026-11-23")).stdout
+    )
     evidence = [f["evidence"] for f in found if f["rule"] == "late-log" and f["rep"] == "zhang"]
     assert evidence and all("2 working days after it" in e for e in evidence)
 

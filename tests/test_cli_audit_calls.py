@@ -44,7 +44,7 @@ def test_every_rule_is_raised_from_real_records(quiet, monkeypatch):
     ok(cli("sale", "add", "--rep", "zhang", "--amount", "900", "--date", "2026-10-30"))
     ok(cli("call", "log", "--rep", "li", "--date", "2026-11-27", "--at", "12:05",
            "--verdict", "doubtful", "--note", "不在店里"))  # fmt: skip
-    found = flags(cli, "--from", "2026-10-01")
+    found = flags(cli, "--from", "2026-10-01", "--all")  # late-log 3 days, no-phone: follow-ups
     assert {f["rule"] for f in found} == {
         "overlap", "late-log", "no-report", "duration", "no-phone", "missed-revisit", "gave-up",
         "pressing-stock", "doubtful-call",
@@ -52,7 +52,9 @@ def test_every_rule_is_raised_from_real_records(quiet, monkeypatch):
     order = ["overlap", "late-log", "below-quota", "no-report", "duration", "no-phone",
              "missed-revisit", "gave-up", "pressing-stock", "doubtful-call"]  # fmt: skip
     assert [order.index(f["rule"]) for f in found] == sorted(order.index(f["rule"]) for f in found)
-    assert set(found[0]) == {"rule", "rep", "date", "evidence", "explanation"}
+    assert set(found[0]) == {
+        "rule", "rep", "date", "evidence", "explanation", "severity", "from",
+    }  # fmt: skip
     by_rule = {f["rule"]: f for f in found}
     assert (
         by_rule["overlap"]["date"] == "2026-11-27"
@@ -72,7 +74,7 @@ def test_every_rule_is_raised_from_real_records(quiet, monkeypatch):
 def test_below_quota_and_no_report_use_working_days(team):
     # the reps were added on the 30th: only their own logged days count before it
     visit(team, "万家超市", "--date", "2026-11-27")  # Friday: 1 of 6
-    found = rules(team)
+    found = rules(team, "--all")  # below-quota is a follow-up
     assert ("below-quota", "zhang", "2026-11-27") in found
     assert not any(day in ("2026-11-28", "2026-11-29") for _, _, day in found)  # the weekend
     assert not any(day == "2026-11-30" for _, _, day in found)  # today is not over

@@ -101,6 +101,9 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         pressing_days: int | None = Field(default=None, ge=1, le=28)
         pressing_share: float | None = Field(default=None, ge=0, lt=1)
         min_visits: int | None = Field(default=None, ge=1, le=100)
+        late_red_days: int | None = Field(default=None, ge=0, le=365)
+        missed_share: float | None = Field(default=None, ge=0, lt=1)
+        missed_min: int | None = Field(default=None, ge=1, le=1000)
 
     class File(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)

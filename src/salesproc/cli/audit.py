@@ -2,16 +2,47 @@
 
 The rules live in `rules/audit.py` and `service/supervision.py` gathers their
 facts; this command shows what they raise, so the supervisor asks about it on
-the next call or goes to see for itself.
+the next call or goes to see for itself. Red flags (integrity) are shown by
+default, follow-ups (hygiene) with `--all`; `--by rep` sums them up per rep.
 """
 
-from typing import Annotated
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from salesproc.cli.choices import word_option
 from salesproc.cli.output import Column, Format, FormatOption, emit
 from salesproc.cli.runtime import FromOpt, ToOpt, runtime
+from salesproc.errors import InputError
 from salesproc.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from salesproc.service.supervision import Audit, AuditByRep
+
+#: what a flag's severity is called in a table
+SEVERITY_WORDS = {"red": N_("red"), "follow-up": N_("follow-up")}
+
+
+class By(StrEnum):
+    REP = "rep"
+
+
+def parse_by(text: str) -> By:
+    """`rep` (or 销售员, 业务员): the one grouping `audit --by` knows."""
+    if text.strip().casefold() in ("rep", "销售员", "业务员"):
+        return By.REP
+    raise InputError(_("unknown grouping {value!r}: use rep").format(value=text))
+
+
+ByOption = Annotated[
+    By | None,
+    typer.Option(
+        "--by",
+        help="rep: each rep's red flags and follow-ups, a score and the strongest evidence.",
+        **word_option(parse_by, [By.REP.value]),
+    ),
+]
 
 
 def audit_command(
@@ -19,8 +50,12 @@ def audit_command(
     start: FromOpt = None,
     end: ToOpt = None,
     rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's flags.")] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Show the follow-ups too, not only the red flags.")
+    ] = False,
+    by: ByOption = None,
     check: Annotated[
-        bool, typer.Option("--check", help="Exit 1 when any flag is raised (for cron or CI).")
+        bool, typer.Option("--check", help="Exit 1 when any red flag is raised (for cron or CI).")
     ] = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
@@ -29,35 +64,100 @@ def audit_command(
     from salesproc.service import supervision
 
     rt = runtime(ctx)
-    found = supervision.audit(rt.context, *rt.span(start, end), rep)
+    if by is By.REP:
+        summary = supervision.audit_by_rep(rt.context, *rt.span(start, end), rep)
+        _by_rep(summary, fmt)
+        red = any(r.red for r in summary.reps)
+    else:
+        found = supervision.audit(rt.context, *rt.span(start, end), rep, follow_ups=everything)
+        _flags(found, fmt)
+        red = any(f.red for f in found.flags)
+    if check and red:
+        raise typer.Exit(1)
+
+
+def _flags(found: "Audit", fmt: Format) -> None:
     flags = found.flags
     records = [
         {"rule": f.rule.value, "rep": f.rep, "date": f.day, "evidence": f.evidence,
-         "explanation": f.explanation}
+         "explanation": f.explanation, "severity": f.severity.value, "from": f.from_day}
         for f in flags
     ]  # fmt: skip
-    title = _("Audit {start} – {end}").format(start=found.start, end=found.end)
-    footer = ngettext("{n} red flag", "{n} red flags", len(flags)).format(n=len(flags))
     if fmt is not Format.TABLE:
-        emit(records, [], fmt, keys=["rule", "rep", "date", "evidence", "explanation"])
-    else:
-        # Why each rule matters, once under the table: the same words on every row hide the rows.
-        why = {f.rule.value: f.explanation for f in flags}
-        notes = [f"{rule}: {text}" for rule, text in why.items()]
-        emit(
-            records,
-            [
-                Column("rule", N_("Rule")),
-                Column("rep", N_("Rep")),
-                Column("date", N_("Date")),
-                Column("evidence", N_("Evidence")),
-            ],
-            fmt,
-            title=title,
-            footer="\n".join([footer, *notes]),
+        keys = ["rule", "rep", "date", "evidence", "explanation", "severity", "from"]
+        emit(records, [], fmt, keys=keys)
+        return
+    title = _("Audit {start} – {end}").format(start=found.start, end=found.end)
+    red = sum(1 for f in flags if f.red)
+    lines = [ngettext("{n} red flag", "{n} red flags", red).format(n=red)]
+    if len(flags) > red:
+        n = len(flags) - red
+        lines.append(ngettext("{n} follow-up", "{n} follow-ups", n).format(n=n))
+    if found.hidden:
+        lines.append(
+            ngettext(
+                "{n} follow-up not shown (--all shows it)",
+                "{n} follow-ups not shown (--all shows them)",
+                found.hidden,
+            ).format(n=found.hidden)
         )
-    if check and flags:
-        raise typer.Exit(1)
+    # Why each rule matters, once under the table: the same words on every row hide the rows.
+    why = {f.rule.value: f.explanation for f in flags}
+    notes = [f"{rule}: {text}" for rule, text in why.items()]
+    for record in records:
+        record["severity"] = _(SEVERITY_WORDS[record["severity"]])
+        if record["from"] is not None:
+            record["date"] = f"{record['from']}–{record['date']}"
+    emit(
+        records,
+        [
+            Column("severity", N_("Severity")),
+            Column("rule", N_("Rule")),
+            Column("rep", N_("Rep")),
+            Column("date", N_("Date")),
+            Column("evidence", N_("Evidence")),
+        ],
+        fmt,
+        title=title,
+        footer="\n".join([", ".join(lines), *notes]),
+    )
+
+
+def _by_rep(summary: "AuditByRep", fmt: Format) -> None:
+    records = [
+        {"rep": r.rep, "red": r.red, "follow_up": r.follow_up, "score": r.score,
+         "rules": dict(r.rules), "top": list(r.top)}
+        for r in summary.reps
+    ]  # fmt: skip
+    if fmt is Format.JSON:
+        emit(records, [], fmt)
+        return
+    if fmt is Format.CSV:
+        rows = [{**r, "rules": "; ".join(f"{k} {v}" for k, v in r["rules"].items()),
+                 "top": " | ".join(r["top"])} for r in records]  # fmt: skip
+        emit(rows, [], fmt, keys=["rep", "red", "follow_up", "score", "rules", "top"])
+        return
+    rows = []  # one line of evidence per row: the rep's first, the rest under it
+    for r in records:
+        first, *more = r["top"] or [""]
+        rows.append({**r, "top": first})
+        rows.extend(
+            {"rep": "", "red": "", "follow_up": "", "score": "", "top": line} for line in more
+        )
+    title = _("Audit by rep {start} – {end}").format(start=summary.start, end=summary.end)
+    emit(
+        rows,
+        [
+            Column("rep", N_("Rep")),
+            Column("red", N_("Red"), justify="right"),
+            Column("follow_up", N_("Follow-ups"), justify="right"),
+            Column("score", N_("Score"), justify="right"),
+            Column("top", N_("Strongest evidence")),
+        ],
+        fmt,
+        title=title,
+        footer=_("score: 10 per rule with a red flag, 2 per red flag, 1 per rule with a follow-up"),
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -52,6 +52,16 @@ revisit date (missed-revisit), the day the prospect was lost (gave-up), the
 month's last day (pressing-stock), the call's day (doubtful-call), the visit's
 day after the change (edited-after-call). `audit`
 runs every rule and keeps the flags whose day is in [start, end].
+
+Each flag has a `severity` (issue 12): red for integrity (something looks
+invented, backdated, padded, pressed or absent: overlap, no-report,
+pressing-stock, doubtful-call, edited-after-call, a too-short duration, a log
+more than `late_red_days` late, a rep missing most of its promised revisits),
+a follow-up for hygiene (a late log within reason, below-quota, a too-long
+duration, no-phone, one missed revisit, gave-up). A pattern flag (the missed
+revisits of a rep over the window, `missed_pattern`) carries `from_day`, the
+first day it covers; its `day` is the last, and it reads the window itself.
+`by_rep` sums the flags up per rep with a `score` for the supervisor's order.
 """
 
 from collections import Counter, defaultdict
@@ -90,6 +100,32 @@ class Rule(StrEnum):
 #: Every rule, in the order flags are reported.
 RULES: tuple[Rule, ...] = tuple(Rule)
 _ORDER = {rule: position for position, rule in enumerate(RULES)}
+
+
+class Severity(StrEnum):
+    """How much a flag weighs: integrity (red) or hygiene (a follow-up)."""
+
+    #: something looks invented, backdated, padded, pressed or absent
+    RED = "red"
+    #: a missed revisit, a late report within reason, a short day
+    FOLLOW_UP = "follow-up"
+
+
+#: Each rule's severity at its usual strength; `late-log`, `duration` and
+#: `missed-revisit` turn red when stronger (see `Thresholds`).
+SEVERITY: dict[Rule, Severity] = {
+    Rule.OVERLAP: Severity.RED,
+    Rule.LATE_LOG: Severity.FOLLOW_UP,
+    Rule.BELOW_QUOTA: Severity.FOLLOW_UP,
+    Rule.NO_REPORT: Severity.RED,
+    Rule.DURATION: Severity.FOLLOW_UP,
+    Rule.NO_PHONE: Severity.FOLLOW_UP,
+    Rule.MISSED_REVISIT: Severity.FOLLOW_UP,
+    Rule.GAVE_UP: Severity.FOLLOW_UP,
+    Rule.PRESSING_STOCK: Severity.RED,
+    Rule.DOUBTFUL_CALL: Severity.RED,
+    Rule.EDITED_AFTER_CALL: Severity.RED,
+}
 
 
 _EXPLAIN = {
@@ -137,6 +173,10 @@ _TOO_SHORT = N_(
 _TOO_LONG = N_(
     "A visit this long may cover time spent elsewhere; ask what the time slot was used for."
 )
+_MISSED_PATTERN = N_(
+    "The rep missed most of the revisits it promised over these weeks: the promises in the "
+    "reports may be written without meaning to keep them, or the visits not made."
+)
 _GAVE_UP = N_(
     "Most customers only buy after several visits; a prospect dropped before visit {min} "
     "is likely a lost sale."
@@ -158,6 +198,12 @@ class Thresholds:
     - `pressing_days`, `pressing_share`: a month's last days, and the share of the
       month's sales above which selling in them looks like pressing stock.
     - `min_visits`: visits a prospect deserves before it is given up (四次拜访法则).
+    - `late_red_days`: a visit logged more than this many working days late is red
+      (backdated); later than `late_days` but within it, a follow-up (a `late_days`
+      above it makes every late log red).
+    - `missed_share`, `missed_min`: a rep who missed more than this share of the
+      revisits it promised for the window, with at least `missed_min` promised, gets
+      a red pattern flag over them (each missed revisit alone is a follow-up).
 
     `pressing_share` may be given as a float, a Decimal or a Fraction; it is kept
     as the exact Fraction of the decimal it was written as (0.3 is 3/10), so the
@@ -172,9 +218,13 @@ class Thresholds:
     pressing_days: int = 3
     pressing_share: Fraction | Decimal | float | int = Fraction(1, 2)
     min_visits: int = fourvisit.MIN_VISITS
+    late_red_days: int = 3
+    missed_share: Fraction | Decimal | float | int = Fraction(1, 2)
+    missed_min: int = 4
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pressing_share", _exact(self.pressing_share))
+        object.__setattr__(self, "missed_share", _exact(self.missed_share))
         checks = {
             "quota ≥ 1": self.quota >= 1,
             "0 ≤ min_minutes ≤ max_minutes": 0 <= self.min_minutes <= self.max_minutes,
@@ -182,6 +232,9 @@ class Thresholds:
             "1 ≤ pressing_days ≤ 28": 1 <= self.pressing_days <= 28,
             "0 ≤ pressing_share < 1": 0 <= self.pressing_share < 1,
             "min_visits ≥ 1": self.min_visits >= 1,
+            "0 ≤ missed_share < 1": 0 <= self.missed_share < 1,
+            "late_red_days ≥ 0": self.late_red_days >= 0,
+            "missed_min ≥ 1": self.missed_min >= 1,
         }
         broken = [rule for rule, holds in checks.items() if not holds]
         if broken:
@@ -300,7 +353,9 @@ class Facts:
 
 @dataclass(frozen=True)
 class Flag:
-    """One red flag: which rule, the day it concerns, what was seen; whose, and why it matters.
+    """One flag: which rule, the day it concerns, what was seen; whose, why it matters, how
+    much it weighs (`severity`) and, for a pattern over days, the first day it covers
+    (`from_day`; `day` is the last).
 
     The audit raises these and the call plan asks about them: one type, so the
     two can never disagree on what a flag is. `rep` and `explanation` are named
@@ -314,6 +369,12 @@ class Flag:
     _: KW_ONLY
     rep: str = ""
     explanation: str = ""
+    severity: Severity = Severity.RED
+    from_day: date | None = None
+
+    @property
+    def red(self) -> bool:
+        return self.severity == Severity.RED
 
 
 def flag_key(flag: Flag) -> tuple[int, date, str]:
@@ -351,6 +412,7 @@ def audit(
         *durations(dated, t),
         *no_phone(dated),
         *missed_revisits(facts.visits, today),
+        *missed_pattern(facts.visits, start, end, today, t),
         *gave_up(facts.lost, t),
         *pressing_stock(facts.sales, today, t),
         *doubtful_calls(facts.calls),
@@ -464,7 +526,10 @@ def late_logs(
                     late,
                 )
             ).format(customer=visit.customer, logged=_stamp(visit.logged_at), n=late)
-            flags.append(_flag(Rule.LATE_LOG, visit.rep, visit.day, evidence))
+            red = late > t.late_red_days
+            flags.append(
+                _flag(Rule.LATE_LOG, visit.rep, visit.day, evidence, Severity.RED if red else None)
+            )
     return flags
 
 
@@ -492,8 +557,18 @@ def durations(visits: Iterable[VisitFact], t: Thresholds = DEFAULTS) -> list[Fla
             end=_clock(visit.end),
             n=minutes,
         )
-        why = _TOO_SHORT if length < shortest else _TOO_LONG
-        flags.append(Flag(Rule.DURATION, visit.day, evidence, rep=visit.rep, explanation=_(why)))
+        short = length < shortest  # padding: red; a long visit is a follow-up
+        why = _TOO_SHORT if short else _TOO_LONG
+        flags.append(
+            Flag(
+                Rule.DURATION,
+                visit.day,
+                evidence,
+                rep=visit.rep,
+                explanation=_(why),
+                severity=Severity.RED if short else Severity.FOLLOW_UP,
+            )
+        )
     return flags
 
 
@@ -631,6 +706,61 @@ def _missed_flag(visit: VisitFact, after: VisitFact | None) -> Flag:
     return _flag(Rule.MISSED_REVISIT, visit.rep, visit.next_visit, evidence)
 
 
+def missed_pattern(
+    visits: Iterable[VisitFact], start: date, end: date, today: date, t: Thresholds = DEFAULTS
+) -> list[Flag]:
+    """A red pattern flag per rep who missed most of the revisits it promised for the window.
+
+    The promises counted are those due in [start, end] and before today, read as
+    `missed_revisits` reads them (the latest promise of each customer stands). A rep
+    with at least `t.missed_min` of them, of which more than `t.missed_share` were
+    missed, is flagged from the first promised day to the last (`from_day`, `day`).
+    """
+    by_customer: defaultdict[int, list[VisitFact]] = defaultdict(list)
+    for visit in visits:
+        by_customer[visit.customer_id].append(visit)
+    promised: defaultdict[str, list[tuple[date, bool]]] = defaultdict(list)
+    for history in by_customer.values():
+        ordered = sorted(history, key=_history_key)
+        following: list[VisitFact | None] = [*ordered[1:], None]
+        for visit, after in zip(ordered, following, strict=True):
+            due = visit.next_visit
+            if visit.outcome == Outcome.LOST or not (start <= due <= end) or due >= today:
+                continue
+            promised[visit.rep].append((due, _missed(visit, after, today)))
+    flags: list[Flag] = []
+    share = _exact(t.missed_share)
+    for rep in sorted(promised):
+        due = promised[rep]
+        missed = sum(1 for _day, was_missed in due if was_missed)
+        if len(due) < t.missed_min or missed <= share * len(due):
+            continue
+        first, last = min(d for d, _m in due), max(d for d, _m in due)
+        evidence = ngettext(
+            "{missed} of {n} revisit promised for {first}–{last} missed ({percent}%)",
+            "{missed} of {n} revisits promised for {first}–{last} missed ({percent}%)",
+            len(due),
+        ).format(
+            missed=missed,
+            n=len(due),
+            first=first.isoformat(),
+            last=last.isoformat(),
+            percent=f"{100 * missed / len(due):.0f}",
+        )
+        flags.append(
+            Flag(
+                Rule.MISSED_REVISIT,
+                last,
+                evidence,
+                rep=rep,
+                explanation=_(_MISSED_PATTERN),
+                severity=Severity.RED,
+                from_day=first,
+            )
+        )
+    return flags
+
+
 def gave_up(lost: Iterable[LostProspect], t: Thresholds = DEFAULTS) -> list[Flag]:
     """Prospects lost with fewer than `t.min_visits` visits (`fourvisit.gave_up`), on that day."""
     flags: list[Flag] = []
@@ -643,7 +773,14 @@ def gave_up(lost: Iterable[LostProspect], t: Thresholds = DEFAULTS) -> list[Flag
             ).format(customer=prospect.customer, n=prospect.visits)
             why = _(_GAVE_UP).format(min=t.min_visits)
             flags.append(
-                Flag(Rule.GAVE_UP, prospect.lost_on, evidence, rep=prospect.rep, explanation=why)
+                Flag(
+                    Rule.GAVE_UP,
+                    prospect.lost_on,
+                    evidence,
+                    rep=prospect.rep,
+                    explanation=why,
+                    severity=SEVERITY[Rule.GAVE_UP],
+                )
             )
     return flags
 
@@ -803,8 +940,11 @@ def _times(start: time | None, end: time | None) -> str:
 # --- shared ------------------------------------------------------------------------------
 
 
-def _flag(rule: Rule, rep: str, day: date, evidence: str) -> Flag:
-    return Flag(rule, day, evidence, rep=rep, explanation=_(_EXPLAIN[rule]))
+def _flag(rule: Rule, rep: str, day: date, evidence: str, severity: Severity | None = None) -> Flag:
+    return Flag(
+        rule, day, evidence, rep=rep, explanation=_(_EXPLAIN[rule]),
+        severity=severity or SEVERITY[rule],
+    )  # fmt: skip
 
 
 def _clock(moment: time | None) -> str:
@@ -813,3 +953,97 @@ def _clock(moment: time | None) -> str:
 
 def _stamp(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M}"
+
+
+# --- the per-rep view --------------------------------------------------------------------
+
+#: the score's weights (README "The audit's rules"): a distinct red rule, each red flag,
+#: a distinct follow-up rule; follow-ups repeated add nothing
+SCORE_RED_RULE = 10
+SCORE_RED_FLAG = 2
+SCORE_FOLLOW_UP_RULE = 1
+#: evidence lines shown per rep
+TOP_EVIDENCE = 3
+
+
+@dataclass(frozen=True)
+class RepSummary:
+    """One rep's flags over the window: how many of each kind, the score, the strongest lines."""
+
+    rep: str
+    red: int
+    follow_up: int
+    score: int
+    rules: dict[str, int]
+    top: tuple[str, ...]
+
+
+def score(flags: Iterable[Flag]) -> int:
+    """10 per distinct rule with a red flag, 2 per red flag, 1 per distinct follow-up rule."""
+    flags = list(flags)
+    red_rules = {f.rule for f in flags if f.red}
+    follow_rules = {f.rule for f in flags if not f.red}
+    reds = sum(1 for f in flags if f.red)
+    return (
+        SCORE_RED_RULE * len(red_rules)
+        + SCORE_RED_FLAG * reds
+        + SCORE_FOLLOW_UP_RULE * len(follow_rules)
+    )
+
+
+def evidence_line(flag: Flag) -> str:
+    """The flag in one line: its day (or span), its rule and what was seen."""
+    when = flag.day.isoformat()
+    if flag.from_day is not None and flag.from_day != flag.day:
+        when = f"{flag.from_day.isoformat()}–{when}"
+    return f"{when} {flag.rule}: {flag.evidence}" if flag.evidence else f"{when} {flag.rule}"
+
+
+def strongest(flags: Iterable[Flag], n: int = TOP_EVIDENCE) -> list[Flag]:
+    """Up to `n` flags, one per rule: red first, a pattern before a single day, then the
+    rule the most flagged, then the audit's rule order, the latest day first."""
+    flags = list(flags)
+    per_rule = Counter(f.rule for f in flags)
+    ordered = sorted(
+        flags,
+        key=lambda f: (
+            not f.red, f.from_day is None, -per_rule[f.rule], _ORDER.get(f.rule, len(_ORDER)),
+            -f.day.toordinal(), f.evidence,
+        ),
+    )  # fmt: skip
+    chosen: list[Flag] = []
+    seen: set[str] = set()
+    for flag in ordered:
+        if flag.rule not in seen:
+            seen.add(flag.rule)
+            chosen.append(flag)
+    return chosen[:n]
+
+
+def by_rep(flags: Iterable[Flag]) -> list[RepSummary]:
+    """Each flagged rep's summary, in the order of the supervisor's attention: score, then
+    red flags, then follow-ups (each the more first), then the rep's code."""
+    mine: defaultdict[str, list[Flag]] = defaultdict(list)
+    for flag in flags:
+        mine[flag.rep].append(flag)
+    summaries = []
+    for rep, found in mine.items():
+        counts = Counter(str(f.rule) for f in found)
+        summaries.append(
+            RepSummary(
+                rep=rep,
+                red=sum(1 for f in found if f.red),
+                follow_up=sum(1 for f in found if not f.red),
+                score=score(found),
+                rules={rule: counts[rule] for rule in sorted(counts, key=_rule_position)},
+                top=tuple(evidence_line(f) for f in strongest(found)),
+            )
+        )
+    return sorted(summaries, key=lambda s: (-s.score, -s.red, -s.follow_up, s.rep))
+
+
+def _rule_position(rule: str) -> tuple[int, str]:
+    try:
+        return (_ORDER[Rule(rule)], rule)
+    except ValueError:
+        return (len(_ORDER), rule)

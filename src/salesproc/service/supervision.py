@@ -16,7 +16,7 @@ from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules import audit as audit_rules
 from salesproc.rules import callplan as cp
-from salesproc.rules.audit import Flag, Verdict
+from salesproc.rules.audit import Flag, RepSummary, Severity, Verdict
 from salesproc.rules.callplan import Call, Window
 from salesproc.rules.dates import check_not_future
 from salesproc.rules.money import format_amount
@@ -25,12 +25,16 @@ from salesproc.service.context import Context
 
 __all__ = [
     "Audit",
+    "AuditByRep",
     "CallPlan",
     "CallRow",
     "Flag",
     "LoggedCall",
+    "RepSummary",
+    "Severity",
     "Verdict",
     "audit",
+    "audit_by_rep",
     "audit_flags",
     "call_plan",
     "list_calls",
@@ -44,11 +48,22 @@ PLAN_LOOK_BACK = timedelta(days=6)
 
 @dataclass(frozen=True)
 class Audit:
-    """The flags of [start, end], in the report's order (`rules.audit.flag_key`)."""
+    """The flags of [start, end], in the report's order (`rules.audit.flag_key`): the red
+    ones, and the follow-ups unless left out (`hidden` counts those left out)."""
 
     start: date
     end: date
     flags: list[Flag]
+    hidden: int = 0
+
+
+@dataclass(frozen=True)
+class AuditByRep:
+    """Each flagged rep's red flags and follow-ups over [start, end], the most urgent first."""
+
+    start: date
+    end: date
+    reps: list[RepSummary]
 
 
 @dataclass(frozen=True)
@@ -103,15 +118,38 @@ def audit_flags(ctx: Context, start: date, end: date, rep: str | None = None) ->
     return [flag for flag in flags if rep is None or flag.rep == rep]
 
 
-def audit(
-    ctx: Context, start: date | None = None, end: date | None = None, rep: str | None = None
-) -> Audit:
-    """The red flags of [start, end]: the month to date unless told otherwise."""
+def _span(ctx: Context, start: date | None, end: date | None) -> tuple[date, date]:
+    """[start, end]: the month to date unless told otherwise."""
     first = start or ctx.today.replace(day=1)
     last = end or ctx.today
     if first > last:
         raise InputError(_("--from {start} is after --to {end}").format(start=first, end=last))
-    return Audit(first, last, audit_flags(ctx, first, last, rep))
+    return first, last
+
+
+def audit(
+    ctx: Context,
+    start: date | None = None,
+    end: date | None = None,
+    rep: str | None = None,
+    follow_ups: bool = True,
+) -> Audit:
+    """The flags of [start, end] (the month to date unless told otherwise): the red flags,
+    and the follow-ups too unless `follow_ups` is False."""
+    first, last = _span(ctx, start, end)
+    flags = audit_flags(ctx, first, last, rep)
+    if follow_ups:
+        return Audit(first, last, flags)
+    red = [flag for flag in flags if flag.red]
+    return Audit(first, last, red, hidden=len(flags) - len(red))
+
+
+def audit_by_rep(
+    ctx: Context, start: date | None = None, end: date | None = None, rep: str | None = None
+) -> AuditByRep:
+    """Each rep's red flags and follow-ups over [start, end], ordered by `rules.audit.score`."""
+    first, last = _span(ctx, start, end)
+    return AuditByRep(first, last, audit_rules.by_rep(audit_flags(ctx, first, last, rep)))
 
 
 def call_plan(ctx: Context, day: date, seed: int = 0) -> CallPlan:

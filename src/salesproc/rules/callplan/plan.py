@@ -1,6 +1,7 @@
 """The day's plan: one call per rep, its slot (`timing`) and its questions (`questions`).
 
-Reps with red flags are called first: they are the ones known to cut corners,
+Reps with red flags are called first (then those with follow-ups only): they are
+the ones known to cut corners,
 and a call early in the day still leaves time to go and see.
 """
 
@@ -28,6 +29,8 @@ class Call:
     window: Window
     questions: tuple[str, ...] = ()
     flags: tuple[Rule, ...] = ()
+    #: the distinct rules among `flags` with a red flag: the plan calls these reps first
+    red: tuple[Rule, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -49,12 +52,14 @@ def make_call(record: RepRecord, slot: Slot, quota: int, seed: int = 0) -> Call:
         window=slot.window,
         questions=tuple(questions(record, quota, seed, slot.window)),
         flags=flag_ids(record.flags),
+        red=flag_ids(f for f in record.flags if getattr(f, "red", True)),
     )
 
 
 def order_calls(calls: Iterable[Call]) -> list[Call]:
-    """Reps with red flags first (more flags first), then by call time, then by rep code."""
-    return sorted(calls, key=lambda call: (-len(call.flags), call.at, call.rep))
+    """Reps with red flags first (more red rules first), then more flagged rules (follow-ups),
+    then by call time, then by rep code."""
+    return sorted(calls, key=lambda call: (-len(call.red), -len(call.flags), call.at, call.rep))
 
 
 def plan_json(calls: Iterable[Call], lines: Sequence[str]) -> dict[str, object]:

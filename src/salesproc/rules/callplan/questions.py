@@ -233,9 +233,16 @@ def rule_order(rule: Rule, order: Sequence[Rule] = RULES) -> tuple[int, str]:
 
 
 def worst_flag(flags: Iterable[Flag]) -> Flag | None:
-    """The flagged item to ask about: the strongest rule (`ASK_ORDER`), then the latest day."""
+    """The flagged item to ask about: a red flag before a follow-up, then the strongest rule
+    (`ASK_ORDER`), then the latest day."""
     ordered = sorted(
-        flags, key=lambda f: (rule_order(f.rule, ASK_ORDER), -f.day.toordinal(), f.evidence)
+        flags,
+        key=lambda f: (
+            not getattr(f, "red", True),
+            rule_order(f.rule, ASK_ORDER),
+            -f.day.toordinal(),
+            f.evidence,
+        ),
     )
     return ordered[0] if ordered else None
 
