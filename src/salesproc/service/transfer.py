@@ -25,7 +25,7 @@ from salesproc.adapters.visit_rows import Checker, People
 from salesproc.db import customer_bulk, visit_bulk, visit_keys, writes
 from salesproc.db import export as rows
 from salesproc.db.lookup import RepIndex
-from salesproc.db.sale_bulk import COLLECTIONS, SaleBook
+from salesproc.db.sale_bulk import COLLECTIONS, SALES, Ledger, SaleBook
 from salesproc.db.visit_bulk import CustomerTally
 from salesproc.errors import InputError
 from salesproc.i18n import _
@@ -58,12 +58,7 @@ def import_sales(
 ) -> Imported:
     """A sales export in any column layout (`options` map its columns and filter its rows);
     with `options.key`, a row whose key was imported before is left out."""
-    with ctx.session(commit=not dry_run) as s:
-        reps = RepIndex(s, ctx.now, create=options.create_reps)
-        with SaleBook(s, ctx.now, keyed=options.key is not None) as book:
-            filtered = sales_import.read_sales(path, options, ctx.today, reps, book, progress)
-        book.record_effects()
-    return Imported(book.imported, reps.created, book.new_customers, book.already, filtered)
+    return _import_ledger(ctx, path, options, dry_run, progress, SALES, sales_import.SALES)
 
 
 def import_collections(
@@ -76,12 +71,25 @@ def import_collections(
     """Collections (回款) from an export in any column layout, read as `import_sales` reads
     sales (the same fields and options); an amount is above 0, and no collection wins a
     customer."""
+    return _import_ledger(
+        ctx, path, options, dry_run, progress, COLLECTIONS, sales_import.COLLECTIONS
+    )
+
+
+def _import_ledger(
+    ctx: Context,
+    path: Path,
+    options: SalesOptions,
+    dry_run: bool,
+    progress: Progress | None,
+    ledger: Ledger,
+    kind: sales_import.Kind,
+) -> Imported:
+    """One import for both money tables: `ledger` is where the rows go, `kind` how they read."""
     with ctx.session(commit=not dry_run) as s:
         reps = RepIndex(s, ctx.now, create=options.create_reps)
-        with SaleBook(s, ctx.now, options.key is not None, COLLECTIONS) as book:
-            filtered = sales_import.read_sales(
-                path, options, ctx.today, reps, book, progress, sales_import.COLLECTIONS
-            )
+        with SaleBook(s, ctx.now, options.key is not None, ledger) as book:
+            filtered = sales_import.read_sales(path, options, ctx.today, reps, book, progress, kind)
         book.record_effects()
     return Imported(book.imported, reps.created, book.new_customers, book.already, filtered)
 
