@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from salesproc.db import history
 from salesproc.db.history import Who
-from salesproc.db.models import Collection, Customer, Rep, Visit
+from salesproc.db.models import Collection, Customer, Rep
 from salesproc.db.queries import between
-from salesproc.db.writes import find_active_rep, find_customer
+from salesproc.db.writes import find_active_rep, find_customer, find_visit
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.dates import COLLECTION_DATE_AHEAD, check_not_future
@@ -68,15 +68,6 @@ def _find(session: Session, collection_id: int) -> Collection:
             _("no collection #{id}; see `salesproc collection list`").format(id=collection_id)
         )
     return found
-
-
-def find_visit(session: Session, visit_id: int) -> Visit:
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise InputError(
-            _("no visit #{visit_id}; see `salesproc visit list`").format(visit_id=visit_id)
-        )
-    return visit
 
 
 def add_collection(

@@ -475,8 +475,13 @@ class VisitChanges:
     note: str | None = None
 
 
-def _no_visit(visit_id: int) -> str:
-    return _("no visit #{visit_id}; see `salesproc visit list`").format(visit_id=visit_id)
+def find_visit(session: Session, visit_id: int) -> Visit:
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise InputError(
+            _("no visit #{visit_id}; see `salesproc visit list`").format(visit_id=visit_id)
+        )
+    return visit
 
 
 def edit_visit(
@@ -487,9 +492,7 @@ def edit_visit(
     who: Who,
     calendar: WorkCalendar | None = None,
 ) -> Visit:
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise InputError(_no_visit(visit_id))
+    visit = find_visit(session, visit_id)
     taken = _on_visit(session, visit)
     if changes.visit_date is not None:
         check_not_future(changes.visit_date, today, VISIT_DATE_AHEAD)
@@ -583,9 +586,7 @@ def delete_visit(session: Session, visit_id: int, who: Who) -> tuple[Visit, int]
     replayed from its remaining visits and sales, so a deleted win is undone
     unless a later sale won the customer anyway.
     """
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise InputError(_no_visit(visit_id))
+    visit = find_visit(session, visit_id)
     taken = _on_visit(session, visit)
     sales = list(session.scalars(select(Sale).where(Sale.visit_id == visit.id)))
     customer = visit.customer
