@@ -2,6 +2,7 @@
 and how often honest days are flagged (issue 12's instrument).
 
     python benchmarks/audit_sim.py [--seed 1] [--reps 20] [--weeks 8] [--liars 8] [--json]
+    python benchmarks/audit_sim.py --seed 1-5 [--sweep]    # the mean over seeds; thresholds moved
 
 The team comes from `team_sim.py` (honest behaviour that knows nothing of the
 audit's thresholds, and labelled fabrications). Every record goes in through
@@ -23,6 +24,8 @@ Honest rep-days are the working days of the reps with no planted case.
 from __future__ import annotations
 
 import argparse
+import heapq
+import itertools
 import json
 import resource
 import sys
@@ -36,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from team_sim import KINDS, Case, Team, simulate
+from team_sim import KINDS, Case, Supervisor, Team, simulate
 
 from salesproc.errors import InputError
 from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
@@ -47,12 +50,12 @@ from salesproc.service import Context, people, setup, supervision, visits
 BUILT_FOR: dict[str, tuple[str, ...]] = {
     "overlap": ("overlap",),
     "late-batch": ("late-log",),
-    "gap-filler": (),
+    "gap-filler": ("tight-gap",),
     "padding": ("duration",),
     "pressing": ("pressing-stock",),
     "quiet-drop": ("gave-up",),
-    "careful-liar": ("doubtful-call",),
-    "copied-day": (),
+    "careful-liar": ("doubtful-call", "unconfirmed-visit"),
+    "copied-day": ("copied-result", "weather", "order-no-sale"),
     "edit-after-call": ("edited-after-call",),
 }
 
@@ -77,7 +80,7 @@ def _clock_context(db: Path) -> tuple[Context, list[datetime]]:
     return ctx, now
 
 
-def feed(team: Team, ctx: Context, now: list[datetime]) -> dict[str, int]:
+def feed(team: Team, ctx: Context, now: list[datetime], seed: int = 1) -> dict[str, int]:
     """Everything the team typed, in the order it typed it, through the service layer."""
     refused: Counter[str] = Counter()
     now[0] = datetime.combine(team.warmup, time(8))
@@ -95,14 +98,28 @@ def feed(team: Team, ctx: Context, now: list[datetime]) -> dict[str, int]:
             category=Category.PROSPECT if c.category == "prospect" else Category.EXISTING,
         )
         people.add_customer(ctx, fields)
-    events: list[tuple[datetime, int, object]] = []
-    events += [(v.logged_at, 0, v) for v in team.visits]
-    events += [(datetime.combine(c.day, c.at), 1, c) for c in team.calls]
-    events += [(e.at, 2, e) for e in team.edits]
-    events.sort(key=lambda e: (e[0], e[1]))
+    events: list[tuple[datetime, int, int, object]] = []
+    order = itertools.count()
+    events += [(v.logged_at, 0, next(order), v) for v in team.visits]
+    events += [(datetime.combine(c.day, c.at), 1, next(order), c) for c in team.calls]
+    events += [(e.at, 2, next(order), e) for e in team.edits]
+    day = team.start
+    while day <= team.end:  # the supervisor opens the day's call plan before 08:00
+        events.append((datetime.combine(day, time(7, 30)), 3, next(order), day))
+        day += timedelta(days=1)
+    heapq.heapify(events)
+    supervisor = Supervisor(team, seed)
     ids: dict[int, int] = {}
-    for when, what, item in events:
+    while events:
+        when, what, _n, item = heapq.heappop(events)
         now[0] = when
+        if what == 3:
+            for call in _planned_calls(ctx, item, supervisor, seed):  # type: ignore[arg-type]
+                heapq.heappush(events, (call[0], 4, next(order), call))
+            continue
+        if what == 4:
+            _make_call(ctx, supervisor, item)  # type: ignore[arg-type]
+            continue
         try:
             if what == 0:
                 v = item  # a SimVisit
@@ -135,6 +152,37 @@ def feed(team: Team, ctx: Context, now: list[datetime]) -> dict[str, int]:
         except InputError as refusal:
             refused[f"{['visit', 'call', 'edit'][what]}: {str(refusal)[:60]}"] += 1
     return dict(refused)
+
+
+PlannedCall = tuple[datetime, str, time, Any]
+
+
+def _planned_calls(ctx: Context, day: date, supervisor: Supervisor, seed: int) -> list[PlannedCall]:
+    """The calls the supervisor makes on `day`: the tool's plan, a few missed."""
+    if not ctx.calendar({day.year}, warn=False).is_workday(day):
+        return []
+    plan = supervision.call_plan(ctx, day, seed)
+    return [
+        (datetime.combine(day, call.at), call.rep, call.at, getattr(call, "confirm", None))
+        for call in plan.calls
+        if supervisor.calls()
+    ]
+
+
+def _make_call(ctx: Context, supervisor: Supervisor, call: PlannedCall) -> None:
+    """One call as the plan prepared it, and the customer it names phoned on every other."""
+    when, rep, at, confirm = call
+    day = when.date()
+    verdict = "doubtful" if supervisor.doubtful(rep, day, at) else "ok"
+    customer = confirmed = None
+    if confirm is not None and supervisor.phones_customer():
+        customer = confirm.customer
+        confirmed = supervisor.customer_confirms(rep, customer, confirm.visit_day)
+    phoned = {} if customer is None else {"customer": customer, "confirmed": confirmed}
+    try:
+        supervision.log_call(ctx, rep, supervision.Verdict(verdict), day, at, **phoned)
+    except InputError:  # the customer's visit is not in the week the tool looks at
+        supervision.log_call(ctx, rep, supervision.Verdict(verdict), day, at)
 
 
 def read_flags(ctx: Context, now: list[datetime], team: Team) -> tuple[list[SimFlag], bool]:
@@ -178,6 +226,10 @@ def finds(flag: SimFlag, case: Case) -> bool:
         if case.note:  # about one customer (a dropped prospect): the flag must name it
             return case.note in flag.evidence
         return flag.first != flag.last or flag.rule in BUILT_FOR.get(case.kind, ())
+    # a flag over a span finds a one-day case only when the span is a week at most: a
+    # rep-level flag over the whole window is no finding of one day's invention
+    if (flag.last - flag.first).days > 7:
+        return False
     return any(flag.first <= day <= flag.last for day in case.days)
 
 
@@ -316,7 +368,8 @@ def render(m: dict[str, Any], cpu: float, wall: float, refused: dict[str, int]) 
     lines = [
         f"team: {t['reps']} reps ({len(t['liars'])} with planted cases: {', '.join(t['liars'])}), "
         f"{t['start']}..{t['end']} ({t['working_days']} working days), audited {t['audited_on']}",
-        f"records: {t['visits']} visits ({t['invented_visits']} invented), {t['calls']} calls, "
+        f"records: {t['visits']} visits ({t['invented_visits']} invented), {t['calls']} calls "
+        f"({t.get('customers_phoned', 0)} with the customer phoned), "
         f"{t['edits']} edits; {t['cases']} planted cases; {m['all_flags']} flags",
         "",
         "recall per planted kind (a flag against the right rep, dated within the case)",
@@ -369,51 +422,115 @@ def render(m: dict[str, Any], cpu: float, wall: float, refused: dict[str, int]) 
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--reps", type=int, default=20)
-    parser.add_argument("--weeks", type=int, default=8)
-    parser.add_argument("--liars", type=int, default=8, help="reps with planted cases")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
-    args = parser.parse_args(argv)
-    wall0, cpu0 = timer.perf_counter(), timer.process_time()
+#: the thresholds `--sweep` moves, one at a time, around the defaults
+SWEEP: tuple[tuple[str, object], ...] = (
+    ("gap_percentile", 1), ("gap_percentile", 5),
+    ("short_percentile", 1), ("short_percentile", 5),
+    ("no_sale_chance", 0.001), ("no_sale_chance", 0.05),
+    ("copied_percentile", 90), ("copied_min", 5),
+    ("drop_days", 14), ("drop_days", 28),
+    ("pressing_multiple", 3), ("pressing_multiple", 10),
+    ("late_red_days", 2), ("late_red_days", 5),
+    ("missed_share", 0.4), ("missed_share", 0.7),
+)  # fmt: skip
+
+
+def run(seed: int, args: argparse.Namespace, sweep: bool) -> tuple[dict[str, Any], list[Any]]:
+    """One simulated team fed and audited with the defaults; with `sweep`, the same records
+    audited again under each threshold of `SWEEP` (the calls stay those the default plan
+    prepared). Returns the measure and the sweep's (setting, measure) rows."""
+    import os
+
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "config.toml"
         config.write_text("", encoding="utf-8")
-        import os
-
         os.environ["SALESPROC_CONFIG"] = str(config)  # defaults only: never the user's config
         os.environ.pop("SALESPROC_DB", None)
         ctx, now = _clock_context(Path(folder) / "team.db")
         calendar = ctx.calendar(range(2025, 2028), warn=False)
-        team = simulate(
-            calendar, seed=args.seed, reps=args.reps, weeks=args.weeks, liars=args.liars
-        )
-        refused = feed(team, ctx, now)
+        team = simulate(calendar, seed=seed, reps=args.reps, weeks=args.weeks, liars=args.liars)
+        refused = feed(team, ctx, now, seed)
         flags, graded = read_flags(ctx, now, team)
+        calls = supervision.list_calls(ctx)
         ctx.close()
-    workdays = [
-        team.start + timedelta(days=i)
-        for i in range((team.end - team.start).days + 1)
-        if calendar.is_workday(team.start + timedelta(days=i))
-    ]
+        workdays = [
+            team.start + timedelta(days=i)
+            for i in range((team.end - team.start).days + 1)
+            if calendar.is_workday(team.start + timedelta(days=i))
+        ]
+        rows = []
+        for name, value in SWEEP if sweep else ():
+            config.write_text(f"[audit]\n{name} = {value}\n", encoding="utf-8")
+            other, now = _clock_context(Path(folder) / "team.db")
+            moved, _graded = read_flags(other, now, team)
+            other.close()
+            rows.append((f"{name} = {value}", measure(team, moved, graded, workdays)))
     m = measure(team, flags, graded, workdays)
+    m["team"]["calls"] = len(calls)
+    phoned = [c for c in calls if getattr(c, "confirmed", None) is not None]
+    m["team"]["customers_phoned"] = len(phoned)
     m["behaviour"] = behaviour(team, workdays)
     m["refused"] = refused
+    return m, rows
+
+
+def _seeds(text: str) -> list[int]:
+    """`3`, `1-5` or `1,4,9`."""
+    if "-" in text:
+        first, last = text.split("-")
+        return list(range(int(first), int(last) + 1))
+    return [int(part) for part in text.split(",")]
+
+
+def _summary(label: str, ms: list[dict[str, Any]]) -> str:
+    recall = [m["recall_total"]["by_red_flag"] for m in ms]
+    honest = [m["honest"]["red_flagged_share"] for m in ms]
+    return (
+        f"  {label:<26}{_pct(sum(recall) / len(recall))} ({_pct(min(recall))}–"
+        f"{_pct(max(recall)).strip()})   {_pct(sum(honest) / len(honest))} "
+        f"({_pct(min(honest))}–{_pct(max(honest)).strip()})"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", default="1", help="a seed, a range (1-5) or a list (1,4)")
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--weeks", type=int, default=8)
+    parser.add_argument("--liars", type=int, default=8, help="reps with planted cases")
+    parser.add_argument(
+        "--sweep", action="store_true", help="also audit under each threshold of SWEEP"
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    args = parser.parse_args(argv)
+    seeds = _seeds(str(args.seed))
+    wall0, cpu0 = timer.perf_counter(), timer.process_time()
+    results = [run(seed, args, args.sweep) for seed in seeds]
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = timer.process_time() - cpu0
     wall = timer.perf_counter() - wall0
-    m["seconds"] = {
-        "wall": round(wall, 1),
-        "cpu": round(cpu, 1),
-        "max_rss_mb": usage.ru_maxrss // 1024,
-    }
-    m["args"] = vars(args)
+    seconds = {"wall": round(wall, 1), "cpu": round(cpu, 1), "max_rss_mb": usage.ru_maxrss // 1024}
     if args.json:
-        print(json.dumps(m, ensure_ascii=False, indent=2))
-    else:
-        print(render(m, cpu, wall, refused))
+        measured = zip(seeds, results, strict=True)
+        out = [{**m, "seed": seed, "seconds": seconds} for seed, (m, _rows) in measured]
+        print(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))
+        return 0
+    if len(seeds) == 1 and not args.sweep:
+        m = results[0][0]
+        print(render(m, cpu, wall, m["refused"]))
+        return 0
+    lines = [
+        f"seeds {', '.join(map(str, seeds))}: red recall, honest rep-days with a red flag "
+        "(mean, min–max)",
+        _summary("defaults", [m for m, _rows in results]),
+    ]
+    if len(seeds) > 1:
+        measured = zip(seeds, results, strict=True)
+        lines += [_summary(f"  seed {seed}", [m]) for seed, (m, _rows) in measured]
+    for i, (name, value) in enumerate(SWEEP if args.sweep else ()):
+        lines.append(_summary(f"{name} = {value}", [rows[i][1] for _m, rows in results]))
+    lines.append(f"time: {wall:.1f} s wall, {cpu:.1f} s CPU")
+    print("\n".join(lines))
     return 0
 
 

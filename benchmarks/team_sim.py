@@ -18,21 +18,29 @@ the winning visit) or lost, most after 4+ visits; sales on most order visits;
 3% of customers without a phone; the day's report typed that evening, or the
 next working morning (1% two working days later); the region's weather;
 a sick day now and then (0.5%: the tool has no leave); a time corrected the
-next morning on 1% of days; check-in calls on about half the working days in
-the call plan's four windows, all "ok".
+next morning on 1% of days.
 
 Planted fabrications (`KINDS`), each a `Case` with its rep, kind and days, on
-`liars` reps (8 of 20 by default): every kind goes to 2–4 of them. On a day
-with an invented visit a check-in call happens as on any day (1 in 2) and the
-story fails on it 2 times in 5, so about 1 such day in 5 carries a doubtful
-call, as issue 12 measured.
+`liars` reps (8 of 20 by default): every kind goes to 2–4 of them. `Team.away`
+records when each liar was not where its report says (the invented visits'
+times; a careful liar's skipped afternoon; a copied day's whole day).
+
+The supervisor (`Supervisor`) follows the tool's call plan as the method
+says (一个电话: every rep every day, at the plan's time), missing a call now
+and then (1 in 5), and phones the customer a call names on every other call.
+What a call finds is behaviour, not the audit's: a call made while the rep is
+away from where its report says it was finds it out 7 times in 10 (no customer
+to put on the phone, a story that moves); a call on a fabricated day at another
+time 2 in 10 (the evening's questions about the day); an honest day 1 in 100
+(a bad line, a misunderstanding). A customer asked about an invented visit
+denies it 9 times in 10; asked about a real one, 2 times in 100 (another
+person took the call, a memory).
 """
 
 from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
@@ -167,9 +175,52 @@ class Team:
     calls: list[SimCall] = field(default_factory=list)
     edits: list[SimEdit] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
+    #: (rep, day) → the spans (minutes of the day) when the rep was not where it reported
+    away: dict[tuple[str, date], list[tuple[int, int]]] = field(default_factory=dict)
 
     def liars(self) -> set[str]:
         return {case.rep for case in self.cases}
+
+    def invented(self, rep: str, customer: str, day: date) -> bool:
+        """Was the visit of `rep` to `customer` on `day` invented?"""
+        return any(
+            v.invented and (v.rep, v.customer, v.day) == (rep, customer, day) for v in self.visits
+        )
+
+
+class Supervisor:
+    """What the supervisor finds on the calls the tool's call plan prepares (see above)."""
+
+    CALL_RATE = 0.8
+    CONFIRM_RATE = 0.5
+
+    def __init__(self, team: Team, seed: int) -> None:
+        self.team = team
+        self.rng = random.Random(seed * 7919 + 1)
+
+    def calls(self) -> bool:
+        """Does the supervisor make this planned call?"""
+        return self.rng.random() < self.CALL_RATE
+
+    def doubtful(self, rep: str, day: date, at: time) -> bool:
+        """What the call itself found: True when the rep's story did not hold."""
+        spans = self.team.away.get((rep, day))
+        minute = _m(at)
+        if spans and any(first <= minute <= last for first, last in spans):
+            chance = 0.7
+        elif spans:
+            chance = 0.2
+        else:
+            chance = 0.01
+        return self.rng.random() < chance
+
+    def phones_customer(self) -> bool:
+        return self.rng.random() < self.CONFIRM_RATE
+
+    def customer_confirms(self, rep: str, customer: str, day: date) -> bool:
+        """The customer's answer to "did our rep come to see you on …?"."""
+        denies = 0.9 if self.team.invented(rep, customer, day) else 0.02
+        return self.rng.random() >= denies
 
 
 def _at(day: date, minutes: float) -> datetime:
@@ -581,6 +632,13 @@ class Simulator:
                 clock += length + rng.uniform(20, 45)
         elif kind in ("late-batch", "edit-after-call"):
             pass  # the visits are real; what is wrong is when or how they were typed
+        fake = [v for v in visits if v.invented]
+        if kind == "copied-day":
+            team.away[(rep.code, day)] = [(8 * 60, 18 * 60)]
+        elif kind == "careful-liar" and fake:
+            team.away[(rep.code, day)] = [(min(_m(v.start) for v in fake) - 30, 18 * 60)]
+        elif fake:
+            team.away[(rep.code, day)] = [(_m(v.start), _m(v.end)) for v in fake]
         team.cases.append(Case(rep.code, kind, (day,), False, note))
         return sorted(visits, key=lambda v: v.start)
 
@@ -664,24 +722,11 @@ class Simulator:
             team.edits.append(SimEdit(v.key, edit_at, v.start, _t(_m(v.end) + 10)))
 
     def _calls(self, team: Team, rep: SimRep, day: date, kind: str) -> None:
-        """A check-in call on about half the days; on a fabricated day the story fails 1 in 5."""
-        rng = self.rng
-        if day < self.start:
-            return
-        windows: list[Callable[[], float]] = [
-            lambda: rng.uniform(8 * 60, 9 * 60 + 30),
-            lambda: rng.uniform(11 * 60 + 30, 13 * 60 + 30),
-            lambda: rng.uniform(17 * 60 + 30, 19 * 60),
-            lambda: rng.uniform(19 * 60, 21 * 60 + 45),
-        ]
-        if kind == "edit-after-call":
-            team.calls.append(SimCall(rep.code, day, _t(windows[1]()), "ok"))
-            return
-        fabricated = kind in ("careful-liar", "copied-day", "gap-filler", "overlap", "padding")
-        if rng.random() < 0.5:
-            verdict = "doubtful" if fabricated and rng.random() < 0.4 else "ok"
-            window = rng.choice(windows[2:]) if verdict == "doubtful" else rng.choice(windows)
-            team.calls.append(SimCall(rep.code, day, _t(window()), verdict))
+        """The noon call that an edit-after-call case edits a visit after; the supervisor's
+        other calls follow the tool's plan as the feeder runs it (`Supervisor`)."""
+        if kind == "edit-after-call" and day >= self.start:
+            at = _t(self.rng.uniform(11 * 60 + 30, 13 * 60 + 30))
+            team.calls.append(SimCall(rep.code, day, at, "ok"))
 
 
 def _next_to(before: date, after: date) -> bool:
