@@ -1,12 +1,15 @@
 """`init`, `config show` and `demo`: setting up and finding your data."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesproc.cli.output import Column, Format, FormatOption, emit
 from salesproc.cli.runtime import runtime
 from salesproc.i18n import N_, _
+
+if TYPE_CHECKING:
+    from salesproc.service.demo import DemoTeam
 
 config_app = typer.Typer(
     no_args_is_help=True, help="Show the effective settings and where each came from."
@@ -63,7 +66,8 @@ def demo(
         bool, typer.Option("--force", help="Replace the data in a database that holds some.")
     ] = False,
 ) -> None:
-    """Build a demo team (8 reps, ~150 customers, 60 days ending today) and show its day."""
+    """Build a demo team (10 reps, ~630 customers, 60 days ending today), show its day and
+    the cases planted for the audit to find."""
     from salesproc.service.demo import build_demo
 
     rt = runtime(ctx)
@@ -86,10 +90,44 @@ def demo(
         with command.make_context(name, list(args), parent=ctx) as sub:
             command.invoke(sub)
         typer.echo("")
-    typer.echo(_next_commands(rt.settings.db.source, built.where))
+    typer.echo(_next_commands(rt.settings.db.source, built.where, _audit_command(built)))
+    typer.echo("")
+    typer.echo(_planted(built))
 
 
-def _next_commands(source: str, where: str) -> str:
+def _audit_command(built: "DemoTeam") -> str:
+    """The audit that reads the planted cases: the month to date, or (early in a month, when
+    they went into the month before) that month."""
+    if built.audit_span is None:
+        return "salesproc audit"
+    first, last = built.audit_span
+    return f"salesproc audit --from {first} --to {last}"
+
+
+def _planted(built: "DemoTeam") -> str:
+    """The demo's story of what to find: one case per red-flag kind, each on its own rep."""
+    audit = _audit_command(built)
+    lines = [
+        _(
+            "Planted for the audit to find, one case per rep (every other day is honest)."
+            " Run `{audit}` and check each red flag against this list:"
+        ).format(audit=audit)
+    ]
+    for case in sorted(built.planted, key=lambda c: (c.day, c.rep)):
+        rules = ", ".join((case.kind, *case.also))
+        lines.append(f"  {case.day}  {case.rep} {case.name}  [{rules}]  {case.what}")
+        if case.kind == "pressing-stock" and built.pressed_month is not None:
+            first, last = built.pressed_month
+            lines.append(
+                "      "
+                + _("(a complete month: `salesproc audit --from {first} --to {last}`)").format(
+                    first=first, last=last
+                )
+            )
+    return "\n".join(lines)
+
+
+def _next_commands(source: str, where: str, audit: str = "salesproc audit") -> str:
     """What to type next, so that it works as printed: the demo may not be the default database."""
     import shlex
 
@@ -101,7 +139,7 @@ def _next_commands(source: str, where: str) -> str:
         "  salesproc customer list --rep wangwei",
         "  salesproc rank --cumulative --period quarter",
         "  salesproc call-plan",
-        "  salesproc audit",
+        f"  {audit}",
         "  salesproc --lang zh report daily",
     ]
     return "\n".join(lines)
