@@ -14,7 +14,7 @@ from salesproc.rules import audit
 from salesproc.rules.audit import Flag, Rule, Severity
 from salesproc.rules.callplan import Call, Window, order_calls, worst_flag
 
-FLAG_KEYS = {"rule", "rep", "date", "evidence", "explanation", "severity", "from"}
+FLAG_KEYS = {"id", "rule", "rep", "date", "evidence", "explanation", "severity", "from"}
 FRIDAY = date(2026, 11, 27)
 
 

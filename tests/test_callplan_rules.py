@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from datetime import date, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
@@ -29,6 +28,7 @@ from salesproc.rules.callplan import (
     announce,
     chain_windows,
     flag_ids,
+    lead_flag,
     make_call,
     order_calls,
     plan_json,
@@ -54,13 +54,15 @@ windows = st.sampled_from(WINDOWS)
 
 
 def test_the_four_windows_and_their_bounds():
-    assert [str(w) for w in WINDOWS] == ["morning", "noon", "after-work", "evening"]
+    assert [str(w) for w in WINDOWS] == ["morning", "on-the-job", "after-work", "evening"]
     assert [(w.start, w.end) for w in WINDOWS] == [
         (time(8, 0), time(9, 30)),
-        (time(11, 30), time(13, 30)),
+        (time(9, 30), time(17, 30)),
         (time(17, 30), time(19, 0)),
         (time(19, 0), time(21, 45)),
     ]
+    assert Window.ON_THE_JOB.spans == ((time(9, 30), time(11, 30)), (time(13, 30), time(17, 30)))
+    assert Window("noon") is Window.ON_THE_JOB  # calls logged before the window moved
     assert all(w.end <= time(21, 45) < LATEST_CALL for w in WINDOWS)
 
 
@@ -69,8 +71,12 @@ def test_the_four_windows_and_their_bounds():
     [
         (time(8, 0), Window.MORNING),
         (time(9, 29), Window.MORNING),
-        (time(9, 30), None),
-        (time(12, 0), Window.NOON),
+        (time(9, 30), Window.ON_THE_JOB),
+        (time(11, 29), Window.ON_THE_JOB),
+        (time(12, 0), None),  # lunch
+        (time(13, 30), Window.ON_THE_JOB),
+        (time(17, 29), Window.ON_THE_JOB),
+        (time(17, 30), Window.AFTER_WORK),
         (time(19, 0), Window.EVENING),  # the after-work window ends where the evening starts
         (time(18, 59), Window.AFTER_WORK),
         (time(21, 50), Window.EVENING),  # logged late in the evening: still an evening call
@@ -204,8 +210,9 @@ def test_the_time_is_inside_its_window_and_never_late(seed, rep, day, window):
 @pytest.mark.parametrize("window", WINDOWS)
 def test_the_times_of_many_reps_use_every_minute_of_the_window_and_not_its_end(window):
     minutes = {plan_time(0, f"rep{n}", DAY, window) for n in range(4000)}
-    start, end = (w.hour * 60 + w.minute for w in (window.start, window.end))
-    assert {at.hour * 60 + at.minute for at in minutes} == set(range(start, end))
+    spans = [(a.hour * 60 + a.minute, b.hour * 60 + b.minute) for a, b in window.spans]
+    wanted = {minute for start, end in spans for minute in range(start, end)}
+    assert {at.hour * 60 + at.minute for at in minutes} == wanted
 
 
 @given(seeds, days)
@@ -222,7 +229,7 @@ def test_a_team_plan_gives_each_rep_its_window_and_a_minute_of_its_own(seed, day
     assert list(team) == list(logged)
     for rep, slot in team.items():
         assert slot.window == plan_window(seed, rep, day, logged[rep])
-        assert slot.window.start <= slot.at < slot.window.end
+        assert window_at(slot.at) == slot.window
     assert len({slot.at for slot in team.values()}) == len(team)
     assert plan_team(seed, day, logged) == team
 
@@ -258,13 +265,13 @@ def test_a_worked_example_of_the_questions():
     promised = Promise("永辉超市", date(2026, 11, 25), visited=False)
     flagged = Flag("overlap", date(2026, 11, 26), "10:00–11:00 at 永辉超市 and 10:30 at 大润发")
     asked = questions(record(promises=(promised,), flags=(flagged,)), quota=1)
-    assert asked == [
+    assert asked == [  # the red flag first (its visits unknown here, so a visit is checked too)
+        "Flagged on 2026-11-26, overlapping visits: 10:00–11:00 at 永辉超市 and 10:30 at 大润发. "
+        "What happened?",
         "On 2026-11-27, 10:00–10:45, you were at 华联便利店: whom did you meet, and what was "
         "agreed? I will check with 王经理, tel. 13800138000.",
         "You promised 永辉超市 a revisit by 2026-11-25; no visit is logged since: why, and when "
         "will you go?",
-        "Flagged on 2026-11-26, overlapping visits: 10:00–11:00 at 永辉超市 and 10:30 at 大润发. "
-        "What happened?",
         "You rank 5 of 8 this month with 12,000.00: what will you close this week?",
     ]
 
@@ -276,7 +283,7 @@ def test_never_more_than_four_questions_and_the_leaderboard_is_always_last():
     )
     asked = questions(everything, quota=6)
     assert len(asked) == 4
-    assert [text.split(" ")[0] for text in asked] == ["On", "You", "No", "You"]
+    assert [text.split(" ")[0] for text in asked] == ["Flagged", "On", "You", "You"]
     assert asked[-1].startswith("You rank 5 of 8")
 
 
@@ -303,25 +310,14 @@ class AuditRule(StrEnum):
     OVERLAP = "overlap"
 
 
-@dataclass(frozen=True)
-class AuditFlag:
-    """Shaped as the audit's own flags: more fields, the rule an enum."""
-
-    rule: AuditRule
-    rep: str
-    day: date
-    evidence: str
-    explanation: str
-
-
 def test_the_audits_flags_are_read_as_they_are_and_the_strongest_is_asked():
     flags = (
-        AuditFlag(AuditRule.LATE_LOG, "zhang", FRIDAY, "logged 2026-11-30", "…"),
-        AuditFlag(AuditRule.OVERLAP, "zhang", date(2026, 11, 20), "两家同时", "…"),
-        AuditFlag(AuditRule.OVERLAP, "zhang", date(2026, 11, 24), "三家同时", "…"),
+        Flag(AuditRule.LATE_LOG, FRIDAY, "logged 2026-11-30", rep="zhang", explanation="…"),
+        Flag(AuditRule.OVERLAP, date(2026, 11, 20), "两家同时", rep="zhang", explanation="…"),
+        Flag(AuditRule.OVERLAP, date(2026, 11, 24), "三家同时", rep="zhang", explanation="…"),
     )
     asked = questions(record(flags=flags), quota=1)
-    assert asked[1] == "Flagged on 2026-11-24, overlapping visits: 三家同时. What happened?"
+    assert asked[0] == "Flagged on 2026-11-24, overlapping visits: 三家同时. What happened?"
     assert flag_ids(flags) == ("overlap", "late-log")
     assert flag_ids([Flag("zz-new", FRIDAY), Flag("no-phone", FRIDAY)]) == ("no-phone", "zz-new")
 
@@ -333,7 +329,7 @@ def test_a_missed_revisit_flag_about_the_promise_asked_is_skipped():
     assert not any(text.startswith("Flagged") for text in asked)
     other = (Flag("missed-revisit", date(2026, 11, 24), "大润发 due 2026-11-24"),)
     asked = questions(record(promises=(promised,), flags=other), quota=1)
-    assert asked[2].startswith("Flagged on 2026-11-24, missed revisit: 大润发")
+    assert asked[0].startswith("Flagged on 2026-11-24, missed revisit: 大润发")
 
 
 def test_a_kept_promise_is_praised_and_the_latest_is_chosen():
@@ -389,10 +385,10 @@ def test_the_leaderboard_question_praises_the_leader_and_fills_to_two():
     leader = questions(record(visits=(), rank=1), quota=0)
     assert leader[0].startswith("You lead the team this month with 12,000.00: well done!")
     assert leader[1] == "What is your plan for tomorrow?"
-    no_sales = questions(record(visits=(), rank=None), quota=0, window=Window.NOON)
+    no_sales = questions(record(visits=(), rank=None), quota=0, window=Window.ON_THE_JOB)
     assert no_sales == [
+        "Where are you now, and with which customer? Put the customer on the phone.",
         "No sales this month yet: what will you close this week?",
-        "Where are you now, and which customer is next?",
     ]
 
 
@@ -450,12 +446,19 @@ def test_two_to_four_questions_and_a_visit_is_cross_checked_by_slot_and_contact(
     asked = questions(rec, quota, seed, window)
     assert 2 <= len(asked) <= 4
     assert questions(rec, quota, seed, window) == asked
+    on_the_job = window is Window.ON_THE_JOB
+    if on_the_job:
+        assert "Put the customer on the phone" in asked[min(1, len(asked) - 2)]
+    lead = lead_flag(rec, quota)
+    if lead is not None:  # the strongest red flag comes first, then the visit
+        assert asked[0].startswith(f"Flagged on {lead.day}")
     if rec.visits:
-        named = [v for v in rec.visits if v.customer in asked[0] and time_slot(v) in asked[0]]
-        assert named, asked[0]
+        text = asked[0] if lead is None else asked[2 if on_the_job else 1]
+        named = [v for v in rec.visits if v.customer in text and time_slot(v) in text]
+        assert named, text
         checkable = [v for v in named if v.contact or v.phone]
         if any(v.contact or v.phone for v in rec.visits):
-            assert any((v.phone or v.contact) in asked[0] for v in checkable), asked[0]
+            assert any((v.phone or v.contact) in text for v in checkable), text
 
 
 # --- the plan ------------------------------------------------------------------------------
@@ -503,7 +506,7 @@ def test_a_call_is_made_from_the_record_and_the_slot_and_rendered_as_json():
     assert made.flags == ("overlap", "late-log")
     assert len(made.questions) == 3
     lines = announce(("王伟", "12,000.00"), ("杨帆", "0.00"), FRIDAY)
-    plain = make_call(record(rep="li", name="李娜"), Slot(Window.NOON, time(11, 31)), quota=1)
+    plain = make_call(record(rep="li", name="李娜"), Slot(Window.ON_THE_JOB, time(11, 1)), quota=1)
     assert plan_json([plain, made], lines) == {
         "calls": [
             {
@@ -513,14 +516,24 @@ def test_a_call_is_made_from_the_record_and_the_slot_and_rendered_as_json():
                 "window": "morning",
                 "questions": list(made.questions),
                 "flags": ["overlap", "late-log"],
+                "confirm": {
+                    "customer": "华联便利店",
+                    "phone": "13800138000",
+                    "visit_day": FRIDAY,
+                },
             },
             {
                 "rep": "li",
                 "name": "李娜",
-                "time": "11:31",
-                "window": "noon",
+                "time": "11:01",
+                "window": "on-the-job",
                 "questions": list(plain.questions),
                 "flags": [],
+                "confirm": {
+                    "customer": "华联便利店",
+                    "phone": "13800138000",
+                    "visit_day": FRIDAY,
+                },
             },
         ],
         "announce": lines,

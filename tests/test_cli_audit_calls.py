@@ -53,7 +53,7 @@ def test_every_rule_is_raised_from_real_records(quiet, monkeypatch):
              "missed-revisit", "gave-up", "pressing-stock", "doubtful-call"]  # fmt: skip
     assert [order.index(f["rule"]) for f in found] == sorted(order.index(f["rule"]) for f in found)
     assert set(found[0]) == {
-        "rule", "rep", "date", "evidence", "explanation", "severity", "from",
+        "id", "rule", "rep", "date", "evidence", "explanation", "severity", "from",
     }  # fmt: skip
     by_rule = {f["rule"]: f for f in found}
     assert (
@@ -111,8 +111,8 @@ def test_call_plan_is_the_same_on_rerun_and_prepared_from_the_records(team):
     calls = {c["rep"]: c for c in first["calls"]}
     assert set(calls) == {"zhang", "li"}
     for call in first["calls"]:
-        assert set(call) == {"rep", "name", "time", "window", "questions", "flags"}
-        assert call["window"] in ("morning", "noon", "after-work", "evening")
+        assert set(call) == {"rep", "name", "time", "window", "questions", "flags", "confirm"}
+        assert call["window"] in ("morning", "on-the-job", "after-work", "evening")
         assert "08:00" <= call["time"] <= "21:45" and 2 <= len(call["questions"]) <= 4
     zhang = " ".join(calls["zhang"]["questions"])
     assert "10:00–10:45" in zhang and "万家超市" in zhang and "王经理" in zhang
@@ -124,7 +124,7 @@ def test_call_plan_is_the_same_on_rerun_and_prepared_from_the_records(team):
 
 def test_the_window_differs_from_the_last_two_calls(team):
     planned = {c["rep"]: c["window"] for c in plan(team)["calls"]}
-    hours = {"morning": "08:30", "noon": "12:00", "after-work": "18:00", "evening": "20:00"}
+    hours = {"morning": "08:30", "on-the-job": "10:00", "after-work": "18:00", "evening": "20:00"}
     others = [w for w in hours if w != planned["zhang"]]
     ok(team("call", "log", "--rep", "zhang", "--date", "-2", "--at", hours[others[0]],
             "--verdict", "ok"))  # fmt: skip
@@ -135,12 +135,12 @@ def test_the_window_differs_from_the_last_two_calls(team):
 
 
 def test_call_log_and_list(team):
-    ok(team("call", "log", "--rep", "li", "--at", "12:10", "--verdict", "doubtful",
+    ok(team("call", "log", "--rep", "li", "--at", "10:10", "--verdict", "doubtful",
             "--note", "说在店里，电话核实不在"))  # fmt: skip
     ok(team("call", "log", "--rep", "zhang", "--verdict", "ok"))  # now: 18:30, after work
     listed = json.loads(ok(team("call", "list", "--format", "json")).stdout)
     assert [(c["rep"], c["window"], c["verdict"]) for c in listed] == [
-        ("li", "noon", "doubtful"), ("zhang", "after-work", "ok")
+        ("li", "on-the-job", "doubtful"), ("zhang", "after-work", "ok")
     ]  # fmt: skip
     assert ("doubtful-call", "li", "2026-11-30") in rules(team)
     rejected(team("call", "log", "--rep", "li", "--verdict", "maybe"), "--verdict")

@@ -136,13 +136,15 @@ def test_bad_audit_thresholds_name_the_config_file(tmp_path, monkeypatch):
 
 
 def test_a_doubtful_call_is_logged_in_its_window_and_becomes_a_red_flag(ctx):
-    logged = supervision.log_call(ctx, "li", Verdict.DOUBTFUL, NOW.date(), time(12, 10), "不在")
-    assert (logged.rep, logged.window, logged.verdict) == ("li", callplan.Window.NOON, "doubtful")
+    logged = supervision.log_call(ctx, "li", Verdict.DOUBTFUL, NOW.date(), time(10, 10), "不在")
+    assert (logged.rep, logged.window, logged.verdict) == (
+        "li", callplan.Window.ON_THE_JOB, "doubtful"
+    )  # fmt: skip
     now = supervision.log_call(ctx, "zhang", Verdict.OK, NOW.date())
     assert (now.at, now.window) == (time(18, 30), callplan.Window.AFTER_WORK)
     listed = supervision.list_calls(ctx)
     assert [(c.rep, c.window, c.verdict) for c in listed] == [
-        ("li", "noon", "doubtful"),
+        ("li", "on-the-job", "doubtful"),
         ("zhang", "after-work", "ok"),
     ]
     assert [c.rep for c in supervision.list_calls(ctx, rep="zhang")] == ["zhang"]

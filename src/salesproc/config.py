@@ -104,6 +104,14 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         late_red_days: int | None = Field(default=None, ge=0, le=365)
         missed_share: float | None = Field(default=None, ge=0, lt=1)
         missed_min: int | None = Field(default=None, ge=1, le=1000)
+        gap_percentile: float | None = Field(default=None, gt=0, le=50)
+        short_percentile: float | None = Field(default=None, gt=0, le=50)
+        drop_days: int | None = Field(default=None, ge=1, le=365)
+        sale_days: int | None = Field(default=None, ge=0, le=60)
+        no_sale_chance: float | None = Field(default=None, gt=0, lt=1)
+        copied_min: int | None = Field(default=None, ge=1, le=100)
+        copied_percentile: float | None = Field(default=None, gt=0, le=100)
+        pressing_multiple: float | None = Field(default=None, gt=1, le=1000)
 
     class File(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)

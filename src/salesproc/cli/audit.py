@@ -4,6 +4,9 @@ The rules live in `rules/audit.py` and `service/supervision.py` gathers their
 facts; this command shows what they raise, so the supervisor asks about it on
 the next call or goes to see for itself. Red flags (integrity) are shown by
 default, follow-ups (hygiene) with `--all`; `--by rep` sums them up per rep.
+What the supervisor then finds is recorded by the flag's id (`audit dismiss`,
+`audit confirm`), and `audit stats` counts it, so the rules' false alarms are
+measured in real use.
 """
 
 from enum import StrEnum
@@ -18,6 +21,7 @@ from salesproc.errors import InputError
 from salesproc.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
+    from salesproc.service.reviews import AuditStats, Reviewed
     from salesproc.service.supervision import Audit, AuditByRep
 
 #: what a flag's severity is called in a table
@@ -45,6 +49,11 @@ ByOption = Annotated[
 ]
 
 
+#: `audit` is a group: its own options run the audit, its commands review a flag or count them
+audit_app = typer.Typer(invoke_without_command=True)
+
+
+@audit_app.callback()
 def audit_command(
     ctx: typer.Context,
     start: FromOpt = None,
@@ -59,8 +68,11 @@ def audit_command(
     ] = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
-    """Red flags: overlapping visits, late logs, quotas, durations, unverifiable customers,
-    missed revisits, prospects given up, pressing stock, doubtful calls."""
+    """Red flags: visits that look invented, backdated, padded or pressed (overlaps, late logs,
+    short visits, tight gaps, copied days, unsold orders, unconfirmed visits, pressing stock,
+    doubtful calls); --all adds the follow-ups."""
+    if ctx.invoked_subcommand is not None:
+        return
     from salesproc.service import supervision
 
     rt = runtime(ctx)
@@ -79,12 +91,12 @@ def audit_command(
 def _flags(found: "Audit", fmt: Format) -> None:
     flags = found.flags
     records = [
-        {"rule": f.rule.value, "rep": f.rep, "date": f.day, "evidence": f.evidence,
+        {"id": f.id, "rule": f.rule.value, "rep": f.rep, "date": f.day, "evidence": f.evidence,
          "explanation": f.explanation, "severity": f.severity.value, "from": f.from_day}
         for f in flags
     ]  # fmt: skip
     if fmt is not Format.TABLE:
-        keys = ["rule", "rep", "date", "evidence", "explanation", "severity", "from"]
+        keys = ["id", "rule", "rep", "date", "evidence", "explanation", "severity", "from"]
         emit(records, [], fmt, keys=keys)
         return
     title = _("Audit {start} – {end}").format(start=found.start, end=found.end)
@@ -101,6 +113,14 @@ def _flags(found: "Audit", fmt: Format) -> None:
                 found.hidden,
             ).format(n=found.hidden)
         )
+    if found.dismissed:
+        lines.append(
+            ngettext(
+                "{n} flag not shown: dismissed as honest",
+                "{n} flags not shown: dismissed as honest",
+                found.dismissed,
+            ).format(n=found.dismissed)
+        )
     # Why each rule matters, once under the table: the same words on every row hide the rows.
     why = {f.rule.value: f.explanation for f in flags}
     notes = [f"{rule}: {text}" for rule, text in why.items()]
@@ -111,6 +131,7 @@ def _flags(found: "Audit", fmt: Format) -> None:
     emit(
         records,
         [
+            Column("id", N_("ID")),
             Column("severity", N_("Severity")),
             Column("rule", N_("Rule")),
             Column("rep", N_("Rep")),
@@ -160,5 +181,134 @@ def _by_rep(summary: "AuditByRep", fmt: Format) -> None:
     )
 
 
+FlagIdArgument = Annotated[
+    str, typer.Argument(metavar="ID", help="The flag's id, as `audit` shows it (first column).")
+]
+LookFromOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--from", help="Look for the flag from this day on [default: 92 days before today]."
+    ),
+]
+
+
+@audit_app.command("dismiss")
+def dismiss(
+    ctx: typer.Context,
+    flag_id: FlagIdArgument,
+    note: Annotated[
+        str, typer.Option("--note", help="Why it is honest: what you checked and found.")
+    ],
+    start: LookFromOpt = None,
+    end: ToOpt = None,
+) -> None:
+    """Mark a flag as checked and honest: it no longer shows in the audit, the call plan
+    or --check; the history keeps who dismissed it, when and why."""
+    from salesproc.service import reviews
+
+    rt = runtime(ctx)
+    done = reviews.review_flag(rt.context, flag_id, reviews.DISMISSED, note, *rt.span(start, end))
+    _reviewed(done)
+
+
+@audit_app.command("confirm")
+def confirm(
+    ctx: typer.Context,
+    flag_id: FlagIdArgument,
+    note: Annotated[str | None, typer.Option("--note", help="What you found.")] = None,
+    start: LookFromOpt = None,
+    end: ToOpt = None,
+) -> None:
+    """Mark a flag as checked and true: it stays in the audit, and counts as confirmed."""
+    from salesproc.service import reviews
+
+    rt = runtime(ctx)
+    done = reviews.review_flag(rt.context, flag_id, reviews.CONFIRMED, note, *rt.span(start, end))
+    _reviewed(done)
+
+
+#: a review's verdicts as a sentence names them, here so that the catalog has them
+VERDICT_WORDS = {"dismissed": N_("dismissed as honest"), "confirmed": N_("confirmed as true")}
+
+
+def _reviewed(done: "Reviewed") -> None:
+    flag = done.flag
+    what = f"{flag.id} ({flag.rule.value}, {flag.rep}, {flag.day})"
+    verdict = _(VERDICT_WORDS[done.verdict])
+    if not done.changed:
+        typer.echo(_("flag {flag} was already {verdict}; nothing changed").format(
+            flag=what, verdict=verdict))  # fmt: skip
+        return
+    line = _("flag {flag}: {verdict}").format(flag=what, verdict=verdict)
+    before = done.before
+    if before is not None and before.verdict != done.verdict:
+        line += _(" (it was {verdict}: {note})").format(
+            verdict=_(VERDICT_WORDS[before.verdict]), note=before.note or "–"
+        )
+    elif before is not None:
+        line += _("; its note was: {note}").format(note=before.note or "–")
+    typer.echo(line)
+
+
+@audit_app.command("stats")
+def stats(
+    ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, fmt: FormatOption = Format.TABLE
+) -> None:
+    """Per rule: the flags raised, dismissed as honest, confirmed as true and still open,
+    and the share of the reviewed ones that were dismissed (the false-flag rate in use)."""
+    from salesproc.service import reviews
+
+    rt = runtime(ctx)
+    _stats(reviews.stats(rt.context, *rt.span(start, end)), fmt)
+
+
+def _stats(found: "AuditStats", fmt: Format) -> None:
+    records = [
+        {"rule": r.rule, "severity": r.severity, "raised": r.raised, "dismissed": r.dismissed,
+         "confirmed": r.confirmed, "open": r.open}
+        for r in found.rules
+    ]  # fmt: skip
+    keys = ["rule", "severity", "raised", "dismissed", "confirmed", "open"]
+    if fmt is not Format.TABLE:
+        emit(records, [], fmt, keys=keys)
+        return
+    total = found.total
+    shown = [
+        {**r, "severity": _(SEVERITY_WORDS[r["severity"]]) if r["severity"] else "–"}
+        for r in records
+    ]
+    if records:
+        shown.append(
+            {"rule": _("total"), "severity": "", "raised": total.raised,
+             "dismissed": total.dismissed, "confirmed": total.confirmed, "open": total.open}
+        )  # fmt: skip
+    share = found.false_share
+    if share is None:
+        footer = _("no flag reviewed yet (`audit dismiss ID`, `audit confirm ID`)")
+    else:
+        reviewed = total.dismissed + total.confirmed
+        footer = ngettext(
+            "{dismissed} of {reviewed} reviewed flag dismissed as honest ({share:.0%}): "
+            "the false-flag rate in use",
+            "{dismissed} of {reviewed} reviewed flags dismissed as honest ({share:.0%}): "
+            "the false-flag rate in use",
+            reviewed,
+        ).format(dismissed=total.dismissed, reviewed=reviewed, share=float(share))
+    emit(
+        shown,
+        [
+            Column("rule", N_("Rule")),
+            Column("severity", N_("Severity")),
+            Column("raised", N_("Raised"), justify="right"),
+            Column("dismissed", N_("Dismissed"), justify="right"),
+            Column("confirmed", N_("Confirmed"), justify="right"),
+            Column("open", N_("Open"), justify="right"),
+        ],
+        fmt,
+        title=_("Audit reviews {start} – {end}").format(start=found.start, end=found.end),
+        footer=footer,
+    )
+
+
 def register(app: typer.Typer) -> None:
-    app.command("audit")(audit_command)
+    app.add_typer(audit_app, name="audit")

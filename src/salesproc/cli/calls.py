@@ -1,8 +1,10 @@
 """`call-plan`, `call log` and `call list`: the supervisor's check-in call (一个电话).
 
 The plan says when to call each rep (an irregular window each day) and what
-to ask, prepared from the rep's own records; `call log` records what the
-call found, and a doubtful one becomes a red flag of the audit.
+to ask, prepared from the rep's own records, and which customer to phone
+to confirm the visit it asks about; `call log` records what the call found
+(and what that customer said), and a doubtful call or an unconfirmed visit
+becomes a red flag of the audit.
 """
 
 from enum import StrEnum
@@ -24,13 +26,29 @@ call_app = typer.Typer(no_args_is_help=True, help="Check-in calls (一个电话)
 VERDICT_WORDS = (N_("ok"), N_("doubtful"))
 #: the windows as the plan and the call list name them ("morning" alone is the broadcast's 早报)
 WINDOW_WORDS = {
-    "morning": N_("morning window"), "noon": N_("noon window"),
+    "morning": N_("morning window"), "on-the-job": N_("on-the-job window"),
     "after-work": N_("after-work window"), "evening": N_("evening window"),
 }  # fmt: skip
+#: what the customer said when phoned (`--confirmed`), in English or Chinese
+ANSWER_ZH = {"yes": ("是", "确认"), "no": ("否", "未确认")}
+
+
+class Answer(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
+def parse_answer(text: str) -> Answer:
+    message = N_("unknown answer {text!r}; use one of: {choices}")
+    return vocab.choose(text, Answer, ANSWER_ZH, message)
 
 
 def _window(value: str | None) -> str:
     return _(WINDOW_WORDS[value]) if value in WINDOW_WORDS else ""
+
+
+def _answer(value: bool | None) -> str:
+    return "" if value is None else _("yes") if value else _("no")
 
 
 class PlanFormat(StrEnum):
@@ -67,9 +85,25 @@ def call_plan(
         typer.echo(f"\n{call.at:%H:%M}  {call.name} ({call.rep}) · {window}{flags}")
         for number, question in enumerate(call.questions, start=1):
             typer.echo(f"  {number}. {question}")
+        if call.confirm is not None:
+            typer.echo("  ☎ " + _confirm_line(call.confirm))
     typer.echo("\n" + _("Announce on every call:"))
     for line in plan.announce:
         typer.echo(f"  · {line}")
+
+
+def _confirm_line(confirm: Any) -> str:
+    """Whom to phone about the visit the call asks about, and how to log the answer."""
+    values = {"customer": confirm.customer, "day": confirm.visit_day}
+    if confirm.phone:
+        return _(
+            "Confirm with {customer} (tel. {phone}) the visit of {day}; then "
+            "`call log … --customer {customer} --confirmed yes|no`."
+        ).format(phone=confirm.phone, **values)
+    return _(
+        "Confirm with {customer} the visit of {day} (no phone on file: ask the rep for one); "
+        "then `call log … --customer {customer} --confirmed yes|no`."
+    ).format(**values)
 
 
 @call_app.command("log")
@@ -89,14 +123,38 @@ def call_log(
     ] = None,
     day: Annotated[str | None, typer.Option("--date", help="The day [default: today].")] = None,
     note: Annotated[str | None, typer.Option("--note", help="What you asked and heard.")] = None,
+    customer: Annotated[
+        str | None,
+        typer.Option(
+            "--customer",
+            help="The customer you phoned to confirm the rep's latest visit to it "
+            "(in the week up to the call's day); with --confirmed.",
+        ),
+    ] = None,
+    confirmed: Annotated[
+        Answer | None,
+        typer.Option(
+            "--confirmed",
+            help="Whether that customer confirmed the visit: yes, or no (a red flag for the "
+            "audit); with --customer.",
+            **enum_option(Answer, parse_answer),
+        ),
+    ] = None,
 ) -> None:
-    """Record a check-in call and its verdict."""
+    """Record a check-in call and its verdict, and what the customer phoned said."""
     from salesproc.rules.dates import parse_time
     from salesproc.service import supervision
 
     rt = runtime(ctx)
     call = supervision.log_call(
-        rt.context, rep, verdict, rt.date(day), parse_time(at) if at else None, note
+        rt.context,
+        rep,
+        verdict,
+        rt.date(day),
+        parse_time(at) if at else None,
+        note,
+        customer,
+        None if confirmed is None else confirmed is Answer.YES,
     )
     typer.echo(
         _("Logged call #{id} to {rep} on {day} at {time}: {verdict}.").format(
@@ -107,6 +165,13 @@ def call_log(
             verdict=word(call.verdict.value),
         )
     )
+    if call.confirmed is not None:
+        said = (
+            _("{customer} confirmed the visit of {day}.")
+            if call.confirmed
+            else _("{customer} did not confirm the visit of {day}: a red flag for the audit.")
+        )
+        typer.echo(said.format(customer=call.customer, day=call.visit_day))
 
 
 @call_app.command("list")
@@ -132,11 +197,15 @@ def call_list(
             Column("rep", N_("Rep")),
             Column("window", N_("Window"), show=_window),
             Column("verdict", N_("Verdict"), show=word),
+            Column("customer", N_("Customer")),
+            Column("confirmed", N_("Confirmed"), show=_answer),
             Column("note", N_("Notes")),
         ],
         fmt,
         footer=ngettext("{n} call", "{n} calls", len(rows)).format(n=len(rows)),
-        row_style=lambda r: "red" if r["verdict"] == "doubtful" else None,
+        row_style=lambda r: (
+            "red" if r["verdict"] == "doubtful" or r["confirmed"] is False else None
+        ),
     )
 
 

@@ -27,7 +27,7 @@ WORDS = {
     "customer": N_("customer"), "rep": N_("rep"), "target": N_("target"),
     "edit": N_("edit"), "delete": N_("delete"), "activate": N_("activate"),
     "deactivate": N_("deactivate"), "merge": N_("merge"), "reassign": N_("reassign"),
-    "set": N_("set"),
+    "set": N_("set"), "flag": N_("flag"), "dismiss": N_("dismiss"), "confirm": N_("confirm"),
 }  # fmt: skip
 
 #: what names a deleted record in the table, when it has it

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from salesproc.db.models import Base, Change
 
 #: the kinds of record the history names (`history --kind`)
-KINDS = ("visit", "sale", "collection", "customer", "rep", "target")
+#: (`flag`: a supervisor's review of an audit flag, `audit dismiss/confirm`)
+KINDS = ("visit", "sale", "collection", "customer", "rep", "target", "flag")
 
 
 @dataclass(frozen=True)

@@ -185,7 +185,7 @@ class Change(Base):
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
     #: config `user`, else the login name
     user: Mapped[str] = mapped_column(String(100))
-    #: visit, sale, collection, customer, rep or target
+    #: visit, sale, collection, customer, rep, target or flag (an audit flag's review)
     kind: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[int] = mapped_column(Integer)
     #: edit, delete, merge, reassign, …
@@ -269,6 +269,32 @@ class Call(Base):
     verdict: Mapped[str] = mapped_column(String(10))
     note: Mapped[str | None] = mapped_column(Text)
     logged_at: Mapped[datetime] = mapped_column(DateTime)
+    #: the customer the supervisor phoned to check a visit (`call log --customer`), the
+    #: visit it checked, and whether the customer confirmed it (None: no customer phoned)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
+    confirmed: Mapped[bool | None] = mapped_column(Boolean)
+
+    rep: Mapped[Rep] = relationship()
+
+
+class AuditReview(Base):
+    """The supervisor's judgement on one audit flag, by the flag's stable id: dismissed
+    (checked and honest: the flag does not return) or confirmed (checked and true)."""
+
+    __tablename__ = "audit_reviews"
+    __table_args__ = (Index("ix_audit_reviews_day", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    flag_id: Mapped[str] = mapped_column(String(16), unique=True)
+    rule: Mapped[str] = mapped_column(String(30))
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id"))
+    day: Mapped[date] = mapped_column(Date)
+    from_day: Mapped[date | None] = mapped_column(Date)
+    #: dismissed | confirmed
+    verdict: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime)
 
     rep: Mapped[Rep] = relationship()
 

@@ -26,7 +26,7 @@ from salesproc.rules.fourvisit import (
     summarize_wins,
 )
 from salesproc.rules.ranking import Metric, Ranked, rank_with_ties
-from salesproc.rules.vocab import Category
+from salesproc.rules.vocab import Category, Purpose
 
 if TYPE_CHECKING:
     from salesproc.rules.audit import Facts
@@ -585,6 +585,9 @@ class CallRow:
     window: str | None
     verdict: str
     note: str | None
+    #: the customer phoned to check a visit (`call log --customer`) and what they said
+    customer: str | None = None
+    confirmed: bool | None = None
 
 
 def call_list(
@@ -718,13 +721,23 @@ class DayVisit:
     end: Any
     contact: str | None
     phone: str | None
+    id: int | None = None
+    #: an order (订货) visit with no sale to its customer since: the one to check first
+    unsold: bool = False
 
 
 def day_visits(session: Session, day: date) -> list[DayVisit]:
     """Every visit of `day` with the customer's contact and phone: what a call can cross-check."""
+    sold = (
+        select(Sale.id)
+        .where(Sale.customer_id == Visit.customer_id, Sale.sale_date >= Visit.visit_date,
+               Sale.amount_cents > 0)
+        .exists()
+    )  # fmt: skip
+    unsold = and_(Visit.purposes.contains(Purpose.ORDER.value), ~sold)
     query = (
         select(Rep.code, Customer.name, Visit.start_time, Visit.end_time, Customer.contact,
-               Customer.phone)
+               Customer.phone, Visit.id, unsold)
         .join(Rep, Rep.id == Visit.rep_id)
         .join(Customer, Customer.id == Visit.customer_id)
         .where(Visit.rep_id.in_(_active_reps()), Visit.visit_date == day)
@@ -785,7 +798,7 @@ def audit_facts(
     revisit promised for a day in the window is seen with whatever came after
     it; sales of the whole months the window touches, summed by rep and day.
     """
-    from salesproc.db.models import Call
+    from salesproc.db.models import Call, DailyReport
     from salesproc.rules import audit
     from salesproc.rules.targets import month_bounds
 
@@ -796,7 +809,7 @@ def audit_facts(
         select(
             Visit.id, Rep.code, Visit.visit_date, Visit.start_time, Visit.end_time,
             Visit.logged_at, Visit.customer_id, Customer.name, Customer.phone, Visit.next_visit,
-            Visit.outcome,
+            Visit.outcome, Visit.purposes, Visit.result, Customer.region,
         )
         .join(Rep, Rep.id == Visit.rep_id)
         .join(Customer, Customer.id == Visit.customer_id)
@@ -827,10 +840,52 @@ def audit_facts(
     # edited-after-call: the calls from the earliest edited visit's day, as it stood, on
     calls_from = min([start, *(e.day_before for e in edits)])
     calls = session.execute(
-        select(Rep.code, Call.day, Call.at, Call.verdict, Call.note, Call.logged_at)
+        select(Rep.code, Call.day, Call.at, Call.verdict, Call.note, Call.logged_at,
+               Call.visit_id, Visit.visit_date, Customer.name, Call.confirmed)
         .join(Rep, Rep.id == Call.rep_id)
+        # the visit a customer was phoned about, and that customer (unconfirmed-visit): a visit
+        # in the window is phoned about on or after its day, so these calls cover it
+        .outerjoin(Visit, Visit.id == Call.visit_id)
+        .outerjoin(Customer, Customer.id == Call.customer_id)
         .where(Call.day >= calls_from, Call.day <= max(end, today), *mine(Call.rep_id))
+    )  # fmt: skip
+    # the orders (sales net of the returns that name them) over the same look-back as the
+    # visits: what an order visit is checked against, and each customer's usual order
+    returned = (
+        select(Sale.return_of_id.label("sale_id"), func.sum(Sale.amount_cents).label("cents"))
+        .where(Sale.return_of_id.is_not(None))
+        .group_by(Sale.return_of_id)
+        .subquery()
     )
+    orders = session.execute(
+        select(
+            Rep.code, Sale.customer_id, func.coalesce(Customer.name, ""), Sale.sale_date,
+            Sale.amount_cents + func.coalesce(returned.c.cents, 0),
+        )
+        .join(Rep, Rep.id == Sale.rep_id)
+        .outerjoin(Customer, Customer.id == Sale.customer_id)
+        .outerjoin(returned, returned.c.sale_id == Sale.id)
+        .where(Sale.sale_date >= start - PROMISE_HORIZON, Sale.sale_date <= today,
+               Sale.amount_cents > 0)
+        .order_by(Sale.sale_date, Sale.id)
+    )  # fmt: skip
+    reports = session.execute(
+        select(
+            Rep.code, DailyReport.report_date, func.coalesce(DailyReport.region, Rep.region),
+            DailyReport.weather,
+        )
+        .join(Rep, Rep.id == DailyReport.rep_id)
+        .where(DailyReport.report_date >= start, DailyReport.report_date <= end,
+               DailyReport.weather.is_not(None))
+    )  # fmt: skip
+    last = aliased(Visit)
+    prospects = session.execute(
+        select(Rep.code, Customer.name, Customer.visit_count, last.visit_date, last.next_visit)
+        .join(Rep, Rep.id == Customer.rep_id)
+        .join(last, last.id == Customer.last_visit_id)
+        .where(Customer.category == Category.PROSPECT, Customer.lost_on.is_(None),
+               Customer.visit_count >= 1, *mine(Customer.rep_id))
+    )  # fmt: skip
     return audit.Facts(
         visits=tuple(audit.VisitFact(*row) for row in visits),
         reps=tuple(
@@ -841,4 +896,7 @@ def audit_facts(
         lost=tuple(audit.LostProspect(*row) for row in lost),
         calls=tuple(audit.CallFact(*row) for row in calls),
         edits=tuple(edits),
+        orders=tuple(audit.SaleFact(*row) for row in orders),
+        reports=tuple(audit.ReportFact(*row) for row in reports),
+        prospects=tuple(audit.OpenProspect(*row) for row in prospects),
     )

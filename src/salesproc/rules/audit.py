@@ -45,6 +45,14 @@ The rules, in the order they are reported (`RULES`); the numbers are the
   was logged, that call being on or after the visit's day (as it stood before
   the change): the call could check it, and then it changed. A change before
   any such call, or of the notes, result, purposes or revisit only, is fine.
+- `unconfirmed-visit`: a visit whose customer, phoned by the supervisor on a
+  check-in call (`call log --customer … --confirmed no`), did not confirm it;
+  dated the visit's day, against the call's rep. A visit's latest answer
+  counts. A confirmed visit (its latest answer yes) clears the flags that ask
+  whether the visits they name happened (`CLEARED_BY_CUSTOMER`) once every
+  visit they name is confirmed (`clear_confirmed`, after the rules ran): one
+  visit of an overlapping pair confirmed makes the other the likelier invention,
+  and a time changed after a call is not cleared by the visit being real.
 
 A flag's day is the day it concerns: the visit's date (overlap, late-log,
 duration, no-phone), the working day (below-quota, no-report), the promised
@@ -64,9 +72,15 @@ first day it covers; its `day` is the last, and it reads the window itself.
 `by_rep` sums the flags up per rep with a `score` for the supervisor's order.
 """
 
+import hashlib
+import itertools
+import math
+import re
+import statistics
+import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import KW_ONLY, dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import KW_ONLY, dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -78,7 +92,7 @@ from salesproc.rules import fourvisit
 from salesproc.rules.calendar import WorkCalendar, days_in
 from salesproc.rules.money import format_amount
 from salesproc.rules.targets import month_bounds
-from salesproc.rules.vocab import Outcome, Verdict
+from salesproc.rules.vocab import Outcome, Purpose, Verdict
 
 
 class Rule(StrEnum):
@@ -95,6 +109,11 @@ class Rule(StrEnum):
     PRESSING_STOCK = "pressing-stock"
     DOUBTFUL_CALL = "doubtful-call"
     EDITED_AFTER_CALL = "edited-after-call"
+    TIGHT_GAP = "tight-gap"
+    COPIED_RESULT = "copied-result"
+    WEATHER = "weather"
+    ORDER_NO_SALE = "order-no-sale"
+    UNCONFIRMED_VISIT = "unconfirmed-visit"
 
 
 #: Every rule, in the order flags are reported.
@@ -125,6 +144,11 @@ SEVERITY: dict[Rule, Severity] = {
     Rule.PRESSING_STOCK: Severity.RED,
     Rule.DOUBTFUL_CALL: Severity.RED,
     Rule.EDITED_AFTER_CALL: Severity.RED,
+    Rule.TIGHT_GAP: Severity.RED,
+    Rule.COPIED_RESULT: Severity.RED,
+    Rule.WEATHER: Severity.RED,
+    Rule.ORDER_NO_SALE: Severity.RED,
+    Rule.UNCONFIRMED_VISIT: Severity.RED,
 }
 
 
@@ -161,9 +185,29 @@ _EXPLAIN = {
         "The check-in call did not match what the rep reported; compare the call's note with "
         "the daily report and follow up."
     ),
+    Rule.TIGHT_GAP: N_(
+        "No time to get there and no time to leave: a visit fitted into the gap between two "
+        "real ones may be invented; ask who was met and what was said."
+    ),
+    Rule.COPIED_RESULT: N_(
+        "A day's results copied from earlier reports may be a day written at home; ask for "
+        "something only the visit could tell."
+    ),
+    Rule.WEATHER: N_(
+        "The colleagues in the same region saw other weather that day: the report may have "
+        "been written from another day, or from home."
+    ),
+    Rule.ORDER_NO_SALE: N_(
+        "Order visits that never reach the sales feed may not have happened; check with the "
+        "customers or the sales clerk (销售内勤)."
+    ),
     Rule.EDITED_AFTER_CALL: N_(
         "A visit's day, time or customer changed after a check-in call could check it: the "
         "report may have been fitted to what the call found; ask why it changed."
+    ),
+    Rule.UNCONFIRMED_VISIT: N_(
+        "The customer, phoned by the supervisor, did not confirm the visit the rep reported: "
+        "it may be invented; ask the rep, and check its other visits of that week."
     ),
 }
 _TOO_SHORT = N_(
@@ -176,6 +220,14 @@ _TOO_LONG = N_(
 _MISSED_PATTERN = N_(
     "The rep missed most of the revisits it promised over these weeks: the promises in the "
     "reports may be written without meaning to keep them, or the visits not made."
+)
+_PADDED = N_(
+    "Several visits far shorter than this rep's visits ever are, on one day: they may be "
+    "drop-ins or calls logged as visits to make up the day's count."
+)
+_DROPPED = N_(
+    "A prospect no longer visited but never marked lost hides a loss from the four-visit "
+    "rule: most customers buy only after {min} visits or more; ask whether it was dropped."
 )
 _GAVE_UP = N_(
     "Most customers only buy after several visits; a prospect dropped before visit {min} "
@@ -201,6 +253,19 @@ class Thresholds:
     - `late_red_days`: a visit logged more than this many working days late is red
       (backdated); later than `late_days` but within it, a follow-up (a `late_days`
       above it makes every late log red).
+    - `gap_percentile`, `short_percentile`: the percentile of the travel gaps and of the
+      visit lengths (the team's and the rep's own, the lower) below which a visit squeezed
+      between two others (`tight-gap`), or several short visits on a day (`duration`), are
+      unusual.
+    - `drop_days`: days without a visit after which a prospect with fewer than `min_visits`
+      visits, never marked lost, was dropped quietly (`gave-up`, red).
+    - `sale_days`, `no_sale_chance`: an order visit sold when the customer has a sale within
+      this many days; a day's unsold order visits are flagged when that many or more had
+      less than this chance under the rep's own rate (`order-no-sale`).
+    - `copied_min`, `copied_percentile`: results repeated word for word on a day, at least
+      this many and a larger share than the rep's days usually have (`copied-result`).
+    - `pressing_multiple`: a month-end order this many times the customer's usual (median)
+      order is outsized (`pressing-stock`).
     - `missed_share`, `missed_min`: a rep who missed more than this share of the
       revisits it promised for the window, with at least `missed_min` promised, gets
       a red pattern flag over them (each missed revisit alone is a follow-up).
@@ -215,12 +280,20 @@ class Thresholds:
     min_minutes: int = 5
     max_minutes: int = 240
     late_days: int = 1
-    pressing_days: int = 3
+    pressing_days: int = 5
     pressing_share: Fraction | Decimal | float | int = Fraction(1, 2)
     min_visits: int = fourvisit.MIN_VISITS
     late_red_days: int = 3
     missed_share: Fraction | Decimal | float | int = Fraction(1, 2)
     missed_min: int = 4
+    gap_percentile: float = 2
+    short_percentile: float = 2
+    drop_days: int = 21
+    sale_days: int = 2
+    no_sale_chance: float = 0.01
+    copied_min: int = 3
+    copied_percentile: float = 98
+    pressing_multiple: float = 5
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pressing_share", _exact(self.pressing_share))
@@ -235,6 +308,14 @@ class Thresholds:
             "0 ≤ missed_share < 1": 0 <= self.missed_share < 1,
             "late_red_days ≥ 0": self.late_red_days >= 0,
             "missed_min ≥ 1": self.missed_min >= 1,
+            "0 < gap_percentile ≤ 50": 0 < self.gap_percentile <= 50,
+            "0 < short_percentile ≤ 50": 0 < self.short_percentile <= 50,
+            "drop_days ≥ 1": self.drop_days >= 1,
+            "sale_days ≥ 0": self.sale_days >= 0,
+            "0 < no_sale_chance < 1": 0 < self.no_sale_chance < 1,
+            "copied_min ≥ 1": self.copied_min >= 1,
+            "0 < copied_percentile ≤ 100": 0 < self.copied_percentile <= 100,
+            "pressing_multiple > 1": self.pressing_multiple > 1,
         }
         broken = [rule for rule, holds in checks.items() if not holds]
         if broken:
@@ -266,6 +347,10 @@ class VisitFact:
     customer_phone: str | None
     next_visit: date
     outcome: Outcome | str | None = None
+    #: the purposes as stored ("order,collection"), the result written, the customer's region
+    purposes: str = ""
+    result: str | None = None
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -306,6 +391,12 @@ class CallFact:
     note: str | None = None
     #: when the call was recorded (`call log`): what a later change of a visit is compared to
     logged_at: datetime | None = None
+    #: the visit a customer was phoned about (`call log --customer`), its day, the customer's
+    #: name and its answer (None: no customer phoned)
+    visit_id: int | None = None
+    visit_day: date | None = None
+    customer: str | None = None
+    confirmed: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -324,6 +415,40 @@ class VisitEdit:
     end_after: time | None
     customer_before: str
     customer_after: str
+
+
+@dataclass(frozen=True)
+class SaleFact:
+    """One sale (not a return) in cents, net of the returns that name it: who sold it to whom
+    and when. The customer's orders are what pressing stock and an order visit are read
+    against."""
+
+    rep: str
+    customer_id: int | None
+    customer: str
+    day: date
+    cents: int
+
+
+@dataclass(frozen=True)
+class ReportFact:
+    """A rep's daily report header: the region it worked in (else the rep's) and the weather."""
+
+    rep: str
+    day: date
+    region: str | None
+    weather: str
+
+
+@dataclass(frozen=True)
+class OpenProspect:
+    """A prospect neither won nor lost: its rep, visits so far, the last one and its promise."""
+
+    rep: str
+    customer: str
+    visits: int
+    last_visit: date
+    promised: date | None
 
 
 @dataclass(frozen=True)
@@ -349,6 +474,9 @@ class Facts:
     lost: tuple[LostProspect, ...] = ()
     calls: tuple[CallFact, ...] = ()
     edits: tuple[VisitEdit, ...] = ()
+    orders: tuple[SaleFact, ...] = ()
+    reports: tuple[ReportFact, ...] = ()
+    prospects: tuple[OpenProspect, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -371,10 +499,25 @@ class Flag:
     explanation: str = ""
     severity: Severity = Severity.RED
     from_day: date | None = None
+    #: the visits it concerns (ids), so a customer's confirmation of one clears it
+    visits: tuple[int, ...] = ()
+    #: what else tells it apart from another flag of its rule, rep and day, in no language
+    #: (a customer's id, a month): part of its `id`
+    key: str = ""
 
     @property
     def red(self) -> bool:
         return self.severity == Severity.RED
+
+    @property
+    def id(self) -> str:
+        """A short id that stays the same from one run to the next (`audit dismiss ID`):
+        from the rule, rep, days and what it concerns, never from the wording."""
+        source = "|".join(
+            (self.rule, self.rep, self.day.isoformat(), str(self.from_day or ""),
+             ",".join(map(str, self.visits)), self.key)
+        )  # fmt: skip
+        return hashlib.sha1(source.encode()).hexdigest()[:8]
 
 
 def flag_key(flag: Flag) -> tuple[int, date, str]:
@@ -414,11 +557,20 @@ def audit(
         *missed_revisits(facts.visits, today),
         *missed_pattern(facts.visits, start, end, today, t),
         *gave_up(facts.lost, t),
-        *pressing_stock(facts.sales, today, t),
+        *pressing_stock(facts.sales, today, t, calendar, facts.orders),
         *doubtful_calls(facts.calls),
         *edited_after_call(facts.edits, facts.calls),
+        *unconfirmed_visits(facts.calls),
+        *tight_gaps(facts.visits, start, end, t),
+        *short_days(facts.visits, start, end, t),
+        *quiet_drops(facts.prospects, today, t),
+        *unsold_orders(facts.visits, facts.orders, start, end, today, t),
+        *copied_results(facts.visits, start, end, t),
+        *weather_mismatches(facts.reports),
     ]
-    return sorted((flag for flag in flags if start <= flag.day <= end), key=flag_key)
+    flags = clear_confirmed(flags, facts.calls)
+    flags = corroborate(flag for flag in flags if start <= flag.day <= end)
+    return sorted(flags, key=flag_key)
 
 
 def working_days(calendar: WorkCalendar, start: date, end: date, today: date) -> list[date]:
@@ -481,7 +633,7 @@ def _overlap_flag(first: VisitFact, second: VisitFact) -> Flag:
         second=second.customer,
         second_time=_span_text(second),
     )
-    return _flag(Rule.OVERLAP, first.rep, first.day, evidence)
+    return _flag(Rule.OVERLAP, first.rep, first.day, evidence, visits=(first.id, second.id))
 
 
 def _span_text(visit: VisitFact) -> str:
@@ -500,12 +652,14 @@ def late_logs(
     visits: Iterable[VisitFact], t: Thresholds = DEFAULTS, calendar: WorkCalendar | None = None
 ) -> list[Flag]:
     """Visits logged more than `t.late_days` working days of `calendar` after their date
-    (without one, calendar days).
+    (without one, calendar days): one flag per rep, visit day and day they were typed.
 
     The report is filled in on the day because a visit told days later is
-    reconstructed from memory, or made up; a weekend in between is no delay.
+    reconstructed from memory, or made up; a weekend in between is no delay. A
+    day's report typed late in one sitting is one flag naming its visits, not one
+    per visit: it is one lapse, and one question.
     """
-    flags: list[Flag] = []
+    late_ones: defaultdict[tuple[str, date, date], list[VisitFact]] = defaultdict(list)
     for visit in _in_order(visits):
         logged = visit.logged_at.date()
         if calendar is None:
@@ -513,6 +667,16 @@ def late_logs(
         else:
             late = calendar.workdays(visit.day + timedelta(days=1), logged)
         if late > t.late_days:
+            late_ones[(visit.rep, visit.day, logged)].append(visit)
+    flags: list[Flag] = []
+    for (rep, day, logged), group in late_ones.items():
+        late = (
+            (logged - day).days
+            if calendar is None
+            else calendar.workdays(day + timedelta(days=1), logged)
+        )
+        first = group[0]
+        if len(group) == 1:
             evidence = (
                 ngettext(
                     "visit to {customer} logged {logged}, {n} day after it",
@@ -525,11 +689,37 @@ def late_logs(
                     "visit to {customer} logged {logged}, {n} working days after it",
                     late,
                 )
-            ).format(customer=visit.customer, logged=_stamp(visit.logged_at), n=late)
-            red = late > t.late_red_days
-            flags.append(
-                _flag(Rule.LATE_LOG, visit.rep, visit.day, evidence, Severity.RED if red else None)
+            ).format(customer=first.customer, logged=_stamp(first.logged_at), n=late)
+        else:
+            evidence = (
+                ngettext(
+                    "{k} visits ({customers}) logged from {logged}, {n} day after them",
+                    "{k} visits ({customers}) logged from {logged}, {n} days after them",
+                    late,
+                )
+                if calendar is None
+                else ngettext(
+                    "{k} visits ({customers}) logged from {logged}, {n} working day after them",
+                    "{k} visits ({customers}) logged from {logged}, {n} working days after them",
+                    late,
+                )
+            ).format(
+                k=len(group),
+                customers=_(", ").join(v.customer for v in group),
+                logged=_stamp(min(v.logged_at for v in group)),
+                n=late,
             )
+        red = late > t.late_red_days
+        flags.append(
+            _flag(
+                Rule.LATE_LOG,
+                rep,
+                day,
+                evidence,
+                Severity.RED if red else None,
+                visits=tuple(v.id for v in group),
+            )
+        )
     return flags
 
 
@@ -567,6 +757,7 @@ def durations(visits: Iterable[VisitFact], t: Thresholds = DEFAULTS) -> list[Fla
                 rep=visit.rep,
                 explanation=_(why),
                 severity=Severity.RED if short else Severity.FOLLOW_UP,
+                visits=(visit.id,),
             )
         )
     return flags
@@ -591,7 +782,7 @@ def no_phone(visits: Iterable[VisitFact]) -> list[Flag]:
             evidence = _("visit to {customer}: no phone number on file").format(
                 customer=visit.customer
             )
-            flags.append(_flag(Rule.NO_PHONE, visit.rep, visit.day, evidence))
+            flags.append(_flag(Rule.NO_PHONE, visit.rep, visit.day, evidence, visits=(visit.id,)))
     return flags
 
 
@@ -703,7 +894,7 @@ def _missed_flag(visit: VisitFact, after: VisitFact | None) -> Flag:
         evidence = _(
             "the visit on {day} agreed to see {customer} again by {promised}; next visit {next}"
         ).format(**values, next=after.day.isoformat())
-    return _flag(Rule.MISSED_REVISIT, visit.rep, visit.next_visit, evidence)
+    return _flag(Rule.MISSED_REVISIT, visit.rep, visit.next_visit, evidence, visits=(visit.id,))
 
 
 def missed_pattern(
@@ -780,6 +971,7 @@ def gave_up(lost: Iterable[LostProspect], t: Thresholds = DEFAULTS) -> list[Flag
                     rep=prospect.rep,
                     explanation=why,
                     severity=SEVERITY[Rule.GAVE_UP],
+                    key=prospect.customer,
                 )
             )
     return flags
@@ -794,29 +986,85 @@ class _RepMonth(NamedTuple):
     month: int
 
 
-def pressing_stock(sales: Iterable[SalesDay], today: date, t: Thresholds = DEFAULTS) -> list[Flag]:
-    """Complete months in which a rep sold more than `t.pressing_share` of the month at its end.
+def pressing_stock(
+    sales: Iterable[SalesDay],
+    today: date,
+    t: Thresholds = DEFAULTS,
+    calendar: WorkCalendar | None = None,
+    orders: Iterable[SaleFact] = (),
+) -> list[Flag]:
+    """Complete months whose sales look pressed onto the customers at the month's end (压货).
 
-    "At its end" is the month's last `t.pressing_days` calendar days, because
-    the month's close is what pressing stock is aimed at, weekend or not. A
-    month is complete once its last day is before today (today is not over).
-    A month whose sales are 0 or less (returns) raises nothing. The flag's day
-    is the month's last day.
+    The month's end is its last `t.pressing_days` working days of `calendar`
+    (without one, calendar days), because pressing is done on the days the
+    office still books orders. A rep-month is red when more than
+    `t.pressing_share` of its (net) sales fell in them, or when two or more
+    customers each took an order there of at least `t.pressing_multiple` times
+    their own usual (the median of their earlier orders, three at least), net of
+    the returns that name it — a dealer that takes 200 cases when it takes 20.
+    One such customer alone is a follow-up. A month is complete once its last
+    day is before today; one whose sales are 0 or less raises nothing. The flag
+    covers the month's end: `from_day` its first day, `day` the month's last.
     """
     month_total: Counter[_RepMonth] = Counter()
     end_total: Counter[_RepMonth] = Counter()
+    ends: dict[tuple[int, int], list[date]] = {}
+
+    def month_end(day: date) -> list[date]:
+        if (day.year, day.month) not in ends:
+            ends[(day.year, day.month)] = last_days(day.year, day.month, t.pressing_days, calendar)
+        return ends[(day.year, day.month)]
+
     for sale in sales:
         key = _RepMonth(sale.rep, sale.day.year, sale.day.month)
         month_total[key] += sale.cents
-        if _in_last_days(sale.day, t.pressing_days):
+        if sale.day >= month_end(sale.day)[0]:
             end_total[key] += sale.cents
+    outsized = outsized_orders(orders, month_end, t)
     flags: list[Flag] = []
     for key in sorted(month_total, key=lambda k: (k.year, k.month, k.rep)):
         _first, last_day = month_bounds(key.year, key.month)
         total, at_end = month_total[key], end_total[key]
-        if last_day < today and pressed(total, at_end, _exact(t.pressing_share)):
-            flags.append(_pressing_flag(key.rep, last_day, total, at_end, t))
+        big = outsized.get(key, [])
+        share = pressed(total, at_end, _exact(t.pressing_share))
+        if last_day >= today or total <= 0 or not (share or big):
+            continue
+        red = share or len({order.customer_id for order, _usual in big}) >= 2
+        end = month_end(last_day)
+        flags.append(_pressing_flag(key.rep, end, last_day, total, at_end, big, red))
     return flags
+
+
+def last_days(year: int, month: int, n: int, calendar: WorkCalendar | None = None) -> list[date]:
+    """The month's last `n` working days of `calendar` (calendar days without one), in order;
+    a month with fewer working days gives them all."""
+    first, last = month_bounds(year, month)
+    days = [d for d in days_in(first, last) if calendar is None or calendar.is_workday(d)]
+    return days[-n:] or [last]
+
+
+def outsized_orders(
+    orders: Iterable[SaleFact],
+    month_end: Callable[[date], list[date]],
+    t: Thresholds = DEFAULTS,
+) -> dict[_RepMonth, list[tuple[SaleFact, int]]]:
+    """Each rep-month's orders at the month's end of at least `t.pressing_multiple` times the
+    customer's usual order (the median of its earlier orders, three at least), with that
+    usual amount, the biggest first."""
+    earlier: defaultdict[int, list[int]] = defaultdict(list)
+    found: defaultdict[_RepMonth, list[tuple[SaleFact, int]]] = defaultdict(list)
+    for order in sorted(orders, key=lambda o: o.day):
+        if order.customer_id is None or order.cents <= 0:
+            continue
+        history = earlier[order.customer_id]
+        if order.day >= month_end(order.day)[0] and len(history) >= 3:
+            usual = int(statistics.median(history))
+            if usual > 0 and order.cents >= t.pressing_multiple * usual:
+                key = _RepMonth(order.rep, order.day.year, order.day.month)
+                found[key].append((order, usual))
+                continue  # an outsized order is not the customer's usual
+        history.append(order.cents)
+    return {key: sorted(big, key=lambda b: -b[0].cents) for key, big in found.items()}
 
 
 def pressed(month_cents: int, end_cents: int, share: Fraction) -> bool:
@@ -824,25 +1072,47 @@ def pressed(month_cents: int, end_cents: int, share: Fraction) -> bool:
     return month_cents > 0 and end_cents > share * month_cents
 
 
-def _in_last_days(day: date, n: int) -> bool:
-    _first, last_day = month_bounds(day.year, day.month)
-    return (last_day - day).days < n
-
-
-def _pressing_flag(rep: str, last_day: date, total: int, at_end: int, t: Thresholds) -> Flag:
+def _pressing_flag(
+    rep: str,
+    end: list[date],
+    last_day: date,
+    total: int,
+    at_end: int,
+    big: list[tuple[SaleFact, int]],
+    red: bool,
+) -> Flag:
     percent = Fraction(at_end * 100, total)
     evidence = ngettext(
-        "{end} of {total} ({percent}%) sold in the last {n} day of {month}",
-        "{end} of {total} ({percent}%) sold in the last {n} days of {month}",
-        t.pressing_days,
+        "{end} of {total} ({percent}%) sold in the last {n} working day of {month}",
+        "{end} of {total} ({percent}%) sold in the last {n} working days of {month}",
+        len(end),
     ).format(
         end=format_amount(at_end),
         total=format_amount(total),
         percent=f"{float(percent):.1f}",
-        n=t.pressing_days,
+        n=len(end),
         month=f"{last_day:%Y-%m}",
     )
-    return _flag(Rule.PRESSING_STOCK, rep, last_day, evidence)
+    if big:
+        listed = _("; ").join(
+            _("{customer} {amount} on {day} ({times:.0f}× its usual {usual})").format(
+                customer=order.customer,
+                amount=format_amount(order.cents),
+                day=f"{order.day:%m-%d}",
+                times=order.cents / usual,
+                usual=format_amount(usual),
+            )
+            for order, usual in big[:3]
+        )
+        evidence = _("{evidence}; outsized orders: {orders}").format(
+            evidence=evidence, orders=listed
+        )
+    return Flag(
+        Rule.PRESSING_STOCK, last_day, evidence, rep=rep,
+        explanation=_(_EXPLAIN[Rule.PRESSING_STOCK]),
+        severity=Severity.RED if red else Severity.FOLLOW_UP,
+        from_day=end[0], key=f"{last_day:%Y-%m}",
+    )  # fmt: skip
 
 
 # --- doubtful-call -----------------------------------------------------------------------
@@ -861,7 +1131,7 @@ def doubtful_calls(calls: Iterable[CallFact]) -> list[Flag]:
             evidence = _("check-in call at {time}: {note}").format(time=when, note=note)
         else:
             evidence = _("check-in call at {time}, no note").format(time=when)
-        flags.append(_flag(Rule.DOUBTFUL_CALL, call.rep, call.day, evidence))
+        flags.append(_flag(Rule.DOUBTFUL_CALL, call.rep, call.day, evidence, key=when))
     return flags
 
 
@@ -902,7 +1172,12 @@ def edited_after_call(edits: Iterable[VisitEdit], calls: Iterable[CallFact]) -> 
             day=call.day.isoformat(),
             verdict=_(call.verdict),
         )
-        flags.append(_flag(Rule.EDITED_AFTER_CALL, edit.rep, edit.day_after, evidence))
+        flags.append(
+            _flag(
+                Rule.EDITED_AFTER_CALL, edit.rep, edit.day_after, evidence,
+                visits=(edit.visit_id,), key=_stamp(edit.at),
+            )
+        )  # fmt: skip
     return flags
 
 
@@ -937,13 +1212,477 @@ def _times(start: time | None, end: time | None) -> str:
     return f"{_clock(start) or '--:--'}–{_clock(end)}"
 
 
+# --- cross-record evidence (issue 12) ----------------------------------------------------
+#
+# A visit alone rarely shows it was invented; set against the rest of the records it can:
+# the rep's own habit before the window, the team's, the sales feed, the colleagues in the
+# same region. Every line here is a percentile of an honest baseline (the lower of the
+# team's and the rep's own, so a value is unusual only when it is unusual for both), or a
+# chance under the rep's own rate, never a fixed constant.
+
+#: the fewest earlier values a baseline needs before it is trusted (the team's, or the rep's
+#: own before the window; with fewer, the rep is read against the team alone)
+HISTORY_MIN = 30
+#: order visits of the rep's own history weigh against the team's rate like this many visits
+#: (a rep with little history is read mostly by the team's rate)
+PRIOR_VISITS = 20
+#: a result shorter than this (letters and digits) is too short to call copied
+COPY_MIN_CHARS = 6
+
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """The nearest-rank `p`th percentile (0 < p ≤ 100) of `values`; None for none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(p / 100 * len(ordered))) - 1]
+
+
+def baseline(own: Sequence[float], team: Sequence[float], p: float) -> float | None:
+    """The line below which a value is unusual for this rep: the lower of the team's and the
+    rep's own `p`th percentile (its own only with `HISTORY_MIN` values); None without a
+    team baseline."""
+    if len(team) < HISTORY_MIN:
+        return None
+    line = percentile(team, p)
+    assert line is not None
+    if len(own) >= HISTORY_MIN:
+        line = min(line, percentile(own, p) or line)
+    return line
+
+
+def _timed_days(visits: Iterable[VisitFact]) -> dict[tuple[str, date], list[VisitFact]]:
+    """Each rep's days, the visits with a start and a later end, by start."""
+    days: defaultdict[tuple[str, date], list[VisitFact]] = defaultdict(list)
+    for visit in visits:
+        if visit.start is not None and visit.end is not None and visit.end > visit.start:
+            days[(visit.rep, visit.day)].append(visit)
+    for day in days.values():
+        day.sort(key=lambda v: (v.start, v.end, v.id))
+    return dict(days)
+
+
+def _minutes(a: time, b: time) -> float:
+    """Minutes from `a` to `b` on one day (negative when `b` is earlier)."""
+    return (b.hour * 60 + b.minute) - (a.hour * 60 + a.minute) + (b.second - a.second) / 60
+
+
+class _Habit(NamedTuple):
+    """A measure of every rep's days: each rep's values before the window, and the team's."""
+
+    own: dict[str, list[float]]
+    team: list[float]
+
+    def line(self, rep: str, p: float) -> float | None:
+        return baseline(self.own.get(rep, []), self.team, p)
+
+
+def _habit(days: Mapping[tuple[str, date], Sequence[float]], start: date) -> _Habit:
+    own: defaultdict[str, list[float]] = defaultdict(list)
+    team: list[float] = []
+    for (rep, day), values in days.items():
+        team.extend(values)
+        if day < start:
+            own[rep].extend(values)
+    return _Habit(dict(own), team)
+
+
+def tight_gaps(
+    visits: Iterable[VisitFact], start: date, end: date, t: Thresholds = DEFAULTS
+) -> list[Flag]:
+    """Visits squeezed between two others, leaving less time to get there and on, the two
+    together, than the shortest trip the rep usually makes between visits: the
+    `t.gap_percentile`th percentile of the travel gaps (the team's and the rep's own before
+    the window, the lower).
+
+    An invented visit is fitted into the gap between two real ones, and the
+    travel it implies is forgotten. One tight gap is an honest pair of shops
+    next door; a visit with no time to arrive and no time to leave is not.
+    Both gaps together, not each, so that two honest short trips of the usual
+    length never make a squeeze.
+    """
+    days = _timed_days(visits)
+    gaps = {
+        key: [g for a, b in itertools.pairwise(day) if (g := _minutes(a.end, b.start)) >= 0]  # type: ignore[arg-type]
+        for key, day in days.items()
+    }
+    habit = _habit(gaps, start)
+    flags: list[Flag] = []
+    for (rep, day), mine in sorted(days.items(), key=lambda item: (item[0][1], item[0][0])):
+        if not start <= day <= end or len(mine) < 3:
+            continue
+        line = habit.line(rep, t.gap_percentile)
+        if not line:
+            continue
+        for before, visit, after in zip(mine, mine[1:], mine[2:], strict=False):
+            arrive = _minutes(before.end, visit.start)  # type: ignore[arg-type]
+            leave = _minutes(visit.end, after.start)  # type: ignore[arg-type]
+            if arrive >= 0 and leave >= 0 and arrive + leave < line:
+                evidence = _(
+                    "{customer} {span} squeezed between {before} (until {until}) and {after} "
+                    "(from {since}): {arrive:.0f} and {leave:.0f} minutes to get there and on; "
+                    "this rep's trips between visits are rarely under {line:.0f} minutes"
+                ).format(
+                    customer=visit.customer, span=_span_text(visit), before=before.customer,
+                    until=_clock(before.end), after=after.customer, since=_clock(after.start),
+                    arrive=arrive, leave=leave, line=line,
+                )  # fmt: skip
+                flags.append(_flag(Rule.TIGHT_GAP, rep, day, evidence, visits=(visit.id,)))
+    return flags
+
+
+def short_days(
+    visits: Iterable[VisitFact], start: date, end: date, t: Thresholds = DEFAULTS
+) -> list[Flag]:
+    """Days with two or more visits shorter than the rep's visits ever are: under the
+    `t.short_percentile`th percentile of visit lengths (the team's and its own, the lower)
+    and, when the rep has a history before the window, shorter than every visit in it.
+    Padding: one short visit is a quick drop-in; several on one day make up a count.
+
+    The rep's own shortest visit keeps a percentile from reading the floor of an
+    honest habit (a rep whose visits take 15 minutes at least) as unusual.
+    Visits under `t.min_minutes` are flagged one by one already (`durations`).
+    """
+    days = _timed_days(visits)
+    lengths = {key: [_minutes(v.start, v.end) for v in day] for key, day in days.items()}  # type: ignore[arg-type]
+    habit = _habit(lengths, start)
+    flags: list[Flag] = []
+    for (rep, day), mine in sorted(days.items(), key=lambda item: (item[0][1], item[0][0])):
+        if not start <= day <= end:
+            continue
+        line = habit.line(rep, t.short_percentile)
+        if not line:
+            continue
+        own = habit.own.get(rep, [])
+        if len(own) >= HISTORY_MIN:
+            line = min(line, min(own))
+        short = [
+            v for v in mine if t.min_minutes <= _minutes(v.start, v.end) < line  # type: ignore[arg-type]
+        ]  # fmt: skip
+        if len(short) < 2:
+            continue
+        listed = _("; ").join(f"{v.customer} {_span_text(v)}" for v in short)
+        evidence = ngettext(
+            "{n} visit under {line:.0f} minutes: {visits}; this rep's visits are rarely that short",
+            "{n} visits under {line:.0f} minutes: {visits}; this rep's visits are rarely "
+            "that short",
+            len(short),
+        ).format(n=len(short), line=line, visits=listed)
+        flags.append(
+            Flag(
+                Rule.DURATION, day, evidence, rep=rep, explanation=_(_PADDED),
+                severity=Severity.RED, visits=tuple(v.id for v in short),
+            )
+        )  # fmt: skip
+    return flags
+
+
+def quiet_drops(
+    prospects: Iterable[OpenProspect], today: date, t: Thresholds = DEFAULTS
+) -> list[Flag]:
+    """Prospects left after fewer than `t.min_visits` visits without being marked lost: no
+    visit for `t.drop_days` days after the last, and a week past its promised revisit.
+
+    A prospect given up is marked lost (and `gave-up` asks why so soon); one that
+    is simply no longer visited hides the loss from the four-visit rule. The
+    flag covers the silence: from the last visit to the day it became a drop.
+    """
+    flags: list[Flag] = []
+    week = timedelta(days=7)
+    for p in sorted(prospects, key=lambda p: (p.last_visit, p.rep, p.customer)):
+        if p.visits >= t.min_visits:
+            continue
+        dropped = max(
+            p.last_visit + timedelta(days=t.drop_days), (p.promised or p.last_visit) + week
+        )
+        if dropped >= today:
+            continue
+        evidence = ngettext(
+            "{customer}: {n} visit, the last on {last}, none since and not marked lost",
+            "{customer}: {n} visits, the last on {last}, none since and not marked lost",
+            p.visits,
+        ).format(customer=p.customer, n=p.visits, last=p.last_visit.isoformat())
+        flags.append(
+            Flag(
+                Rule.GAVE_UP, dropped, evidence, rep=p.rep,
+                explanation=_(_DROPPED).format(min=t.min_visits), severity=Severity.RED,
+                from_day=p.last_visit, key=p.customer,
+            )
+        )  # fmt: skip
+    return flags
+
+
+def _is_order(visit: VisitFact) -> bool:
+    return Purpose.ORDER in visit.purposes.split(",")
+
+
+def binomial_tail(n: int, k: int, q: float) -> float:
+    """The chance of `k` or more of `n` independent events of chance `q`."""
+    return sum(math.comb(n, i) * q**i * (1 - q) ** (n - i) for i in range(k, n + 1))
+
+
+def unsold_orders(
+    visits: Iterable[VisitFact],
+    orders: Iterable[SaleFact],
+    start: date,
+    end: date,
+    today: date,
+    t: Thresholds = DEFAULTS,
+) -> list[Flag]:
+    """Days on which more of a rep's order (订货) visits came to no sale — no sale to that
+    customer within `t.sale_days` days — than its own rate makes likely (a chance under
+    `t.no_sale_chance`).
+
+    An invented visit sells nothing: the order it reports never reaches the
+    sales feed. The rate is the rep's own before the window, weighed with the
+    team's (a rep with little history is read by the team's). A team that keeps
+    no sales feed has nearly every order visit unsold, and nothing is flagged.
+    One such day alone is a follow-up unless very unlikely (under a tenth of the
+    chance); with other evidence the same day it is red (`corroborate`).
+    """
+    sold: defaultdict[int, set[date]] = defaultdict(set)
+    for order in orders:
+        if order.customer_id is not None and order.cents > 0:
+            sold[order.customer_id].add(order.day)
+    window = timedelta(days=t.sale_days)
+
+    def unsold(visit: VisitFact) -> bool:
+        return not any(visit.day + timedelta(days=d) in sold[visit.customer_id]
+                       for d in range(window.days + 1))  # fmt: skip
+
+    by_day: defaultdict[tuple[str, date], list[VisitFact]] = defaultdict(list)
+    for visit in visits:
+        if _is_order(visit) and visit.day < today:
+            by_day[(visit.rep, visit.day)].append(visit)
+    counts = {key: [float(unsold(v)) for v in day] for key, day in by_day.items()}
+    habit = _habit(counts, start)
+    if len(habit.team) < HISTORY_MIN:
+        return []
+    team_rate = sum(habit.team) / len(habit.team)
+    if team_rate >= 0.9:  # no sales feed to speak of
+        return []
+    flags: list[Flag] = []
+    for (rep, day), marks in sorted(counts.items(), key=lambda item: (item[0][1], item[0][0])):
+        k = int(sum(marks))
+        if not start <= day <= end or k < 2:
+            continue
+        own = habit.own.get(rep, [])
+        rate = (sum(own) + team_rate * PRIOR_VISITS) / (len(own) + PRIOR_VISITS)
+        chance = binomial_tail(len(marks), k, rate)
+        if chance >= float(t.no_sale_chance):
+            continue
+        names = _(", ").join(
+            v.customer for v, mark in zip(by_day[(rep, day)], marks, strict=True) if mark
+        )
+        evidence = _(
+            "{k} of {n} order visits with no sale to the customer within {days} days ({names}); "
+            "this rep's order visits sell {rate:.0f}% of the time"
+        ).format(k=k, n=len(marks), days=t.sale_days, names=names, rate=100 * (1 - rate))
+        strong = chance < float(t.no_sale_chance) / 10
+        flags.append(
+            _flag(
+                Rule.ORDER_NO_SALE, rep, day, evidence,
+                Severity.RED if strong else Severity.FOLLOW_UP,
+                visits=tuple(v.id for v, m in zip(by_day[(rep, day)], marks, strict=True) if m),
+            )
+        )  # fmt: skip
+    return flags
+
+
+def _words(text: str | None) -> str:
+    """A result as compared: NFKC, letters and digits only, case folded."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text or "")).casefold()
+
+
+def copied_results(
+    visits: Iterable[VisitFact], start: date, end: date, t: Thresholds = DEFAULTS
+) -> list[Flag]:
+    """Days on which at least `t.copied_min` results repeat word for word what the rep wrote
+    on an earlier day, or for another customer that day, and a larger share of the day's
+    results than on the rep's days before (its `t.copied_percentile`th percentile, or the
+    team's) and than half.
+
+    A day written at home is written from the report of another day. Reps do
+    reuse a phrase ("库存充足"), so a day is read against the rep's own habit,
+    and only results of some length count.
+    """
+    by_rep: defaultdict[str, list[VisitFact]] = defaultdict(list)
+    for visit in visits:
+        if len(_words(visit.result)) >= COPY_MIN_CHARS:
+            by_rep[visit.rep].append(visit)
+    shares: dict[tuple[str, date], list[float]] = {}
+    copies: dict[tuple[str, date], list[VisitFact]] = {}
+    for rep, mine in by_rep.items():
+        seen: dict[str, date] = {}
+        for day, group in itertools.groupby(sorted(mine, key=_history_key), key=lambda v: v.day):
+            today_visits = list(group)
+            words = Counter(_words(v.result) for v in today_visits)
+            copied = [
+                v for v in today_visits
+                if _words(v.result) in seen or words[_words(v.result)] > 1
+            ]  # fmt: skip
+            for v in today_visits:
+                seen.setdefault(_words(v.result), day)
+            shares[(rep, day)] = [len(copied) / len(today_visits)]
+            copies[(rep, day)] = copied
+    habit = _habit(shares, start)
+    flags: list[Flag] = []
+    for (rep, day), copied in sorted(copies.items(), key=lambda item: (item[0][1], item[0][0])):
+        if not start <= day <= end or len(copied) < t.copied_min:
+            continue
+        share = shares[(rep, day)][0]
+        usual = habit.line(rep, t.copied_percentile)
+        if usual is None or share <= max(usual, 0.5):
+            continue
+        evidence = _(
+            "{k} of the day's results repeat earlier ones word for word (e.g. {customer}: "
+            "“{result}”); this rep usually repeats at most {usual:.0f}% of a day's results"
+        ).format(
+            k=len(copied), customer=copied[0].customer, result=(copied[0].result or "").strip(),
+            usual=100 * usual,
+        )  # fmt: skip
+        flags.append(
+            _flag(
+                Rule.COPIED_RESULT, rep, day, evidence, Severity.FOLLOW_UP,
+                visits=tuple(v.id for v in copied),
+            )
+        )  # fmt: skip
+    return flags
+
+
+#: weather words and the kind of sky each names; a report names one or more kinds
+_SKY = {
+    "晴": "clear", "sunny": "clear", "clear": "clear", "fine": "clear",
+    "云": "cloud", "cloud": "cloud",
+    "阴": "overcast", "overcast": "overcast",
+    "雨": "rain", "rain": "rain", "shower": "rain", "drizzle": "rain",
+    "雪": "snow", "snow": "snow", "sleet": "snow",
+    "雾": "fog", "霾": "fog", "fog": "fog", "haze": "fog",
+}  # fmt: skip
+
+
+def sky(weather: str | None) -> frozenset[str]:
+    """The kinds of sky a weather note names (晴转多云: clear and cloud); none if unknown."""
+    text = unicodedata.normalize("NFKC", weather or "").casefold()
+    return frozenset(kind for word, kind in _SKY.items() if word in text)
+
+
+def weather_mismatches(reports: Iterable[ReportFact]) -> list[Flag]:
+    """A rep whose weather shares nothing with that of each of at least two colleagues in the
+    same region that day: a day written from home, or from another day.
+
+    One such day alone is a follow-up (a note can be wrong); with other evidence
+    the same day it is red (`corroborate`).
+    """
+    by_place: defaultdict[tuple[str, date], list[ReportFact]] = defaultdict(list)
+    for report in reports:
+        if report.region and sky(report.weather):
+            by_place[(report.region.strip(), report.day)].append(report)
+    flags: list[Flag] = []
+    for (_region, day), group in sorted(by_place.items(), key=lambda item: item[0][::-1]):
+        for report in group:
+            mine = sky(report.weather)
+            others = [r for r in group if r.rep != report.rep]
+            if len(others) < 2 or any(mine & sky(r.weather) for r in others):
+                continue
+            said = Counter(r.weather.strip() for r in others).most_common(1)[0][0]
+            evidence = _(
+                "weather “{weather}” in {region}, where {n} colleagues reported “{said}”"
+            ).format(weather=report.weather.strip(), region=report.region, n=len(others),
+                     said=said)  # fmt: skip
+            flags.append(_flag(Rule.WEATHER, report.rep, day, evidence, Severity.FOLLOW_UP))
+    return flags
+
+
+#: the rules whose flags on one rep's day corroborate each other: each alone may be honest,
+#: two independent ones on one day are what an invented day looks like
+CORROBORATING = frozenset({
+    Rule.OVERLAP, Rule.LATE_LOG, Rule.DURATION, Rule.TIGHT_GAP, Rule.COPIED_RESULT,
+    Rule.WEATHER, Rule.ORDER_NO_SALE, Rule.DOUBTFUL_CALL, Rule.UNCONFIRMED_VISIT,
+})  # fmt: skip
+#: the weaker evidence: a follow-up alone, red when another rule above flags the same day
+WEAK = frozenset({Rule.COPIED_RESULT, Rule.WEATHER, Rule.ORDER_NO_SALE})
+
+
+def corroborate(flags: Iterable[Flag]) -> list[Flag]:
+    """Weak evidence turns red when another kind of evidence flags the same rep and day."""
+    flags = list(flags)
+    rules: defaultdict[tuple[str, date], set[Rule]] = defaultdict(set)
+    for flag in flags:
+        if flag.rule in CORROBORATING and flag.from_day is None:
+            rules[(flag.rep, flag.day)].add(flag.rule)
+    return [
+        replace(flag, severity=Severity.RED)
+        if flag.rule in WEAK and not flag.red and rules[(flag.rep, flag.day)] - {flag.rule}
+        else flag
+        for flag in flags
+    ]
+
+
+# --- unconfirmed-visit -------------------------------------------------------------------
+
+
+def _answers(calls: Iterable[CallFact]) -> dict[int, CallFact]:
+    """Each visit a customer was phoned about, and the latest call that asked (its answer)."""
+    asked = [c for c in calls if c.visit_id is not None and c.confirmed is not None]
+    latest: dict[int, CallFact] = {}
+    for call in sorted(asked, key=lambda c: (c.day, c.at or time.min, c.logged_at or datetime.min)):
+        latest[call.visit_id] = call  # type: ignore[index]  # filtered above
+    return latest
+
+
+def unconfirmed_visits(calls: Iterable[CallFact]) -> list[Flag]:
+    """Each visit whose customer, phoned last about it, did not confirm it: on the visit's
+    day, against the call's rep. The customer is the one witness a rep cannot write."""
+    flags: list[Flag] = []
+    for visit_id, call in sorted(_answers(calls).items(), key=lambda item: item[0]):
+        if call.confirmed or call.visit_day is None:
+            continue
+        phoned = call.day.isoformat() if call.at is None else f"{call.day} {_clock(call.at)}"
+        evidence = _("{customer} did not confirm the visit of {day} (phoned {phoned})").format(
+            customer=call.customer or "?", day=call.visit_day.isoformat(), phoned=phoned
+        )
+        flags.append(
+            _flag(Rule.UNCONFIRMED_VISIT, call.rep, call.visit_day, evidence, visits=(visit_id,))
+        )
+    return flags
+
+
+#: the rules whose question is whether the visits they name happened: a customer who
+#: confirms every one of them answers it
+CLEARED_BY_CUSTOMER = frozenset({
+    Rule.OVERLAP, Rule.LATE_LOG, Rule.DURATION, Rule.NO_PHONE, Rule.TIGHT_GAP,
+    Rule.COPIED_RESULT, Rule.ORDER_NO_SALE,
+})  # fmt: skip
+
+
+def clear_confirmed(flags: Iterable[Flag], calls: Iterable[CallFact]) -> list[Flag]:
+    """The flags less those whose every visit a customer confirmed (its latest answer yes),
+    of the rules that ask whether a visit happened (`CLEARED_BY_CUSTOMER`)."""
+    confirmed = {visit for visit, call in _answers(calls).items() if call.confirmed}
+    return [
+        flag
+        for flag in flags
+        if not (flag.rule in CLEARED_BY_CUSTOMER and flag.visits and confirmed >= set(flag.visits))
+    ]
+
+
 # --- shared ------------------------------------------------------------------------------
 
 
-def _flag(rule: Rule, rep: str, day: date, evidence: str, severity: Severity | None = None) -> Flag:
+def _flag(
+    rule: Rule,
+    rep: str,
+    day: date,
+    evidence: str,
+    severity: Severity | None = None,
+    *,
+    visits: tuple[int, ...] = (),
+    key: str = "",
+) -> Flag:
     return Flag(
-        rule, day, evidence, rep=rep, explanation=_(_EXPLAIN[rule]),
-        severity=severity or SEVERITY[rule],
+        rule, day, evidence, rep=rep, explanation=_(_EXPLAIN.get(rule, "")),
+        severity=severity or SEVERITY[rule], visits=visits, key=key,
     )  # fmt: skip
 
 

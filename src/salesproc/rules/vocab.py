@@ -135,6 +135,7 @@ class RecordKind(StrEnum):
     CUSTOMER = "customer"
     REP = "rep"
     TARGET = "target"
+    FLAG = "flag"
 
 
 class Dataset(StrEnum):
@@ -156,7 +157,8 @@ PERIOD_ZH = {"week": ("周",), "month": ("月",), "quarter": ("季", "季度"), 
              "all": ("全部",)}  # fmt: skip
 BY_ZH = {"rep": ("业务员",), "region": ("区域",)}
 RECORD_ZH = {"visit": ("拜访",), "sale": ("销售",), "collection": ("回款",),
-             "customer": ("客户",), "rep": ("业务员",), "target": ("目标",)}  # fmt: skip
+             "customer": ("客户",), "rep": ("业务员",), "target": ("目标",),
+             "flag": ("疑点",)}  # fmt: skip
 DATASET_ZH = {"visits": ("拜访",), "sales": ("销售",), "customers": ("客户",)}
 FORMAT_ZH = {"table": ("表格",), "json": (), "csv": (), "xlsx": ("excel",)}
 LANGUAGE_ZH = {"en": ("英文", "english"), "zh": ("中文", "chinese")}

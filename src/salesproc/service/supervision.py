@@ -7,10 +7,10 @@ flags of the last week among it), and `log_call` records what a call found —
 a doubtful one is itself a red flag of the next audit.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
-from salesproc.db import queries, writes
+from salesproc.db import callcheck, queries, reviews, writes
 from salesproc.db.queries import CallRow
 from salesproc.errors import InputError
 from salesproc.i18n import _
@@ -39,6 +39,7 @@ __all__ = [
     "call_plan",
     "list_calls",
     "log_call",
+    "raised_flags",
     "thresholds",
 ]
 
@@ -55,6 +56,8 @@ class Audit:
     end: date
     flags: list[Flag]
     hidden: int = 0
+    #: the flags left out because the supervisor dismissed them (`audit dismiss`)
+    dismissed: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,10 @@ class LoggedCall:
     window: Window | None
     verdict: Verdict
     note: str | None
+    #: the customer phoned about its visit (`--customer`), that visit's day, and their answer
+    customer: str | None = None
+    visit_day: date | None = None
+    confirmed: bool | None = None
 
 
 def thresholds(ctx: Context) -> audit_rules.Thresholds:
@@ -106,8 +113,9 @@ def thresholds(ctx: Context) -> audit_rules.Thresholds:
         ) from None
 
 
-def audit_flags(ctx: Context, start: date, end: date, rep: str | None = None) -> list[Flag]:
-    """The audit's flags whose day is in [start, end], of one rep or all."""
+def raised_flags(ctx: Context, start: date, end: date, rep: str | None = None) -> list[Flag]:
+    """Every flag the rules raise whose day is in [start, end], of one rep or all: those the
+    supervisor dismissed too (what `audit dismiss` looks a flag up in, and `audit stats` counts)."""
     t = thresholds(ctx)
     calendar = ctx.calendar(range(start.year, end.year + 1))
     with ctx.session() as s:
@@ -118,7 +126,22 @@ def audit_flags(ctx: Context, start: date, end: date, rep: str | None = None) ->
     return [flag for flag in flags if rep is None or flag.rep == rep]
 
 
-def _span(ctx: Context, start: date | None, end: date | None) -> tuple[date, date]:
+def audit_flags(ctx: Context, start: date, end: date, rep: str | None = None) -> list[Flag]:
+    """The audit's flags whose day is in [start, end], of one rep or all, less those the
+    supervisor checked and found honest (`audit dismiss`): a dismissed flag does not return."""
+    return _undismissed(ctx, start, end, rep)[0]
+
+
+def _undismissed(ctx: Context, start: date, end: date, rep: str | None) -> tuple[list[Flag], int]:
+    """The flags not dismissed, and how many were left out as dismissed."""
+    flags = raised_flags(ctx, start, end, rep)
+    with ctx.session() as s:
+        dismissed = reviews.dismissed_ids(s, start, end)
+    kept = [flag for flag in flags if flag.id not in dismissed]
+    return kept, len(flags) - len(kept)
+
+
+def audit_window(ctx: Context, start: date | None, end: date | None) -> tuple[date, date]:
     """[start, end]: the month to date unless told otherwise."""
     first = start or ctx.today.replace(day=1)
     last = end or ctx.today
@@ -136,19 +159,19 @@ def audit(
 ) -> Audit:
     """The flags of [start, end] (the month to date unless told otherwise): the red flags,
     and the follow-ups too unless `follow_ups` is False."""
-    first, last = _span(ctx, start, end)
-    flags = audit_flags(ctx, first, last, rep)
+    first, last = audit_window(ctx, start, end)
+    flags, dismissed = _undismissed(ctx, first, last, rep)
     if follow_ups:
-        return Audit(first, last, flags)
+        return Audit(first, last, flags, dismissed=dismissed)
     red = [flag for flag in flags if flag.red]
-    return Audit(first, last, red, hidden=len(flags) - len(red))
+    return Audit(first, last, red, hidden=len(flags) - len(red), dismissed=dismissed)
 
 
 def audit_by_rep(
     ctx: Context, start: date | None = None, end: date | None = None, rep: str | None = None
 ) -> AuditByRep:
     """Each rep's red flags and follow-ups over [start, end], ordered by `rules.audit.score`."""
-    first, last = _span(ctx, start, end)
+    first, last = audit_window(ctx, start, end)
     return AuditByRep(first, last, audit_rules.by_rep(audit_flags(ctx, first, last, rep)))
 
 
@@ -169,6 +192,8 @@ def call_plan(ctx: Context, day: date, seed: int = 0) -> CallPlan:
         visits = queries.day_visits(s, before)
         promised = queries.promises(s, week, before)
         logged = queries.recent_windows(s, day)
+        named = callcheck.visits_by_id(s, (v for f in flags for v in f.visits))
+        asked = callcheck.answered(s, [*(v.id for v in named), *(v.id for v in visits)])
     slots = cp.plan_team(seed, day, {r.rep: logged.get(r.rep, []) for r in team})
     standing = {r.rep: r for r in month}
     calls = []
@@ -180,12 +205,21 @@ def call_plan(ctx: Context, day: date, seed: int = 0) -> CallPlan:
             name=rep.name,
             previous_workday=before,
             visits=tuple(
-                cp.VisitedCustomer(v.customer, v.start, v.end, v.contact, v.phone) for v in mine
+                cp.VisitedCustomer(
+                    v.customer, v.start, v.end, v.contact, v.phone, v.id, before, v.unsold
+                )
+                for v in mine
             ),
             promises=tuple(
                 cp.Promise(p.customer, p.due, p.visited) for p in promised if p.rep == rep.rep
             ),
             flags=tuple(f for f in flags if f.rep == rep.rep),
+            flagged=tuple(
+                cp.VisitedCustomer(v.customer, v.start, v.end, v.contact, v.phone, v.id, v.day)
+                for v in named
+                if v.rep == rep.rep
+            ),
+            answered=asked,
             had_report=bool(mine),
             rank=place.rank if place.value else None,
             team_size=len(month),
@@ -207,17 +241,53 @@ def log_call(
     day: date,
     at: time | None = None,
     note: str | None = None,
+    customer: str | None = None,
+    confirmed: bool | None = None,
 ) -> LoggedCall:
-    """A check-in call made (`at` defaults to now, to the minute); a doubtful one is a red flag."""
+    """A check-in call made (`at` defaults to now, to the minute); a doubtful one is a red flag.
+
+    With `customer` and `confirmed` (both or neither): the supervisor phoned that customer
+    about the rep's latest visit to it in the week up to `day`; an unconfirmed visit is a
+    red flag of the audit, a confirmed one clears the flags it drew.
+    """
+    if (customer is None) != (confirmed is None):
+        missing = "--confirmed" if confirmed is None else "--customer"
+        raise InputError(
+            _("{missing} is missing: give --customer and --confirmed together, or neither").format(
+                missing=missing
+            )
+        )
     check_not_future(day, ctx.today)
     when = at or ctx.now.time().replace(second=0, microsecond=0)
     window = cp.window_at(when)
     verdict = Verdict(verdict)
     with ctx.session() as s:
         found = writes.find_active_rep(s, rep)
+        checked = visit = None
+        if customer is not None:
+            checked = writes.find_customer(s, customer)
+            visit = callcheck.visit_to_confirm(s, found.id, checked.id, day)
+            if visit is None:
+                raise InputError(
+                    _(
+                        "{rep} logged no visit to {customer} from {start} to {end}; "
+                        "nothing to confirm"
+                    ).format(
+                        rep=found.code,
+                        customer=checked.name,
+                        start=day - callcheck.CONFIRM_LOOK_BACK,
+                        end=day,
+                    )
+                )
         call = writes.log_call(
             s, found, day, when, window.value if window else None, verdict.value, note, ctx.now
         )
+        if checked is not None and visit is not None and confirmed is not None:
+            callcheck.record_confirmation(call, checked, visit, confirmed)
+            return LoggedCall(
+                call.id, found.code, day, when, window, verdict, note,
+                checked.name, visit.visit_date, confirmed,
+            )  # fmt: skip
         return LoggedCall(call.id, found.code, day, when, window, verdict, note)
 
 
@@ -227,4 +297,14 @@ def list_calls(
     """The calls made, oldest first."""
     with ctx.session() as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
-        return queries.call_list(s, rep_id, start, end)
+        rows = queries.call_list(s, rep_id, start, end)
+        checks = callcheck.call_checks(s, (row.id for row in rows))
+    return [_as_listed(row, checks.get(row.id)) for row in rows]
+
+
+def _as_listed(row: CallRow, check: callcheck.CallCheck | None) -> CallRow:
+    """The row with its customer check, and its window under today's id (old rows: "noon")."""
+    window = str(Window(row.window)) if row.window else None
+    if check is None:
+        return replace(row, window=window)
+    return replace(row, window=window, customer=check.customer, confirmed=check.confirmed)

@@ -12,7 +12,14 @@ The flags the plan reads are the audit's own (`rules.audit.Flag`, keyed by
 
 from salesproc.rules.audit import RULES as RULE_IDS
 from salesproc.rules.audit import Flag, Rule
-from salesproc.rules.callplan.plan import Call, flag_ids, make_call, order_calls, plan_json
+from salesproc.rules.callplan.plan import (
+    Call,
+    Confirm,
+    flag_ids,
+    make_call,
+    order_calls,
+    plan_json,
+)
 from salesproc.rules.callplan.questions import (
     ASK_ORDER,
     MAX_QUESTIONS,
@@ -23,6 +30,8 @@ from salesproc.rules.callplan.questions import (
     Standout,
     VisitedCustomer,
     announce,
+    confirm_target,
+    lead_flag,
     questions,
     rule_label,
     time_slot,
@@ -63,6 +72,7 @@ __all__ = [
     "RULE_LABELS",
     "WINDOWS",
     "Call",
+    "Confirm",
     "Flag",
     "Promise",
     "RepRecord",
@@ -73,7 +83,9 @@ __all__ = [
     "Window",
     "announce",
     "chain_windows",
+    "confirm_target",
     "flag_ids",
+    "lead_flag",
     "make_call",
     "order_calls",
     "plan_json",

@@ -3,20 +3,34 @@
 Reps with red flags are called first (then those with follow-ups only): they are
 the ones known to cut corners,
 and a call early in the day still leaves time to go and see.
+Each call names the customer to phone about the visit its questions name
+(`confirm`): the supervisor checks the rep's word with the customer.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 from salesproc.rules.audit import Flag, Rule
-from salesproc.rules.callplan.questions import RepRecord, questions, rule_order
+from salesproc.rules.callplan.questions import RepRecord, confirm_target, questions, rule_order
 from salesproc.rules.callplan.timing import Slot, Window
 
 
 def flag_ids(flags: Iterable[Flag]) -> tuple[Rule, ...]:
     """The distinct rules flagged, in the audit's order: what the plan lists for the rep."""
     return tuple(sorted({f.rule for f in flags}, key=rule_order))
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """The customer to phone about the visit a call asks about (phone None: none on file)."""
+
+    customer: str
+    phone: str | None
+    visit_day: date
+
+    def as_json(self) -> dict[str, object]:
+        return {"customer": self.customer, "phone": self.phone, "visit_day": self.visit_day}
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,7 @@ class Call:
     flags: tuple[Rule, ...] = ()
     #: the distinct rules among `flags` with a red flag: the plan calls these reps first
     red: tuple[Rule, ...] = ()
+    confirm: Confirm | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -40,11 +55,17 @@ class Call:
             "window": str(self.window),
             "questions": list(self.questions),
             "flags": [str(rule) for rule in self.flags],
+            "confirm": self.confirm.as_json() if self.confirm else None,
         }
 
 
 def make_call(record: RepRecord, slot: Slot, quota: int, seed: int = 0) -> Call:
-    """The rep's planned call: its slot, its questions (asked in that window) and its flags."""
+    """The rep's planned call: its slot, its questions (asked in that window), its flags and
+    the customer to phone about the visit it asks about."""
+    target = confirm_target(record, quota, seed)
+    confirm = None
+    if target is not None:
+        confirm = Confirm(target.customer, target.phone, target.day or record.previous_workday)
     return Call(
         rep=record.rep,
         name=record.name,
@@ -53,6 +74,7 @@ def make_call(record: RepRecord, slot: Slot, quota: int, seed: int = 0) -> Call:
         questions=tuple(questions(record, quota, seed, slot.window)),
         flags=flag_ids(record.flags),
         red=flag_ids(f for f in record.flags if getattr(f, "red", True)),
+        confirm=confirm,
     )
 
 

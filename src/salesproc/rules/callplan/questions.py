@@ -7,6 +7,14 @@ previous working day's visits, the revisits promised, the gaps and the
 audit's red flags (`rules.audit.Flag`, the one flag type) and the month's
 leaderboard; the lines announced on every call read the day's best and
 lowest sales.
+
+The first question goes where cheating is most likely: the rep's strongest
+red flag (`rules.audit.strongest`, the audit's own order), naming the
+customer and visit when the flag concerns one. Without a red flag it is a
+visit of the previous working day, to a customer with a phone if any. That
+customer is the call's `confirm` target (`confirm_target`): the supervisor
+phones them, and `call log --customer … --confirmed yes|no` feeds the answer
+back to the audit.
 """
 
 from collections.abc import Iterable, Sequence
@@ -15,13 +23,18 @@ from datetime import date, time
 from typing import NamedTuple
 
 from salesproc.i18n import N_, _, ngettext
-from salesproc.rules.audit import RULES, Flag, Rule
+from salesproc.rules.audit import RULES, Flag, Rule, strongest
 from salesproc.rules.callplan.timing import Window, stable_number
 
 #: Which flagged item a call asks about: the strongest sign of invented or gamed work first.
 ASK_ORDER: tuple[Rule, ...] = (
     Rule.OVERLAP,
+    Rule.UNCONFIRMED_VISIT,
     Rule.DOUBTFUL_CALL,
+    Rule.TIGHT_GAP,
+    Rule.COPIED_RESULT,
+    Rule.ORDER_NO_SALE,
+    Rule.WEATHER,
     Rule.EDITED_AFTER_CALL,
     Rule.PRESSING_STOCK,
     Rule.DURATION,
@@ -34,6 +47,11 @@ ASK_ORDER: tuple[Rule, ...] = (
 )
 RULE_LABELS: dict[Rule, str] = {
     Rule.OVERLAP: N_("overlapping visits"),
+    Rule.UNCONFIRMED_VISIT: N_("visit the customer did not confirm"),
+    Rule.TIGHT_GAP: N_("visit squeezed between two others"),
+    Rule.COPIED_RESULT: N_("results copied from earlier reports"),
+    Rule.ORDER_NO_SALE: N_("order visits without a sale"),
+    Rule.WEATHER: N_("weather unlike the colleagues'"),
     Rule.DOUBTFUL_CALL: N_("doubtful check-in call"),
     Rule.EDITED_AFTER_CALL: N_("visit changed after a call"),
     Rule.PRESSING_STOCK: N_("pressing stock"),
@@ -59,6 +77,11 @@ class VisitedCustomer:
     end: time | None = None
     contact: str | None = None
     phone: str | None = None
+    #: the visit's id and day: what a flag names (`Flag.visits`) and the customer confirms
+    id: int | None = None
+    day: date | None = None
+    #: an order visit whose order never reached the sales feed: the likeliest invention
+    unsold: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +115,10 @@ class RepRecord:
     team_size: int = 0
     month_amount: str = "0.00"
     visit_count: int | None = None
+    #: the visits the flags name (`Flag.visits`), by id: what a flag's question names
+    flagged: tuple[VisitedCustomer, ...] = ()
+    #: the visits a customer was already phoned about: not named to phone again
+    answered: frozenset[int] = frozenset()
 
     @property
     def visits_that_day(self) -> int:
@@ -103,25 +130,80 @@ def questions(
 ) -> list[str]:
     """2–4 concrete questions, each checkable against the records, in the current language.
 
-    In order: one visit of the previous working day to cross-check (time
-    slot, contact or phone), a promised revisit, the gaps (no report, below
-    the `quota`, one flagged item), then the leaderboard place, which is
-    always asked. With fewer than 2, the call's own question (`window`'s:
-    a plan in the morning, …) fills in.
+    In order: the strongest red flag (naming its visit's customer), else one
+    visit of the previous working day to cross-check (time slot, contact or
+    phone), a promised revisit, the gaps (no report, below the `quota`, one
+    flagged item when no red flag was asked), then the leaderboard place,
+    which is always asked. A call in the on-the-job window asks, second,
+    where the rep is now and to put the customer on the phone; in the other
+    windows, with fewer than 2, the call's own question fills in.
     """
-    checks = [text for text in (_visit_question(record, seed), _promise_question(record)) if text]
-    checks += _gap_questions(record, quota, _promise_to_ask(record))
+    promise = _promise_to_ask(record)
+    covered = _gaps_covered(record, quota)
+    red = lead_flag(record, quota)
+    if red is None:
+        first = [_visit_question(record, seed)]
+    else:
+        flagged = _flagged_visit(record, red)
+        first = [_flag_question(red, flagged)]
+        if flagged is None:  # a flag about no visit: the call still checks one
+            first.append(_visit_question(record, seed))
+    checks = [text for text in first if text]
+    promised = _promise_question(record)
+    checks += [promised] if promised else []
+    checks += _gap_questions(record, quota, promise, covered, ask_flag=red is None)
+    if window is not None and Window(window) is Window.ON_THE_JOB:
+        kept = checks[: MAX_QUESTIONS - 2]
+        return [*kept[:1], _window_question(window), *kept[1:], _leaderboard_question(record)]
     asked = [*checks[: MAX_QUESTIONS - 1], _leaderboard_question(record)]
     if len(asked) < MIN_QUESTIONS:
         asked.append(_window_question(window))
     return asked
 
 
+def lead_flag(record: RepRecord, quota: int) -> Flag | None:
+    """The red flag the call asks first: the strongest (`rules.audit.strongest`) of those
+    not already asked as a gap or as the promise."""
+    covered = _gaps_covered(record, quota)
+    promise = _promise_to_ask(record)
+    red = [
+        f
+        for f in record.flags
+        if f.red and (f.rule, f.day) not in covered and not _same_promise(f, promise)
+    ]
+    found = strongest(red, 1)
+    return found[0] if found else None
+
+
+def confirm_target(record: RepRecord, quota: int, seed: int = 0) -> VisitedCustomer | None:
+    """The visit whose customer the supervisor phones to confirm it: the lead red flag's
+    (the first of its visits the record knows), else the previous working day's hashed pick
+    (`_visit_to_check`). None when the call names no visit."""
+    red = lead_flag(record, quota)
+    flagged = _flagged_visit(record, red) if red is not None else None
+    return flagged or _visit_to_check(record, seed)
+
+
+def _flagged_visit(record: RepRecord, flag: Flag) -> VisitedCustomer | None:
+    """The first of the flag's visits the record knows (an overlap names two) that no
+    customer was phoned about yet."""
+    known = {
+        visit.id: visit
+        for visit in record.flagged
+        if visit.id is not None and visit.id not in record.answered
+    }
+    return next((known[v] for v in flag.visits if v in known), None)
+
+
 def _visit_to_check(record: RepRecord, seed: int) -> VisitedCustomer | None:
-    """A hashed pick among the day's visits, preferring those with a contact or phone to call."""
+    """A hashed pick among the day's visits, preferring a customer with a phone to call, then
+    one with a contact; among those with a phone, an order visit that sold nothing first (an
+    invented visit leaves no sale behind, so that is the customer to ask)."""
+    phoned = [visit for visit in record.visits if visit.phone and visit.id not in record.answered]
+    unsold = [visit for visit in phoned if visit.unsold]
     checkable = [visit for visit in record.visits if visit.contact or visit.phone]
     pool = sorted(
-        checkable or record.visits,
+        unsold or phoned or checkable or record.visits,
         key=lambda visit: (visit.start or time.max, visit.customer, visit.end or time.max),
     )
     if not pool:
@@ -183,18 +265,33 @@ def _promise_question(record: RepRecord) -> str | None:
     ).format(customer=promise.customer, day=promise.due)
 
 
-def _gap_questions(record: RepRecord, quota: int, promise: Promise | None) -> list[str]:
-    """No report or too few visits on the previous working day, then one other flagged item."""
+def _gaps_covered(record: RepRecord, quota: int) -> set[tuple[Rule, date]]:
+    """The flags (rule, day) a gap question already asks about."""
+    day = record.previous_workday
+    if not record.had_report:
+        return {(Rule.NO_REPORT, day), (Rule.BELOW_QUOTA, day)}
+    if quota > 0 and record.visits_that_day < quota:
+        return {(Rule.BELOW_QUOTA, day)}
+    return set()
+
+
+def _gap_questions(
+    record: RepRecord,
+    quota: int,
+    promise: Promise | None,
+    covered: set[tuple[Rule, date]],
+    ask_flag: bool = True,
+) -> list[str]:
+    """No report or too few visits on the previous working day, then one other flagged item
+    (unless a red flag was asked first: one flagged item per call)."""
     day = record.previous_workday
     gaps: list[str] = []
-    covered: set[tuple[Rule, date]] = set()
     if not record.had_report:
         gaps.append(
             _(
                 "No daily report for {day}: where were you that day, and when will it come in?"
             ).format(day=day)
         )
-        covered |= {(Rule.NO_REPORT, day), (Rule.BELOW_QUOTA, day)}
     elif quota > 0 and record.visits_that_day < quota:
         count = record.visits_that_day
         gaps.append(
@@ -204,11 +301,10 @@ def _gap_questions(record: RepRecord, quota: int, promise: Promise | None) -> li
                 count,
             ).format(n=count, day=day, quota=quota)
         )
-        covered.add((Rule.BELOW_QUOTA, day))
     flag = worst_flag(
         f for f in record.flags if (f.rule, f.day) not in covered and not _same_promise(f, promise)
     )
-    if flag is not None:
+    if ask_flag and flag is not None:
         gaps.append(_flag_question(flag))
     return gaps
 
@@ -252,8 +348,19 @@ def rule_label(rule: Rule) -> str:
     return _(RULE_LABELS[rule]) if rule in RULE_LABELS else str(rule)
 
 
-def _flag_question(flag: Flag) -> str:
+def _flag_question(flag: Flag, visit: VisitedCustomer | None = None) -> str:
     values = {"day": flag.day, "rule": rule_label(flag.rule), "evidence": flag.evidence}
+    if visit is not None:
+        values |= {"customer": visit.customer, "visit_day": visit.day or flag.day}
+        if visit.phone:
+            return _(
+                "Flagged on {day}, {rule}: {evidence}. Tell me about your visit to {customer} "
+                "on {visit_day}: I will phone {customer} at {phone} to confirm it."
+            ).format(phone=visit.phone, **values)
+        return _(
+            "Flagged on {day}, {rule}: {evidence}. Tell me about your visit to {customer} "
+            "on {visit_day}: {customer} has no phone on file, give me one to confirm it."
+        ).format(**values)
     if flag.evidence:
         return _("Flagged on {day}, {rule}: {evidence}. What happened?").format(**values)
     return _("Flagged on {day}, {rule}: what happened?").format(**values)
@@ -275,14 +382,16 @@ def _leaderboard_question(record: RepRecord) -> str:
 _WINDOW_QUESTIONS = {
     None: N_("What is your plan for tomorrow?"),
     Window.MORNING: N_("What is your plan for today: which customers, in what order?"),
-    Window.NOON: N_("Where are you now, and which customer is next?"),
+    Window.ON_THE_JOB: N_(
+        "Where are you now, and with which customer? Put the customer on the phone."
+    ),
     Window.AFTER_WORK: N_("Did today's plan happen: whom did you see, and what is left undone?"),
     Window.EVENING: N_("What did today bring, and what is your plan for tomorrow?"),
 }
 
 
 def _window_question(window: Window | None) -> str:
-    """The question the call's time of day is for (DOMAIN: morning a plan, noon on the job, …)."""
+    """The question the call's time of day is for (DOMAIN: a plan in the morning, …)."""
     return _(_WINDOW_QUESTIONS[None if window is None else Window(window)])
 
 

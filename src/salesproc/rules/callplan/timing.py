@@ -2,8 +2,11 @@
 
 The supervisor calls every rep every day at an *irregular* time, so the team
 feels watched without a pattern to game. Four windows, each with its purpose:
-morning (is there a plan?), noon (on the job?), after work (did the plan
-happen?), evening (results and drive; never after 22:00). A rep never gets
+morning (is there a plan?), on the job (where are you now? put the customer
+on the phone: the hours visits happen, 09:30–11:30 and 13:30–17:30, lunch
+left out, since a call that never comes while a rep says it is at a customer
+checks nothing), after work (did the plan happen?), evening (results and
+drive; never after 22:00). A rep never gets
 the window of either of its two previous calls, the minute varies, and the
 same seed and date always give the same plan, so re-running `call-plan`
 shows the same schedule.
@@ -45,19 +48,30 @@ class Window(StrEnum):
     """The four times of day to call, in the order of the day."""
 
     MORNING = "morning"
-    NOON = "noon"
+    #: the visit hours; before, this window was "noon" (11:30–13:30), as old rows say
+    ON_THE_JOB = "on-the-job"
     AFTER_WORK = "after-work"
     EVENING = "evening"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "Window | None":
+        """A window id stored under its old name still reads (`call log` rows say "noon")."""
+        return cls.ON_THE_JOB if value == _OLD_ON_THE_JOB else None
 
     @property
     def start(self) -> time:
         """The earliest planned call time of the window."""
-        return _BOUNDS[self].start
+        return _BOUNDS[self][0].start
 
     @property
     def end(self) -> time:
         """The window's end: planned times are before it (the evening's is 21:45)."""
-        return _BOUNDS[self].end
+        return _BOUNDS[self][-1].end
+
+    @property
+    def spans(self) -> tuple[tuple[time, time], ...]:
+        """The window's [start, end) spans: one, or the visit hours either side of lunch."""
+        return tuple(_BOUNDS[self])
 
 
 class _Bounds(NamedTuple):
@@ -65,18 +79,20 @@ class _Bounds(NamedTuple):
     end: time
 
 
+_OLD_ON_THE_JOB = "noon"
 _BOUNDS = {
-    Window.MORNING: _Bounds(time(8, 0), time(9, 30)),
-    Window.NOON: _Bounds(time(11, 30), time(13, 30)),
-    Window.AFTER_WORK: _Bounds(time(17, 30), time(19, 0)),
-    Window.EVENING: _Bounds(time(19, 0), time(21, 45)),
+    Window.MORNING: (_Bounds(time(8, 0), time(9, 30)),),
+    # the visit hours, lunch (11:30–13:30) left out: the customer is there to put on the phone
+    Window.ON_THE_JOB: (_Bounds(time(9, 30), time(11, 30)), _Bounds(time(13, 30), time(17, 30))),
+    Window.AFTER_WORK: (_Bounds(time(17, 30), time(19, 0)),),
+    Window.EVENING: (_Bounds(time(19, 0), time(21, 45)),),
 }
 #: No call at or after this time: reps have a life.
 LATEST_CALL = time(22, 0)
 WINDOWS = tuple(Window)
 LABELS = {
     Window.MORNING: N_("morning: is there a plan?"),
-    Window.NOON: N_("noon: on the job?"),
+    Window.ON_THE_JOB: N_("on the job: where are you now?"),
     Window.AFTER_WORK: N_("after work: did the plan happen?"),
     Window.EVENING: N_("evening: results and drive"),
 }
@@ -98,7 +114,7 @@ def window_label(window: Window) -> str:
 def window_at(at: time) -> Window | None:
     """The window a logged call time falls in (evening up to 22:00), or None outside them all."""
     for window in WINDOWS:
-        if window.start <= at < window.end:
+        if any(start <= at < end for start, end in window.spans):
             return window
     return Window.EVENING if Window.EVENING.end <= at <= LATEST_CALL else None
 
@@ -199,13 +215,24 @@ def _minutes(at: time) -> int:
     return at.hour * 60 + at.minute
 
 
+def _window_minutes(window: Window) -> list[int]:
+    """The window's minutes in the order of the day, across its spans."""
+    return [
+        minute
+        for start, end in Window(window).spans
+        for minute in range(_minutes(start), _minutes(end))
+    ]
+
+
 def plan_time(seed: int, rep: str, day: date, window: Window) -> time:
-    """A minute in the window (start ≤ time < end), hashed: not a round :00 or :30 pattern."""
+    """A minute in the window (in one of its spans), hashed: not a round :00 or :30 pattern.
+
+    With one span this is start + hash mod its length, as it always was, so the
+    plans of the one-span windows did not move when the on-the-job window got two.
+    """
     window = Window(window)
-    start = _minutes(window.start)
-    minute = start + stable_number(seed, rep, day, window, "minute") % (
-        _minutes(window.end) - start
-    )
+    minutes = _window_minutes(window)
+    minute = minutes[stable_number(seed, rep, day, window, "minute") % len(minutes)]
     return time(minute // 60, minute % 60)
 
 
@@ -236,9 +263,10 @@ def plan_team(
 
 
 def _free_minute(wanted: int, window: Window, taken: set[int]) -> int:
-    start, end = _minutes(window.start), _minutes(window.end)
-    for offset in range(end - start):
-        minute = start + (wanted - start + offset) % (end - start)
+    minutes = _window_minutes(window)
+    first = minutes.index(wanted)
+    for offset in range(len(minutes)):
+        minute = minutes[(first + offset) % len(minutes)]
         if minute not in taken:
             return minute
     return wanted
