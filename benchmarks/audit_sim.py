@@ -80,7 +80,13 @@ def _clock_context(db: Path) -> tuple[Context, list[datetime]]:
     return ctx, now
 
 
-def feed(team: Team, ctx: Context, now: list[datetime], seed: int = 1) -> dict[str, int]:
+def feed(
+    team: Team,
+    ctx: Context,
+    now: list[datetime],
+    seed: int = 1,
+    phoning: tuple[float, float] = Supervisor.FOCUSED,
+) -> dict[str, int]:
     """Everything the team typed, in the order it typed it, through the service layer."""
     refused: Counter[str] = Counter()
     now[0] = datetime.combine(team.warmup, time(8))
@@ -108,7 +114,7 @@ def feed(team: Team, ctx: Context, now: list[datetime], seed: int = 1) -> dict[s
         events.append((datetime.combine(day, time(7, 30)), 3, next(order), day))
         day += timedelta(days=1)
     heapq.heapify(events)
-    supervisor = Supervisor(team, seed)
+    supervisor = Supervisor(team, seed, phoning)
     ids: dict[int, int] = {}
     while events:
         when, what, _n, item = heapq.heappop(events)
@@ -154,7 +160,7 @@ def feed(team: Team, ctx: Context, now: list[datetime], seed: int = 1) -> dict[s
     return dict(refused)
 
 
-PlannedCall = tuple[datetime, str, time, Any]
+PlannedCall = tuple[datetime, str, time, Any, bool]
 
 
 def _planned_calls(ctx: Context, day: date, supervisor: Supervisor, seed: int) -> list[PlannedCall]:
@@ -163,19 +169,22 @@ def _planned_calls(ctx: Context, day: date, supervisor: Supervisor, seed: int) -
         return []
     plan = supervision.call_plan(ctx, day, seed)
     return [
-        (datetime.combine(day, call.at), call.rep, call.at, getattr(call, "confirm", None))
+        (
+            datetime.combine(day, call.at), call.rep, call.at, getattr(call, "confirm", None),
+            bool(getattr(call, "red", ())),
+        )
         for call in plan.calls
         if supervisor.calls()
-    ]
+    ]  # fmt: skip
 
 
 def _make_call(ctx: Context, supervisor: Supervisor, call: PlannedCall) -> None:
     """One call as the plan prepared it, and the customer it names phoned on every other."""
-    when, rep, at, confirm = call
+    when, rep, at, confirm, flagged = call
     day = when.date()
     verdict = "doubtful" if supervisor.doubtful(rep, day, at) else "ok"
     customer = confirmed = None
-    if confirm is not None and supervisor.phones_customer():
+    if confirm is not None and supervisor.phones_customer(flagged):
         customer = confirm.customer
         confirmed = supervisor.customer_confirms(rep, customer, confirm.visit_day)
     phoned = {} if customer is None else {"customer": customer, "confirmed": confirmed}
@@ -449,7 +458,8 @@ def run(seed: int, args: argparse.Namespace, sweep: bool) -> tuple[dict[str, Any
         ctx, now = _clock_context(Path(folder) / "team.db")
         calendar = ctx.calendar(range(2025, 2028), warn=False)
         team = simulate(calendar, seed=seed, reps=args.reps, weeks=args.weeks, liars=args.liars)
-        refused = feed(team, ctx, now, seed)
+        phoning = Supervisor.EVEN if args.phoning == "even" else Supervisor.FOCUSED
+        refused = feed(team, ctx, now, seed, phoning)
         flags, graded = read_flags(ctx, now, team)
         calls = supervision.list_calls(ctx)
         ctx.close()
@@ -500,6 +510,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--liars", type=int, default=8, help="reps with planted cases")
     parser.add_argument(
         "--sweep", action="store_true", help="also audit under each threshold of SWEEP"
+    )
+    parser.add_argument(
+        "--phoning",
+        choices=["focused", "even"],
+        default="focused",
+        help="the supervisor phones the named customer on 9 calls in 10 to a red-flagged rep "
+        "and 1 in 3 otherwise (focused), or on 1 in 2 for all (even)",
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     args = parser.parse_args(argv)

@@ -27,7 +27,9 @@ times; a careful liar's skipped afternoon; a copied day's whole day).
 
 The supervisor (`Supervisor`) follows the tool's call plan as the method
 says (一个电话: every rep every day, at the plan's time), missing a call now
-and then (1 in 5), and phones the customer a call names on every other call.
+and then (1 in 5), and phones the customer a call names — focusing, as the
+method says, on the reps known to cut corners: on 9 calls in 10 to a rep the
+plan lists with a red flag, 1 in 3 otherwise (`--phoning even`: 1 in 2 for all).
 What a call finds is behaviour, not the audit's: a call made while the rep is
 away from where its report says it was finds it out 7 times in 10 (no customer
 to put on the phone, a story that moves); a call on a fabricated day at another
@@ -192,11 +194,14 @@ class Supervisor:
     """What the supervisor finds on the calls the tool's call plan prepares (see above)."""
 
     CALL_RATE = 0.8
-    CONFIRM_RATE = 0.5
+    #: how often the customer a call names is phoned: (rep with a red flag, without one)
+    FOCUSED = (0.9, 1 / 3)
+    EVEN = (0.5, 0.5)
 
-    def __init__(self, team: Team, seed: int) -> None:
+    def __init__(self, team: Team, seed: int, phoning: tuple[float, float] = FOCUSED) -> None:
         self.team = team
         self.rng = random.Random(seed * 7919 + 1)
+        self.phoning = phoning
 
     def calls(self) -> bool:
         """Does the supervisor make this planned call?"""
@@ -214,8 +219,10 @@ class Supervisor:
             chance = 0.01
         return self.rng.random() < chance
 
-    def phones_customer(self) -> bool:
-        return self.rng.random() < self.CONFIRM_RATE
+    def phones_customer(self, flagged: bool) -> bool:
+        """Does the supervisor phone the customer the call names (more often for a rep the
+        plan lists with a red flag)?"""
+        return self.rng.random() < self.phoning[0 if flagged else 1]
 
     def customer_confirms(self, rep: str, customer: str, day: date) -> bool:
         """The customer's answer to "did our rep come to see you on …?"."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from salesproc.db.models import Collection, Customer, Rep, Sale, Visit
@@ -794,9 +794,13 @@ def audit_facts(
 ) -> "Facts":
     """What `rules.audit` reads for the window [start, end] (see `audit.Facts`).
 
-    Visits from PROMISE_HORIZON before the window through today, so that a
-    revisit promised for a day in the window is seen with whatever came after
-    it; sales of the whole months the window touches, summed by rep and day.
+    Visits from `audit.BASELINE` before the window through today (the evidence
+    across records reads the window against those weeks), and, of the
+    customers an older visit (up to PROMISE_HORIZON before) promised a revisit
+    in the window, every visit from then on, so that the promise is seen with
+    whatever came after it; an older visit that promised nothing in the window
+    raises no flag in it, so it is left out. Sales of the whole months the
+    window touches, summed by rep and day.
     """
     from salesproc.db.models import Call, DailyReport
     from salesproc.rules import audit
@@ -805,16 +809,33 @@ def audit_facts(
     def mine(column: Any) -> list[ColumnElement[bool]]:
         return [] if rep_id is None else [column == rep_id]
 
-    visits = session.execute(
+    def recent(column: Any, default: Any = None) -> ColumnElement[Any]:
+        """The column for the visits the evidence across records reads, else `default`:
+        the look-back for missed revisits needs no text."""
+        return case((Visit.visit_date >= recent_from, column), else_=default)
+
+    older = start - PROMISE_HORIZON
+    recent_from = start - audit.BASELINE
+    promised_in = (
+        select(Visit.customer_id)
+        .where(Visit.visit_date >= older, Visit.visit_date < recent_from,
+               Visit.next_visit >= start)
+        .scalar_subquery()
+    )  # fmt: skip
+    visits = session.connection().execute(
         select(
             Visit.id, Rep.code, Visit.visit_date, Visit.start_time, Visit.end_time,
             Visit.logged_at, Visit.customer_id, Customer.name, Customer.phone, Visit.next_visit,
-            Visit.outcome, Visit.purposes, Visit.result, Customer.region,
+            Visit.outcome, recent(Visit.purposes, ""), recent(Visit.result), Customer.region,
         )
         .join(Rep, Rep.id == Visit.rep_id)
         .join(Customer, Customer.id == Visit.customer_id)
         # every rep's: a customer's next visit may be another rep's (the caller keeps one rep's)
-        .where(Visit.visit_date >= start - PROMISE_HORIZON, Visit.visit_date <= today)
+        .where(
+            Visit.visit_date <= today,
+            or_(Visit.visit_date >= recent_from,
+                and_(Visit.visit_date >= older, Visit.customer_id.in_(promised_in))),
+        )
     )  # fmt: skip
     # a rep imported with its history joined when its first visit says, not when it was added
     first_visit = select(func.min(Visit.visit_date)).where(Visit.rep_id == Rep.id).scalar_subquery()
@@ -849,15 +870,15 @@ def audit_facts(
         .outerjoin(Customer, Customer.id == Call.customer_id)
         .where(Call.day >= calls_from, Call.day <= max(end, today), *mine(Call.rep_id))
     )  # fmt: skip
-    # the orders (sales net of the returns that name them) over the same look-back as the
-    # visits: what an order visit is checked against, and each customer's usual order
+    # the orders (sales net of the returns that name them) from the baseline's look-back on:
+    # what an order visit is checked against, and each customer's usual order
     returned = (
         select(Sale.return_of_id.label("sale_id"), func.sum(Sale.amount_cents).label("cents"))
         .where(Sale.return_of_id.is_not(None))
         .group_by(Sale.return_of_id)
         .subquery()
     )
-    orders = session.execute(
+    orders = session.connection().execute(
         select(
             Rep.code, Sale.customer_id, func.coalesce(Customer.name, ""), Sale.sale_date,
             Sale.amount_cents + func.coalesce(returned.c.cents, 0),
@@ -865,8 +886,7 @@ def audit_facts(
         .join(Rep, Rep.id == Sale.rep_id)
         .outerjoin(Customer, Customer.id == Sale.customer_id)
         .outerjoin(returned, returned.c.sale_id == Sale.id)
-        .where(Sale.sale_date >= start - PROMISE_HORIZON, Sale.sale_date <= today,
-               Sale.amount_cents > 0)
+        .where(Sale.sale_date >= recent_from, Sale.sale_date <= today, Sale.amount_cents > 0)
         .order_by(Sale.sale_date, Sale.id)
     )  # fmt: skip
     reports = session.execute(

@@ -320,12 +320,15 @@ def log_visit(
     again: bool = False,
     calendar: WorkCalendar | None = None,
     prospect_cadence: int | None = None,
+    refresh: bool = True,
 ) -> Visit:
     """One row of the daily report; with an amount, the sale it brought too. The same visit
     (rep, customer, day, start time: `visit_keys`) twice is refused unless `again`.
 
     A revisit the tool counts (cadence, `+N`) lands on a working day of `calendar`
-    (none: as counted); `planned_revisit` tells the caller where it was moved from."""
+    (none: as counted); `planned_revisit` tells the caller where it was moved from.
+    A caller writing many visits in one session may pass `refresh=False` and call
+    `refresh_schedules` once at the end (the demo), instead of once a visit."""
     rep = find_active_rep(session, entry.rep)
     customer = find_customer(session, entry.customer)
     check_not_future(entry.visit_date, today, VISIT_DATE_AHEAD)
@@ -356,7 +359,8 @@ def log_visit(
         customer.rep_id = rep.id
     customer.added_on = min(customer.added_on, entry.visit_date)
     _apply(customer, entry.visit_date, entry.outcome, sold=entry.amount_cents is not None)
-    refresh_schedules(session, [customer.id])
+    if refresh:
+        refresh_schedules(session, [customer.id])
     if entry.amount_cents is not None:
         session.add(
             Sale(

@@ -87,7 +87,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import NamedTuple
 
-from salesproc.i18n import N_, _, ngettext
+from salesproc.i18n import N_, _, language, ngettext
 from salesproc.rules import fourvisit
 from salesproc.rules.calendar import WorkCalendar, days_in
 from salesproc.rules.money import format_amount
@@ -328,8 +328,7 @@ DEFAULTS = Thresholds()
 # --- the facts ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class VisitFact:
+class VisitFact(NamedTuple):
     """One visit as the audit sees it; `rep` is the rep's code, `customer` the name shown.
 
     `customer_phone` is the phone on file now (None or blank: none);
@@ -417,8 +416,7 @@ class VisitEdit:
     customer_after: str
 
 
-@dataclass(frozen=True)
-class SaleFact:
+class SaleFact(NamedTuple):
     """One sale (not a return) in cents, net of the returns that name it: who sold it to whom
     and when. The customer's orders are what pressing stock and an order visit are read
     against."""
@@ -545,6 +543,10 @@ def audit(
     # The rules dated by the visit see only the window's visits: the facts reach further
     # back for missed revisits, and flagging the look-back only to drop it is wasted work.
     dated = [visit for visit in facts.visits if start <= visit.day <= end]
+    # the evidence across records reads the window against the weeks before it
+    recent = [visit for visit in facts.visits if start - BASELINE <= visit.day <= end]
+    timed = _timed_days(recent)
+    pairs = successions(facts.visits)
     counts = visit_counts(dated)
     days = working_days(calendar, start, end, today)
     flags = [
@@ -554,18 +556,18 @@ def audit(
         *no_reports(counts, days, facts.reps, t),
         *durations(dated, t),
         *no_phone(dated),
-        *missed_revisits(facts.visits, today),
-        *missed_pattern(facts.visits, start, end, today, t),
+        *missed_revisits(facts.visits, today, pairs, start, end),
+        *missed_pattern(facts.visits, start, end, today, t, pairs),
         *gave_up(facts.lost, t),
         *pressing_stock(facts.sales, today, t, calendar, facts.orders),
         *doubtful_calls(facts.calls),
         *edited_after_call(facts.edits, facts.calls),
         *unconfirmed_visits(facts.calls),
-        *tight_gaps(facts.visits, start, end, t),
-        *short_days(facts.visits, start, end, t),
+        *tight_gaps(recent, start, end, t, timed),
+        *short_days(recent, start, end, t, timed),
         *quiet_drops(facts.prospects, today, t),
-        *unsold_orders(facts.visits, facts.orders, start, end, today, t),
-        *copied_results(facts.visits, start, end, t),
+        *unsold_orders(recent, facts.orders, start, end, today, t),
+        *copied_results(recent, start, end, t),
         *weather_mismatches(facts.reports),
     ]
     flags = clear_confirmed(flags, facts.calls)
@@ -847,7 +849,26 @@ def no_reports(
 # --- missed-revisit, gave-up -------------------------------------------------------------
 
 
-def missed_revisits(visits: Iterable[VisitFact], today: date) -> list[Flag]:
+def successions(visits: Iterable[VisitFact]) -> list[tuple[VisitFact, VisitFact | None]]:
+    """Each visit with its customer's next visit (None: none yet), in the order the due list
+    reads a customer's visits (`_history_key`): what a promised revisit is judged by."""
+    by_customer: defaultdict[int, list[VisitFact]] = defaultdict(list)
+    for visit in visits:
+        by_customer[visit.customer_id].append(visit)
+    pairs: list[tuple[VisitFact, VisitFact | None]] = []
+    for history in by_customer.values():
+        ordered = sorted(history, key=_history_key)
+        pairs.extend(zip(ordered, [*ordered[1:], None], strict=True))
+    return pairs
+
+
+def missed_revisits(
+    visits: Iterable[VisitFact],
+    today: date,
+    pairs: Sequence[tuple[VisitFact, VisitFact | None]] | None = None,
+    start: date = date.min,
+    end: date = date.max,
+) -> list[Flag]:
     """Promised revisits whose date has passed without the customer being visited by then.
 
     A customer's visits are read in order (day, start — none counts as the
@@ -855,18 +876,13 @@ def missed_revisits(visits: Iterable[VisitFact], today: date) -> list[Flag]:
     revisit date stands until the customer's next visit replaces it. So a
     promise is missed when its date is before today and the next visit came
     after that date, or has not come. A visit that lost the customer
-    promises nothing. The flag's day is the promised date.
+    promises nothing. The flag's day is the promised date; only promises for [start, end]
+    are flagged. `pairs` are the visits' `successions`, when the caller has them.
     """
-    by_customer: defaultdict[int, list[VisitFact]] = defaultdict(list)
-    for visit in visits:
-        by_customer[visit.customer_id].append(visit)
     flags: list[Flag] = []
-    for history in by_customer.values():
-        ordered = sorted(history, key=_history_key)
-        following: list[VisitFact | None] = [*ordered[1:], None]
-        for visit, after in zip(ordered, following, strict=True):
-            if _missed(visit, after, today):
-                flags.append(_missed_flag(visit, after))
+    for visit, after in successions(visits) if pairs is None else pairs:
+        if start <= visit.next_visit <= end and _missed(visit, after, today):
+            flags.append(_missed_flag(visit, after))
     return flags
 
 
@@ -880,6 +896,14 @@ def _missed(visit: VisitFact, after: VisitFact | None, today: date) -> bool:
     return after is None or after.day > visit.next_visit
 
 
+_NO_VISIT_SINCE = N_(
+    "the visit on {day} agreed to see {customer} again by {promised}; no visit since"
+)
+_NEXT_VISIT = N_(
+    "the visit on {day} agreed to see {customer} again by {promised}; next visit {next}"
+)
+
+
 def _missed_flag(visit: VisitFact, after: VisitFact | None) -> Flag:
     values = {
         "day": visit.day.isoformat(),
@@ -887,18 +911,19 @@ def _missed_flag(visit: VisitFact, after: VisitFact | None) -> Flag:
         "promised": visit.next_visit.isoformat(),
     }
     if after is None:
-        evidence = _(
-            "the visit on {day} agreed to see {customer} again by {promised}; no visit since"
-        ).format(**values)
+        evidence = _(_NO_VISIT_SINCE).format(**values)
     else:
-        evidence = _(
-            "the visit on {day} agreed to see {customer} again by {promised}; next visit {next}"
-        ).format(**values, next=after.day.isoformat())
+        evidence = _(_NEXT_VISIT).format(**values, next=after.day.isoformat())
     return _flag(Rule.MISSED_REVISIT, visit.rep, visit.next_visit, evidence, visits=(visit.id,))
 
 
 def missed_pattern(
-    visits: Iterable[VisitFact], start: date, end: date, today: date, t: Thresholds = DEFAULTS
+    visits: Iterable[VisitFact],
+    start: date,
+    end: date,
+    today: date,
+    t: Thresholds = DEFAULTS,
+    pairs: Sequence[tuple[VisitFact, VisitFact | None]] | None = None,
 ) -> list[Flag]:
     """A red pattern flag per rep who missed most of the revisits it promised for the window.
 
@@ -907,18 +932,12 @@ def missed_pattern(
     with at least `t.missed_min` of them, of which more than `t.missed_share` were
     missed, is flagged from the first promised day to the last (`from_day`, `day`).
     """
-    by_customer: defaultdict[int, list[VisitFact]] = defaultdict(list)
-    for visit in visits:
-        by_customer[visit.customer_id].append(visit)
     promised: defaultdict[str, list[tuple[date, bool]]] = defaultdict(list)
-    for history in by_customer.values():
-        ordered = sorted(history, key=_history_key)
-        following: list[VisitFact | None] = [*ordered[1:], None]
-        for visit, after in zip(ordered, following, strict=True):
-            due = visit.next_visit
-            if visit.outcome == Outcome.LOST or not (start <= due <= end) or due >= today:
-                continue
-            promised[visit.rep].append((due, _missed(visit, after, today)))
+    for visit, after in successions(visits) if pairs is None else pairs:
+        due = visit.next_visit
+        if visit.outcome == Outcome.LOST or not (start <= due <= end) or due >= today:
+            continue
+        promised[visit.rep].append((due, _missed(visit, after, today)))
     flags: list[Flag] = []
     share = _exact(t.missed_share)
     for rep in sorted(promised):
@@ -1220,6 +1239,9 @@ def _times(start: time | None, end: time | None) -> str:
 # team's and the rep's own, so a value is unusual only when it is unusual for both), or a
 # chance under the rep's own rate, never a fixed constant.
 
+#: how far before the window the evidence across records reads the rep's own habit (and the
+#: earlier results a day's may be copied from)
+BASELINE = timedelta(days=28)
 #: the fewest earlier values a baseline needs before it is trusted (the team's, or the rep's
 #: own before the window; with fewer, the rep is read against the team alone)
 HISTORY_MIN = 30
@@ -1267,14 +1289,35 @@ def _minutes(a: time, b: time) -> float:
     return (b.hour * 60 + b.minute) - (a.hour * 60 + a.minute) + (b.second - a.second) / 60
 
 
-class _Habit(NamedTuple):
-    """A measure of every rep's days: each rep's values before the window, and the team's."""
+class _Habit:
+    """A measure of every rep's days: each rep's values before the window, and the team's;
+    each rep's line is worked out once (the team's percentile sorts the whole team)."""
 
-    own: dict[str, list[float]]
-    team: list[float]
+    def __init__(self, own: dict[str, list[float]], team: list[float]) -> None:
+        self.own = own
+        self.team = team
+        self._lines: dict[tuple[str, float], float | None] = {}
+        self._team_lines: dict[float, float | None] = {}
+        self._lowest: dict[str, float | None] = {}
 
     def line(self, rep: str, p: float) -> float | None:
-        return baseline(self.own.get(rep, []), self.team, p)
+        """`baseline` of the rep's own values and the team's."""
+        if (rep, p) not in self._lines:
+            if p not in self._team_lines:
+                self._team_lines[p] = baseline([], self.team, p)
+            team = self._team_lines[p]
+            own = self.own.get(rep, [])
+            if team is not None and len(own) >= HISTORY_MIN:
+                team = min(team, percentile(own, p) or team)
+            self._lines[(rep, p)] = team
+        return self._lines[(rep, p)]
+
+    def lowest(self, rep: str) -> float | None:
+        """The rep's own smallest value before the window, when it has a history."""
+        if rep not in self._lowest:
+            own = self.own.get(rep, [])
+            self._lowest[rep] = min(own) if len(own) >= HISTORY_MIN else None
+        return self._lowest[rep]
 
 
 def _habit(days: Mapping[tuple[str, date], Sequence[float]], start: date) -> _Habit:
@@ -1288,7 +1331,11 @@ def _habit(days: Mapping[tuple[str, date], Sequence[float]], start: date) -> _Ha
 
 
 def tight_gaps(
-    visits: Iterable[VisitFact], start: date, end: date, t: Thresholds = DEFAULTS
+    visits: Iterable[VisitFact],
+    start: date,
+    end: date,
+    t: Thresholds = DEFAULTS,
+    days: Mapping[tuple[str, date], list[VisitFact]] | None = None,
 ) -> list[Flag]:
     """Visits squeezed between two others, leaving less time to get there and on, the two
     together, than the shortest trip the rep usually makes between visits: the
@@ -1301,7 +1348,7 @@ def tight_gaps(
     Both gaps together, not each, so that two honest short trips of the usual
     length never make a squeeze.
     """
-    days = _timed_days(visits)
+    days = _timed_days(visits) if days is None else days
     gaps = {
         key: [g for a, b in itertools.pairwise(day) if (g := _minutes(a.end, b.start)) >= 0]  # type: ignore[arg-type]
         for key, day in days.items()
@@ -1332,7 +1379,11 @@ def tight_gaps(
 
 
 def short_days(
-    visits: Iterable[VisitFact], start: date, end: date, t: Thresholds = DEFAULTS
+    visits: Iterable[VisitFact],
+    start: date,
+    end: date,
+    t: Thresholds = DEFAULTS,
+    days: Mapping[tuple[str, date], list[VisitFact]] | None = None,
 ) -> list[Flag]:
     """Days with two or more visits shorter than the rep's visits ever are: under the
     `t.short_percentile`th percentile of visit lengths (the team's and its own, the lower)
@@ -1343,7 +1394,7 @@ def short_days(
     honest habit (a rep whose visits take 15 minutes at least) as unusual.
     Visits under `t.min_minutes` are flagged one by one already (`durations`).
     """
-    days = _timed_days(visits)
+    days = _timed_days(visits) if days is None else days
     lengths = {key: [_minutes(v.start, v.end) for v in day] for key, day in days.items()}  # type: ignore[arg-type]
     habit = _habit(lengths, start)
     flags: list[Flag] = []
@@ -1353,11 +1404,12 @@ def short_days(
         line = habit.line(rep, t.short_percentile)
         if not line:
             continue
-        own = habit.own.get(rep, [])
-        if len(own) >= HISTORY_MIN:
-            line = min(line, min(own))
+        lowest = habit.lowest(rep)
+        if lowest is not None:
+            line = min(line, lowest)
         short = [
-            v for v in mine if t.min_minutes <= _minutes(v.start, v.end) < line  # type: ignore[arg-type]
+            v for v, length in zip(mine, lengths[(rep, day)], strict=True)
+            if t.min_minutes <= length < line
         ]  # fmt: skip
         if len(short) < 2:
             continue
@@ -1444,11 +1496,11 @@ def unsold_orders(
     for order in orders:
         if order.customer_id is not None and order.cents > 0:
             sold[order.customer_id].add(order.day)
-    window = timedelta(days=t.sale_days)
+    after = [timedelta(days=d) for d in range(t.sale_days + 1)]
 
     def unsold(visit: VisitFact) -> bool:
-        return not any(visit.day + timedelta(days=d) in sold[visit.customer_id]
-                       for d in range(window.days + 1))  # fmt: skip
+        days = sold.get(visit.customer_id)
+        return not days or not any(visit.day + d in days for d in after)
 
     by_day: defaultdict[tuple[str, date], list[VisitFact]] = defaultdict(list)
     for visit in visits:
@@ -1506,23 +1558,20 @@ def copied_results(
     reuse a phrase ("库存充足"), so a day is read against the rep's own habit,
     and only results of some length count.
     """
-    by_rep: defaultdict[str, list[VisitFact]] = defaultdict(list)
+    by_rep: defaultdict[str, list[tuple[VisitFact, str]]] = defaultdict(list)
     for visit in visits:
-        if len(_words(visit.result)) >= COPY_MIN_CHARS:
-            by_rep[visit.rep].append(visit)
+        if visit.result and len(words := _words(visit.result)) >= COPY_MIN_CHARS:
+            by_rep[visit.rep].append((visit, words))
     shares: dict[tuple[str, date], list[float]] = {}
     copies: dict[tuple[str, date], list[VisitFact]] = {}
     for rep, mine in by_rep.items():
-        seen: dict[str, date] = {}
-        for day, group in itertools.groupby(sorted(mine, key=_history_key), key=lambda v: v.day):
+        seen: set[str] = set()
+        mine.sort(key=lambda pair: _history_key(pair[0]))
+        for day, group in itertools.groupby(mine, key=lambda pair: pair[0].day):
             today_visits = list(group)
-            words = Counter(_words(v.result) for v in today_visits)
-            copied = [
-                v for v in today_visits
-                if _words(v.result) in seen or words[_words(v.result)] > 1
-            ]  # fmt: skip
-            for v in today_visits:
-                seen.setdefault(_words(v.result), day)
+            said = Counter(words for _v, words in today_visits)
+            copied = [v for v, words in today_visits if words in seen or said[words] > 1]
+            seen.update(said)
             shares[(rep, day)] = [len(copied) / len(today_visits)]
             copies[(rep, day)] = copied
     habit = _habit(shares, start)
@@ -1681,9 +1730,21 @@ def _flag(
     key: str = "",
 ) -> Flag:
     return Flag(
-        rule, day, evidence, rep=rep, explanation=_(_EXPLAIN.get(rule, "")),
+        rule, day, evidence, rep=rep, explanation=_explained(rule),
         severity=severity or SEVERITY[rule], visits=visits, key=key,
     )  # fmt: skip
+
+
+_explanations: dict[tuple[str, Rule], str] = {}
+
+
+def _explained(rule: Rule) -> str:
+    """The rule's explanation in the language shown (an audit of a month repeats it some
+    ten thousand times: looked up once a language)."""
+    key = (language(), rule)
+    if key not in _explanations:
+        _explanations[key] = _(_EXPLAIN.get(rule, ""))
+    return _explanations[key]
 
 
 def _clock(moment: time | None) -> str:

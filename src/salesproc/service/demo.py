@@ -1,4 +1,4 @@
-"""Building the demo team: 10 reps, ~90 customers each, 60 days of visits ending today.
+"""Building the demo team: 10 reps, ~63 customers each, 60 days of visits ending today.
 
 The team works as an honest field team does, so that `salesproc audit` after
 `salesproc demo` has little to say about it: every working day (China's
@@ -755,8 +755,9 @@ class _Team:
                     amount_cents=item.amount,
                 )
                 visit = writes.log_visit(
-                    session, entry, self.cadence, today, when, again=True, calendar=self.calendar
-                )
+                    session, entry, self.cadence, today, when, again=True, calendar=self.calendar,
+                    refresh=False,
+                )  # fmt: skip
                 ids[item.key] = visit.id
             elif isinstance(item, _Call):
                 found = window_at(item.at)
@@ -775,3 +776,4 @@ class _Team:
                 changes = writes.VisitChanges(start=item.start, end=item.end)
                 who = Who(next(v.rep for v in self.visits if v.key == item.visit_key), when)
                 writes.edit_visit(session, ids[item.visit_key], changes, today, who)
+        writes.refresh_schedules(session)  # once for all the visits above

@@ -137,6 +137,8 @@ def _undismissed(ctx: Context, start: date, end: date, rep: str | None) -> tuple
     flags = raised_flags(ctx, start, end, rep)
     with ctx.session() as s:
         dismissed = reviews.dismissed_ids(s, start, end)
+    if not dismissed:  # most days: no flag id worked out for nothing
+        return flags, 0
     kept = [flag for flag in flags if flag.id not in dismissed]
     return kept, len(flags) - len(kept)
 

@@ -1,0 +1,78 @@
+"""Time `salesproc audit` and `salesproc call-plan` against another source tree, interleaved.
+
+Issue 12 keeps the audit of a month of 200 reps within the time it took before
+its rules grew: this runs the same commands with this checkout's `src` and with
+a baseline checkout's (a `git worktree` of an older commit), one after the
+other, `--runs` times, and prints the median CPU time (user + sys of the child)
+with min–max, and the ratio. The machine is shared: CPU time, not wall time,
+and the ratio of two interleaved series, not a bare number.
+
+    git worktree add /tmp/before 877c7e2
+    python benchmarks/audit_speed.py --db /tmp/b1m.db --baseline /tmp/before/src \\
+        [--baseline-db /tmp/b1m_old.db] [--runs 5] [--from 2026-11-01 --to 2026-11-30]
+
+An older tree may need the database at its own schema revision (`--baseline-db`,
+a copy made before this checkout upgraded it); the data must be the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent / "src"
+
+
+def cpu_of(cmd: list[str], env: dict[str, str]) -> float:
+    """User + sys CPU seconds of one child process running `cmd`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--baseline", required=True, help="the baseline checkout's src folder")
+    parser.add_argument("--baseline-db", help="the same data at the baseline's schema")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--from", dest="start", default="2026-11-01")
+    parser.add_argument("--to", dest="end", default="2026-11-30")
+    parser.add_argument("--now", default="2026-12-01T09:00", help="SALESPROC_NOW")
+    args = parser.parse_args(argv)
+    env = {**os.environ, "SALESPROC_NOW": args.now, "NO_COLOR": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    config = Path(args.db).with_suffix(".toml")
+    config.write_text("", encoding="utf-8")  # defaults: never the user's config
+    env["SALESPROC_CONFIG"] = str(config)
+    trees = {"this": (str(HERE), args.db), "baseline": (args.baseline, args.baseline_db or args.db)}
+    commands = {
+        "audit": ["audit", "--from", args.start, "--to", args.end, "-f", "json"],
+        "call-plan": ["call-plan", "--date", args.now[:10], "--format", "json"],
+    }
+    times: dict[tuple[str, str], list[float]] = {}
+    for _run in range(args.runs):
+        for name, words in commands.items():
+            for tree, (src, db) in trees.items():
+                cmd = [sys.executable, "-m", "salesproc", "--db", db, *words]
+                times.setdefault((name, tree), []).append(cpu_of(cmd, {**env, "PYTHONPATH": src}))
+    print(f"CPU seconds, median (min–max) of {args.runs}, interleaved")
+    for name in commands:
+        this, base = times[(name, "this")], times[(name, "baseline")]
+        ratio = statistics.median(this) / statistics.median(base)
+        print(
+            f"  {name:<10} this {statistics.median(this):6.2f} ({min(this):.2f}–{max(this):.2f})"
+            f"   baseline {statistics.median(base):6.2f} ({min(base):.2f}–{max(base):.2f})"
+            f"   ratio {ratio:.2f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
