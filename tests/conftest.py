@@ -11,14 +11,23 @@ file, another clock) gets them run for it, as before.
 
 `python -m pytest` runs everything; `python -m pytest -m "not slow"` leaves out the
 end-to-end tests marked slow (demo builds, the example script, the real dataset).
+
+`SALESPROC_TEST_DB=postgresql://…` (a superuser URL) runs the same tests on PostgreSQL:
+the templates are PostgreSQL databases, and each test gets its own database copied from
+one (`CREATE DATABASE … TEMPLATE …`, dropped after it) where SQLite tests get a file. A
+test that cannot apply there (it opens the SQLite file itself, tests SQLite's locking or
+file permissions…) is listed in SQLITE_ONLY or marked `sqlite_only(reason)`, and skips
+saying why. PostgreSQL-only tests read `SALESPROC_TEST_PG`, set here from it too.
 """
 
+import functools
 import json
 import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +36,12 @@ from typer.testing import CliRunner
 
 from salesproc import i18n
 from salesproc.cli import app
+
+#: A PostgreSQL superuser URL runs the suite on PostgreSQL; empty, on SQLite files.
+TEST_DB = os.environ.get("SALESPROC_TEST_DB", "")
+ON_PG = TEST_DB.startswith(("postgresql:", "postgresql+"))
+if ON_PG:
+    os.environ["SALESPROC_TEST_PG"] = TEST_DB  # for the PostgreSQL-only tests
 
 TODAY = "2026-11-30"
 NOW = f"{TODAY}T18:30"
@@ -48,10 +63,57 @@ SLOW_ELSEWHERE = {
 }
 
 
+#: Tests in files this conftest does not own that only mean something on an SQLite file:
+#: (file, test function) -> why. They skip on PostgreSQL, saying so.
+SQLITE_ONLY: dict[tuple[str, str], str] = {
+    ("test_cli_setup.py", "test_init_creates_the_database_and_is_idempotent"): (
+        "init creates the file (test_postgres.py inits an empty PostgreSQL database)"
+    ),
+    ("test_cli_setup.py", "test_a_database_from_a_newer_salesproc_exits_1"): (
+        "stamps a newer revision with sqlite3 (test_postgres.py does it on PostgreSQL)"
+    ),
+    **{
+        ("test_cli_names.py", test): (
+            "builds a release-0005 file with sqlite3 (test_postgres.py upgrades every revision)"
+        )
+        for test in (
+            "test_an_0005_database_gets_its_name_keys_recomputed",
+            "test_look_alikes_on_file_survive_the_upgrade_the_first_on_the_new_key",
+        )
+    },
+    ("test_import_sales.py", "test_a_big_load_sets_the_indexes_aside_and_builds_them_again"): (
+        "reads the indexes SQLite's bulk path sets aside from sqlite_master"
+    ),
+}
+
+
+#: Fixtures of files this conftest does not own that build an SQLite file: fixture -> why.
+SQLITE_ONLY_FIXTURES = {
+    "look_alikes": "builds a release-0005 file with sqlite3 and works on it",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): the test means something only on an SQLite file"
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if (item.path.name, getattr(item, "originalname", item.name)) in SLOW_ELSEWHERE:
+        key = (item.path.name, getattr(item, "originalname", item.name))
+        if key in SLOW_ELSEWHERE:
             item.add_marker(pytest.mark.slow)
+        if not ON_PG:
+            continue
+        marker = item.get_closest_marker("sqlite_only")
+        reason = SQLITE_ONLY.get(key)
+        for fixture in set(getattr(item, "fixturenames", ())) & SQLITE_ONLY_FIXTURES.keys():
+            reason = SQLITE_ONLY_FIXTURES[fixture]
+        if reason is None and marker is not None:
+            reason = marker.args[0] if marker.args else "(no reason given)"
+        if reason is not None:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite file: {reason}"))
 
 
 @dataclass
@@ -99,10 +161,96 @@ def _command_built_once() -> Iterator[None]:
         yield
 
 
+class _Server:
+    """The PostgreSQL server of SALESPROC_TEST_DB: databases named t13_<pid>_… made from
+    templates (a file-level copy: ~15 ms, where `init` takes hundreds) and dropped."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        self._url = make_url(url)
+        admin = self._url.set(drivername="postgresql")
+        self._admin = psycopg.connect(admin.render_as_string(hide_password=False))
+        self._admin.autocommit = True
+        self._prefix = f"t13_{os.getpid()}_"
+        self._numbers = count(1)
+
+    def name(self, what: str = "") -> str:
+        return self._prefix + (what or str(next(self._numbers)))
+
+    def url(self, name: str) -> str:
+        return self._url.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, name: str, template: str = "template0") -> str:
+        self._admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+        return self.url(name)
+
+    def drop(self, name: str) -> None:
+        self._admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+_server: _Server | None = None
+
+
+def _pg() -> _Server:
+    global _server
+    if _server is None:
+        _server = _Server(TEST_DB)
+    return _server
+
+
+@dataclass
+class _PgTest:
+    """The test's own PostgreSQL database and the template it was made from."""
+
+    name: str
+    url: str
+    made_from: str
+
+
+#: tests by node id -> their database, while they run
+_pg_tests: dict[str, _PgTest] = {}
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Path]:
     _isolate(tmp_path, monkeypatch)
-    return tmp_path
+    if not ON_PG:
+        yield tmp_path
+        return
+    wanted = request.fixturenames
+    if not {"cli", "db", "team", "demo_db"} & set(wanted) and not _may_open(request.path):
+        yield tmp_path  # a test of pure functions: no database to make
+        return
+    # made at once from the template the test's fixtures would build, when they ask for one
+    server = _pg()
+    name = server.name()
+    made_from = "team" if "team" in wanted else "empty" if "db" in wanted else "template0"
+    source = "template0" if made_from == "template0" else _pg_templates(request)[made_from]
+    url = server.create(name, source)
+    monkeypatch.setenv("SALESPROC_DB", url)
+    _pg_tests[request.node.nodeid] = _PgTest(name, url, made_from)
+    try:
+        yield tmp_path
+    finally:
+        del _pg_tests[request.node.nodeid]
+        server.drop(name)
+
+
+@functools.cache
+def _may_open(test_file: Path) -> bool:
+    """Whether a test of this file could open SALESPROC_DB without the `cli` fixture."""
+    source = test_file.read_text(encoding="utf-8")
+    ways = ("Context", "SALESPROC_DB", "subprocess", "CliRunner", "cli", "getfixturevalue")
+    return any(way in source for way in ways)
+
+
+def _pg_templates(request: pytest.FixtureRequest) -> dict[str, str]:
+    templates = request.getfixturevalue("templates")
+    return {"empty": str(templates.empty), "team": str(templates.team)}
 
 
 def _runner() -> Callable[..., Run]:
@@ -151,8 +299,10 @@ def _settled(path: Path) -> Path:
 
 @dataclass(frozen=True)
 class Templates:
-    empty: Path
-    team: Path
+    """The template files; on PostgreSQL, the template databases' names."""
+
+    empty: Path | str
+    team: Path | str
 
 
 @pytest.fixture(scope="session")
@@ -160,6 +310,8 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
     """An initialised empty database and the `team` one, made once by the same commands the
     fixtures ran, in an environment like every test's."""
     folder = tmp_path_factory.mktemp("templates")
+    if ON_PG:
+        return _pg_built_templates(folder)
     with pytest.MonkeyPatch.context() as monkeypatch:
         _isolate(folder, monkeypatch)
         run = _runner()
@@ -172,9 +324,35 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
     return Templates(empty, team)
 
 
+def _pg_built_templates(folder: Path) -> Templates:
+    server = _pg()
+    empty, team = server.name("tmpl_empty"), server.name("tmpl_team")
+    for name in (empty, team):
+        server.drop(name)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate(folder, monkeypatch)
+        run = _runner()
+        monkeypatch.setenv("SALESPROC_DB", server.create(empty))
+        _init(run)
+        monkeypatch.setenv("SALESPROC_DB", server.create(team, empty))
+        _add_team(run)
+    i18n.use("en")
+    return Templates(empty, team)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pg_templates_dropped() -> Iterator[None]:
+    """The session's template databases go with it."""
+    yield
+    if _server is not None:
+        for what in ("tmpl_team", "tmpl_empty", "demo"):
+            _server.drop(_server.name(what))
+
+
 @dataclass(frozen=True)
 class Demo:
-    path: Path
+    #: the file; on PostgreSQL, the database's URL
+    path: Path | str
     #: what `salesproc demo` printed: the day's due list and the cumulative leaderboard
     output: str
 
@@ -189,19 +367,30 @@ def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     with pytest.MonkeyPatch.context() as monkeypatch:
         _isolate(folder, monkeypatch)
         path = folder / "demo.db"
-        result = _runner()("--db", str(path), "demo", "--seed", DEMO_SEED)
+        where = _pg().create(_pg().name("demo")) if ON_PG else str(path)
+        result = _runner()("--db", where, "demo", "--seed", DEMO_SEED)
         assert result.exit_code == 0, result.stderr
     i18n.use("en")
+    if ON_PG:
+        return Demo(_pg().name("demo"), result.stdout)
     return Demo(_settled(path), result.stdout)
 
 
 @pytest.fixture
-def demo_db(_demo_template: Demo, tmp_path: Path) -> Demo:
+def demo_db(_demo_template: Demo, tmp_path: Path) -> Iterator[Demo]:
     """`salesproc demo --seed 3`, built once per session: a copy at tmp_path/demo.db and what
     the command printed. For tests that only read the demo; one that checks `demo` itself
-    builds its own."""
+    builds its own. On PostgreSQL, the URL of the test's copy of the demo database."""
+    if ON_PG:
+        server = _pg()
+        name = server.name() + "_demo"
+        try:
+            yield Demo(server.create(name, str(_demo_template.path)), _demo_template.output)
+        finally:
+            server.drop(name)
+        return
     path = shutil.copyfile(_demo_template.path, tmp_path / "demo.db")
-    return Demo(path, _demo_template.output)
+    yield Demo(path, _demo_template.output)
 
 
 def _target(*, replacing: Path | None = None) -> Path | None:
@@ -238,17 +427,69 @@ def _copied(template: Path, *, replacing: Path | None = None) -> bool:
     return True
 
 
+def stored(sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    """The rows of `sql` (named `:params`) on the test's database, SQLite file or PostgreSQL,
+    read or written past the CLI; a statement that changes rows is committed."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from salesproc.db.engine import to_url
+
+    url = make_url(to_url(os.environ["SALESPROC_DB"]))
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(text(sql), params)
+            return [tuple(row) for row in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+def _pg_made(request: pytest.FixtureRequest, template: str) -> bool:
+    """Whether the test's PostgreSQL database was made from `template` and the environment
+    would have the commands build just that; if not, the database starts empty again and
+    the commands run (what `_copied` decides for a file)."""
+    test = _pg_tests[request.node.nodeid]
+    from salesproc.config import default_config_path
+
+    same = (
+        os.environ.get("SALESPROC_DB") == test.url
+        and os.environ.get("SALESPROC_NOW") == NOW
+        and not os.environ.get("SALESPROC_CONFIG")
+        and not default_config_path().exists()
+    )
+    if same and test.made_from in (template, "team"):
+        i18n.use(i18n.from_locale(os.environ) or "en")
+        return True
+    if test.made_from != "template0":
+        _pg().drop(test.name)
+        _pg().create(test.name)
+        test.made_from = "template0"
+    return False
+
+
 @pytest.fixture
-def db(cli: Callable[..., Run], templates: Templates) -> Callable[..., Run]:
+def db(
+    cli: Callable[..., Run], templates: Templates, request: pytest.FixtureRequest
+) -> Callable[..., Run]:
     """An initialised empty database; returns the same runner."""
-    if not _copied(templates.empty):
+    made = _pg_made(request, "empty") if ON_PG else _copied(Path(templates.empty))
+    if not made:
         _init(cli)
     return cli
 
 
 @pytest.fixture
-def team(db: Callable[..., Run], templates: Templates) -> Callable[..., Run]:
+def team(
+    db: Callable[..., Run], templates: Templates, request: pytest.FixtureRequest
+) -> Callable[..., Run]:
     """Two reps and three customers of each grade in a fresh database."""
-    if not _copied(templates.team, replacing=templates.empty):
+    if ON_PG:
+        made = _pg_tests[request.node.nodeid].made_from == "team"
+    else:
+        made = _copied(Path(templates.team), replacing=Path(templates.empty))
+    if not made:
         _add_team(db)
     return db

@@ -757,13 +757,16 @@ def test_flags_are_sorted_and_in_the_window(facts, start, end, today):
 @given(facts, days, days, days)
 def test_a_window_is_the_whole_audit_filtered_by_day(facts, start, end, today):
     """Flags about one day are the whole audit's, filtered; a pattern flag (issue 12: one with
-    a `from_day`) reads the window itself, so it lies within the window."""
+    a `from_day`) ends in the window, and the missed revisits' reads the window itself, so it
+    lies within it (a month's pressing or a dropped prospect starts where it started)."""
     whole = audit(facts, FIRST - timedelta(days=60), LAST + timedelta(days=60), today, CAL)
     window = audit(facts, start, end, today, CAL)
     assert [f for f in window if f.from_day is None] == [
         f for f in whole if start <= f.day <= end and f.from_day is None
     ]
-    assert all(start <= f.from_day <= f.day <= end for f in window if f.from_day is not None)
+    spans = [f for f in window if f.from_day is not None]
+    assert all(f.from_day <= f.day and start <= f.day <= end for f in spans)
+    assert all(start <= f.from_day for f in spans if f.rule is Rule.MISSED_REVISIT)
 
 
 @settings(max_examples=60, deadline=None)

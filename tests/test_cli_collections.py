@@ -8,10 +8,10 @@ li (李娜) and three prospects: 万家超市 (A, zhang), 华联便利店 (B, zh
 """
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
+from conftest import stored
 from helpers import ok, rejected
 
 A, B, C = "万家超市", "华联便利店", "兴隆商行"
@@ -23,10 +23,7 @@ def listed(cli: Any, *args: str) -> list[dict[str, Any]]:
 
 def history(folder: Path, kind: str | None = None) -> list[tuple[Any, ...]]:
     """The history rows (kind, record id, action, before, after), oldest first."""
-    with sqlite3.connect(folder / "sales.db") as connection:
-        rows = connection.execute(
-            "SELECT kind, record_id, action, before, after FROM history ORDER BY id"
-        ).fetchall()
+    rows = stored("SELECT kind, record_id, action, before, after FROM history ORDER BY id")
     return [
         (k, i, a, json.loads(b) if b else None, json.loads(f) if f else None)
         for k, i, a, b, f in rows

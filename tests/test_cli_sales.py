@@ -1,11 +1,10 @@
 """`sale list`, `sale edit`, `sale delete` and returns: every figure on the board correctable."""
 
 import json
-import os
-import sqlite3
 
 import pytest
 
+from conftest import stored
 from helpers import ok, rejected
 
 A, B, C = "万家超市", "华联便利店", "兴隆商行"
@@ -40,8 +39,7 @@ def snapshot(cli):
 
 
 def _history():
-    with sqlite3.connect(os.environ["SALESPROC_DB"]) as db:
-        return db.execute("SELECT kind, record_id, action, before, after FROM history").fetchall()
+    return stored("SELECT kind, record_id, action, before, after FROM history ORDER BY id")
 
 
 # --- sale list --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ through `service.transfer` as a script would call it.
 
 import csv
 import json
+import os
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -189,9 +190,10 @@ def test_a_customer_list_may_name_a_deactivated_rep_as_customer_add_may(team, tm
 
 
 @pytest.fixture
-def ctx(team, isolated):
-    """The `team` database, opened as a script would open it."""
-    with Context.open(db=str(isolated / "sales.db"), now=NOW) as context:
+def ctx(team):
+    """The `team` database (a file, or the test's PostgreSQL database), opened as a script
+    would open it."""
+    with Context.open(db=os.environ["SALESPROC_DB"], now=NOW) as context:
         yield context
 
 

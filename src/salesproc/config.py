@@ -20,6 +20,9 @@ from salesproc.rules.vocab import Grade
 APP_NAME = "salesproc"
 #: Visits a rep should make each working day (定量工作); `visit_quota` in the config.
 DEFAULT_VISIT_QUOTA = 6
+#: Days a rep's login may still edit or delete its own visits, sales and collections in team
+#: mode (PostgreSQL); `edit_days` in the config, written into the database by `team` commands.
+DEFAULT_EDIT_DAYS = 3
 
 #: Where a setting came from (`Setting.source`, as `config show` prints it): these words,
 #: a flag such as `--db`, or FROM_FILE with its path. `source_label` translates one.
@@ -78,6 +81,8 @@ class Settings:
     #: where `broadcast` sends, by name: [channels.NAME] tables (salesproc.channel_settings models)
     channels: dict[str, Any] = field(default_factory=dict)
     values: dict[str, Setting] = field(default_factory=dict)
+    #: team mode: days a rep may still change its own records (`edit_days`)
+    edit_days: int = DEFAULT_EDIT_DAYS
 
 
 def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
@@ -120,6 +125,7 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
         user: str | None = Field(default=None, min_length=1, max_length=100)
         cadence: Cadence = Cadence()
         visit_quota: int | None = Field(default=None, gt=0, le=100)
+        edit_days: int | None = Field(default=None, ge=0, le=366)
         lang: Literal["en", "zh"] | None = None
         workdays: str | None = Field(default=None, min_length=1)
         audit: Audit = Audit()
@@ -210,6 +216,7 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
         channels=_channels(data, where),
         audit=data.get("audit", {}),
         values=values,
+        edit_days=int(data.get("edit_days", DEFAULT_EDIT_DAYS)),
     )
 
 

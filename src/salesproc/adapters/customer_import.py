@@ -11,6 +11,7 @@ from pathlib import Path
 
 from salesproc.adapters.export import CUSTOMER_HEADINGS
 from salesproc.adapters.tabular import open_table, rejected_rows, unknown_columns
+from salesproc.db import limits
 from salesproc.db.customer_bulk import NewCustomer
 from salesproc.db.lookup import RepIndex
 from salesproc.errors import InputError
@@ -68,6 +69,11 @@ def read_customers(
                 fail("name", _("{name!r} repeats row {row}").format(name=name, row=seen[key]))
             else:
                 seen[key] = number
+
+            for heading in ("name", "contact", "phone", "region"):
+                text = name if heading == "name" else cell(heading)
+                if reason := limits.too_long(text, f"customers.{heading}"):
+                    fail(heading, reason)
 
             grade: Grade | None = None
             category = Category.PROSPECT  # the default, as with `customer add`

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from salesproc.adapters.tabular import Table, open_table, rejected_rows
+from salesproc.db import limits
 from salesproc.db.lookup import RepIndex
 from salesproc.db.sale_bulk import Row, SaleBook
 from salesproc.errors import InputError
@@ -75,10 +76,12 @@ class Kind:
     ahead: str
     #: whether a negative amount is a row (a sale's return, 退货) rather than a bad one
     negative: bool
+    #: the table the rows go to, whose columns say how long a ref or key may be
+    table: str = "sales"
 
 
 SALES = Kind(SALE_DATE_AHEAD, negative=True)
-COLLECTIONS = Kind(COLLECTION_DATE_AHEAD, negative=False)
+COLLECTIONS = Kind(COLLECTION_DATE_AHEAD, negative=False, table="collections")
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,8 @@ class _Checker:
             if not options.create_customers:
                 message = _("unknown customer {customer!r}; add it or pass --create-customers")
                 bad.append(self._line(number, "customer", message.format(customer=customer_text)))
+            elif reason := limits.too_long(clean_name(customer_text), "customers.name"):
+                bad.append(self._line(number, "customer", reason))
             elif rep_id is not None and day is not None:
                 customer_id = book.add_customer(clean_name(customer_text), rep_id, day)
         if customer_id is not None:
@@ -218,8 +223,12 @@ class _Checker:
             if customer_id < 0:
                 self.waiting.append(customer_text)
 
+        if reason := limits.too_long(ref, f"{self.kind.table}.ref"):
+            bad.append(self._line(number, "ref", reason))
         if options.key:
-            if not key:
+            if reason := limits.too_long(key, f"{self.kind.table}.source_key"):
+                bad.append(self._line(number, "key", reason))
+            elif not key:
                 bad.append(self._line(number, "key", _("empty key")))
             elif key in self.seen:
                 reason = _("key {key!r} repeats row {row}").format(key=key, row=self.seen[key])
@@ -286,6 +295,9 @@ def read_sales(
         rep_ids, days, customer_ids = checker.rep_ids, checker.days, checker.customer_ids
         seen, problems, created_at = checker.seen, checker.problems, book.created_at
         keyed = key_at is not None
+        # longer than these, a ref or key goes to the full check, which refuses it
+        ref_max = limits.LENGTH[f"{kind.table}.ref"]
+        key_max = limits.LENGTH[f"{kind.table}.source_key"]
         batch: list[Row] = []
 
         for number, row in table.rows:
@@ -311,6 +323,8 @@ def read_sales(
                 or customer is False
                 or cents is None
                 or (keyed and (not key or key in seen))
+                or len(ref) > ref_max
+                or len(key) > key_max
             ):
                 sale = checker.check(
                     number, rep_text, day_text, amount_text, customer_text, ref, key

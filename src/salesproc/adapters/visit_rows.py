@@ -13,6 +13,7 @@ from datetime import date, time, timedelta
 from typing import Generic, TypeVar
 
 from salesproc.adapters.visit_sheet import Layout
+from salesproc.db import limits
 from salesproc.db.lookup import RepIndex
 from salesproc.db.visit_bulk import CustomerTally, visit_key
 from salesproc.errors import InputError
@@ -40,6 +41,13 @@ NOTHING = {
 }  # fmt: skip
 #: A checked row: a tuple of `db.visit_bulk.ROW`'s fields, in that order.
 Row = tuple
+
+#: the row's texts kept as they are, and the column each is stored in (weather and region
+#: in the day's report header, the phone on the customer)
+TEXT_LIMITS = {
+    "weather": "daily_reports.weather", "region": "daily_reports.region",
+    "phone": "customers.phone",
+}  # fmt: skip
 
 _SEPARATORS = re.compile(r"[/、，;；]")
 
@@ -141,6 +149,8 @@ class People:
         found = self.by_key.get(name_key(name))
         if found is not None:
             return found
+        if reason := limits.too_long(name, "customers.name"):
+            raise InputError(reason)
         if not self.create_customers:
             raise InputError(
                 _("unknown customer {name!r}; add it or pass --create-customers").format(name=name)
@@ -215,6 +225,9 @@ class Checker:
         )  # fmt: skip
         reps, customers = self.people.rep.good, self.people.customer.good
         today, slow, days_later = self.today, self.row, timedelta
+        # a longer weather, region or phone goes to the thorough check, which refuses it
+        w_max, r_max, p_max = (limits.LENGTH[c] for c in TEXT_LIMITS.values())
+        header_fits = len(h_weather) <= w_max and len(h_region) <= r_max
 
         def check(cells: list[str], number: int, seq: int) -> Row | None:
             day = days.get(cells[i_date] or h_date)
@@ -223,6 +236,13 @@ class Checker:
             purposes = purposes_of.get(cells[i_purposes])
             # (a day after today goes to the thorough check, which tells why)
             if day is None or rep is None or customer is None or purposes is None or day > today:
+                return slow(layout, cells, number, seq)
+            if (
+                not header_fits
+                or len(cells[i_weather]) > w_max
+                or len(cells[i_region]) > r_max
+                or len(cells[i_phone]) > p_max
+            ):
                 return slow(layout, cells, number, seq)
             if text := cells[i_time]:
                 if (span := spans.get(text)) is None:
@@ -378,6 +398,10 @@ class Checker:
                 fail("customer", reason)
         else:
             fail("customer", _(NOTHING["customer"]))
+
+        for name, column in TEXT_LIMITS.items():
+            if reason := limits.too_long(text(name), column):
+                fail(name, reason)
 
         if len(self.problems.lines) > told or header_bad:
             return None

@@ -63,6 +63,11 @@ class Group(localized.Group):
                     getattr(exc, "exit_code", 2),
                 )
             cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+            from salesproc.service.team import refusal
+
+            refused = refusal(cause)  # a team login's write the database refused: exit 2
+            if refused is not None:
+                _fail(refused, 2)
             reason = " ".join(str(cause).split())
             _fail(
                 _("unexpected {kind}: {reason} (rerun with --debug)").format(
@@ -169,12 +174,13 @@ def _register() -> None:
         reps,
         sales,
         targets,
+        team,
         visits,
     )
 
     for module in (
         admin, reps, customers, visits, sales, reports, daily_report, targets, broadcast, calls,
-        audit, field, imports, exports, collections, history,
+        audit, field, imports, exports, collections, history, team,
     ):  # fmt: skip
         module.register(app)
     localized.localize(app)  # every command's --help in the output language, with an example

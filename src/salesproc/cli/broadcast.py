@@ -2,9 +2,12 @@
 
 A cron job runs it (see the README). The outbox makes it safe to rerun: a
 channel that has the day's edition is skipped unless `--force`, and a rerun
-after a failure sends only where it failed.
+after a failure sends only where it failed. A send that never finished (the run
+was killed) is not repeated either: it may have reached the team, and only the
+user can look; exit 1 says so, as for a failed channel.
 """
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -26,7 +29,7 @@ broadcast_app = typer.Typer(
     help="Send the leaderboard message to the team's channels (or `broadcast log`).",
 )
 #: the words `broadcast log` shows, here so that the catalog has them
-STATUS_WORDS = (N_("sent"), N_("failed"), N_("morning"), N_("evening"))
+STATUS_WORDS = (N_("sending"), N_("sent"), N_("failed"), N_("morning"), N_("evening"))
 
 
 @broadcast_app.callback()
@@ -55,7 +58,8 @@ def broadcast(
         bool,
         typer.Option(
             "--force",
-            help="Send again where this edition was already sent; send on a day off too.",
+            help="Send again where this edition was already sent or its earlier send did not "
+            "finish; send on a day off too.",
         ),
     ] = False,
 ) -> None:
@@ -84,14 +88,25 @@ def broadcast(
             )
         )
         return
+    problems = []
     if done.failed:
-        raise RuntimeFailure(
+        problems.append(
             ngettext(
                 "{n} channel failed; run the broadcast again to retry it",
                 "{n} channels failed; run the broadcast again to retry them",
                 len(done.failed),
             ).format(n=len(done.failed))
         )
+    if done.unknown:
+        problems.append(
+            ngettext(
+                "{n} channel not sent: an earlier send's outcome is unknown",
+                "{n} channels not sent: the earlier sends' outcome is unknown",
+                len(done.unknown),
+            ).format(n=len(done.unknown))
+        )
+    if problems:
+        raise RuntimeFailure("; ".join(problems))
 
 
 def _show(delivery: "Delivery") -> None:
@@ -106,10 +121,31 @@ def _show(delivery: "Delivery") -> None:
         )
     elif delivery.outcome is Outcome.FAILED:
         typer.echo(_("Error: {message}").format(message=delivery.error), err=True)
+    elif delivery.outcome is Outcome.UNKNOWN:
+        typer.echo(
+            _(
+                "{name}: an earlier send of the {edition} edition of {day} did not finish "
+                "(started {started}); its outcome is unknown — check whether the team got it, "
+                "then run with --force to send it again"
+            ).format(
+                name=delivery.channel,
+                edition=_(delivery.edition.value),
+                day=delivery.day,
+                started=_started(delivery.started, delivery.day),
+            ),
+            err=True,
+        )
     else:
         typer.echo(
             _("Sent to {name} ({where}).").format(name=delivery.channel, where=delivery.where)
         )
+
+
+def _started(at: datetime | None, day: date) -> str:
+    """The time alone on the edition's own day (07:30), else the date too."""
+    if at is None:
+        return "?"
+    return at.strftime("%H:%M" if at.date() == day else "%Y-%m-%d %H:%M")
 
 
 @broadcast_app.command("log")
@@ -135,7 +171,7 @@ def broadcast_log(
         ],
         fmt,
         footer=ngettext("{n} attempt", "{n} attempts", len(rows)).format(n=len(rows)),
-        row_style=lambda r: "red" if r["status"] == "failed" else None,
+        row_style=lambda r: {"failed": "red", "sending": "yellow"}.get(r["status"]),
     )
 
 

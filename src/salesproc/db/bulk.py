@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, text, update
 from sqlalchemy.orm import Session
 
 #: rows a statement: big enough to amortise a call, small enough to keep memory flat
@@ -108,6 +108,21 @@ def in_transaction(session: Session) -> bool:
     return bool(getattr(driver, "in_transaction", True))
 
 
+def owns(session: Session, table: Table) -> bool:
+    """Whether this login may drop and build again the table's indexes and keys.
+
+    On PostgreSQL only the table's owner may (the admin who ran `init`; a team
+    login is not); its load then goes into the table as it is, only slower.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return True
+    query = text(
+        "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = CAST(:t AS regclass)"
+    )
+    return bool(connection.scalar(query, {"t": table.name}))
+
+
 @contextmanager
 def indexes_set_aside(session: Session, table: Table) -> Iterator[None]:
     """Load many rows into `table` without its secondary indexes, which are built again after.
@@ -116,10 +131,11 @@ def indexes_set_aside(session: Session, table: Table) -> Iterator[None]:
     than building the index once from the finished table. Both steps are DDL
     inside the caller's transaction: a failure rolls them back with the rows.
     Only where the database already has a transaction open (see
-    `in_transaction`); unique constraints are never touched.
+    `in_transaction`) and the login `owns` the table; unique constraints are
+    never touched.
     """
     indexes = sorted(table.indexes, key=lambda index: str(index.name))
-    if not indexes or not in_transaction(session):
+    if not indexes or not in_transaction(session) or not owns(session, table):
         yield
         return
     connection = session.connection()

@@ -4,10 +4,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from salesproc.db import bulk, writes
+from salesproc.db import pg_copy, writes
 from salesproc.db.models import Customer
 from salesproc.rules.vocab import Category, Grade
 
@@ -43,7 +43,4 @@ def insert_customers(session: Session, customers: Sequence[NewCustomer], now: da
             contact=c.contact, phone=c.phone, region=c.region, won_on=c.won_on, lost_on=c.lost_on
         )
         rows.append(row)
-    connection = session.connection()
-    for start in range(0, len(rows), bulk.CHUNK):
-        connection.execute(insert(Customer.__table__), rows[start : start + bulk.CHUNK])
-    return len(rows)
+    return pg_copy.insert_dicts(session, Customer.__table__, rows)  # by COPY on PostgreSQL

@@ -5,6 +5,7 @@ as is. Every command but `init` and `demo` refuses to create a database by
 accident: a typo in `--db` must not leave an empty file behind.
 """
 
+import importlib
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -13,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
 from salesproc.db import typed_text  # noqa: F401  (stores typed text trimmed)
+from salesproc.db.contention import install as install_contention
 from salesproc.db.migrate import HEAD, KNOWN_REVISIONS, upgrade
 from salesproc.errors import InputError, RuntimeFailure
 from salesproc.i18n import _
@@ -65,6 +67,25 @@ def describe(db: str) -> str:
     return str(path) if path else make_url(to_url(db)).render_as_string(hide_password=True)
 
 
+def _with_driver(url: str) -> str:
+    """A bare `postgresql://` means psycopg 3, the driver of the `postgres` extra, whichever
+    SQLAlchemy picks by default (2.0 picks psycopg2); without it, exit 2 saying what to
+    install rather than a driver error."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or parsed.drivername not in (
+        "postgresql",
+        "postgresql+psycopg",
+    ):
+        return url
+    try:
+        importlib.import_module("psycopg")
+    except ImportError:
+        raise InputError(
+            _("PostgreSQL needs the driver: pip install 'salesproc[postgres]'")
+        ) from None
+    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
 def open_engine(db: str, *, create: bool = False) -> Engine:
     """An engine on a database whose schema is current, migrating an older one."""
     url = to_url(db)
@@ -86,7 +107,7 @@ def open_engine(db: str, *, create: bool = False) -> Engine:
                 )
             ) from None
     try:
-        engine = create_engine(url)
+        engine = create_engine(_with_driver(url))
     except NoSuchModuleError:
         raise _bad_url(db) from None
     except ModuleNotFoundError as exc:
@@ -98,7 +119,12 @@ def open_engine(db: str, *, create: bool = False) -> Engine:
         ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
-    _ensure_schema(engine, db, create=create)
+        install_contention(engine)  # write sessions take the write lock first
+    try:
+        _ensure_schema(engine, db, create=create)
+    except BaseException:
+        engine.dispose()  # a refused database must not keep a server connection open
+        raise
     return engine
 
 

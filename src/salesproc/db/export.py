@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from salesproc.db.collation import bytewise
 from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
 from salesproc.db.queries import between, report_order
 
@@ -66,7 +67,7 @@ def customers(session: Session, rep_id: int | None, start: date | None, end: dat
             Rep.name,
         )
         .outerjoin(Rep, Rep.id == Customer.rep_id)
-        .order_by(Customer.name_key)
+        .order_by(bytewise(Customer.name_key))
     )  # fmt: skip
     if rep_id is not None:
         query = query.where(Customer.rep_id == rep_id)

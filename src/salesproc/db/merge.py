@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from salesproc.db import history, writes
+from salesproc.db.collation import bytewise
 from salesproc.db.history import Who
 from salesproc.db.models import Collection, Customer, Sale, Visit, field_day_customers
 from salesproc.errors import InputError
@@ -179,7 +180,7 @@ def reassign_customers(
     if category is not None:
         query = query.where(Customer.category == category)
     moved = []
-    for customer in list(session.scalars(query.order_by(Customer.name_key))):
+    for customer in list(session.scalars(query.order_by(bytewise(Customer.name_key)))):
         before = history.values(customer)
         customer.rep_id = new.id
         session.flush()

@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from salesproc.db.collation import bytewise
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -236,8 +238,8 @@ class Target(Base):
 class Broadcast(Base):
     """The outbox: each attempt to send a day's edition of the message to one channel.
 
-    A retried cron job reads it to send only where no attempt has succeeded,
-    so the team is never messaged twice.
+    A retried cron job reads it to send only where no attempt has succeeded
+    or may have (one still `sending`), so the team is never messaged twice.
     """
 
     __tablename__ = "broadcasts"
@@ -249,7 +251,9 @@ class Broadcast(Base):
     channel: Mapped[str] = mapped_column(String(100))
     #: SHA-256 of the message sent, to tell a resend of the same text from a changed one
     digest: Mapped[str] = mapped_column(String(64))
+    #: `sending` (committed before the send), then `sent` or `failed` (`db.outbox`)
     status: Mapped[str] = mapped_column(String(10))
+    #: when the attempt started
     at: Mapped[datetime] = mapped_column(DateTime)
     error: Mapped[str | None] = mapped_column(Text)
 
@@ -330,7 +334,49 @@ class FieldDay(Base):
     resolved_on: Mapped[date | None] = mapped_column(Date)
     logged_at: Mapped[datetime] = mapped_column(DateTime)
 
-    reps: Mapped[list[Rep]] = relationship(secondary=field_day_reps, order_by=Rep.code)
+    reps: Mapped[list[Rep]] = relationship(secondary=field_day_reps, order_by=bytewise(Rep.code))
     customers: Mapped[list[Customer]] = relationship(
-        secondary=field_day_customers, order_by=Customer.name
+        secondary=field_day_customers, order_by=bytewise(Customer.name)
     )
+
+
+class TeamUser(Base):
+    """A database login of team mode (PostgreSQL): its role, and for a rep the rep it logs as.
+
+    The row-level security policies read it through `current_user` (migration 0009).
+    """
+
+    __tablename__ = "team_users"
+
+    login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    #: supervisor | rep
+    role: Mapped[str] = mapped_column(String(12))
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+#: The per-rep-and-day totals the leaderboard publishes: views (migration 0009) that a rep's
+#: login may read on PostgreSQL where it may not read a colleague's rows. Kept out of
+#: `Base.metadata`: they are views, not tables to create.
+PUBLISHED = MetaData()
+rep_day_visits = Table(
+    "rep_day_visits",
+    PUBLISHED,
+    Column("rep_id", Integer),
+    Column("day", Date),
+    Column("visits", Integer),
+)
+rep_day_sales = Table(
+    "rep_day_sales",
+    PUBLISHED,
+    Column("rep_id", Integer),
+    Column("day", Date),
+    Column("amount_cents", BigInteger),
+)
+rep_day_collections = Table(
+    "rep_day_collections",
+    PUBLISHED,
+    Column("rep_id", Integer),
+    Column("day", Date),
+    Column("amount_cents", BigInteger),
+)

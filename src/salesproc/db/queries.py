@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from salesproc.db.collation import bytewise
 from salesproc.db.models import Collection, Customer, Rep, Sale, Visit
 from salesproc.rules.due import days_overdue
 from salesproc.rules.fourvisit import (
@@ -173,7 +174,7 @@ def due_list(
         .outerjoin(plan.last, plan.joined)
         .outerjoin(Rep, Rep.id == Customer.rep_id)
         .where(plan.open, plan.due <= as_of + timedelta(days=ahead))
-        .order_by(plan.due, Customer.grade, Customer.name_key)
+        .order_by(plan.due, Customer.grade, bytewise(Customer.name_key))
     )
     if rep_id is not None:
         query = query.where(Customer.rep_id == rep_id)
@@ -266,15 +267,8 @@ def leaderboard(
 ) -> list[RankRow]:
     """Every active rep's (or region's) total from `start` (None: all time) through `end`,
     ranked with ties. A region is its active reps' region; reps without one share "–"."""
-    fact: type[Sale] | type[Collection] | type[Visit]
-    if metric is Metric.SALES:
-        fact, day, measure = Sale, Sale.sale_date, func.sum(Sale.amount_cents)
-    elif metric is Metric.COLLECTIONS:
-        fact, day = Collection, Collection.collection_date
-        measure = func.sum(Collection.amount_cents)
-    else:
-        fact, day, measure = Visit, Visit.visit_date, func.count(Visit.id)
-    window = [fact.rep_id == Rep.id, day <= end]
+    fact, rep_id, day, measure = _rank_source(session, metric)
+    window = [rep_id == Rep.id, day <= end]
     if start is not None:
         window.append(day >= start)
     if by == "region":
@@ -292,6 +286,30 @@ def leaderboard(
     totals = {key: (name, int(value)) for key, name, value in session.execute(query)}
     ranked: Sequence[Ranked[int]] = rank_with_ties((key, v) for key, (_, v) in totals.items())
     return [RankRow(r.rank, r.key, totals[r.key][0], r.value) for r in ranked]
+
+
+def _rank_source(session: Session, metric: Metric) -> tuple[Any, Any, Any, Any]:
+    """What a board sums: the facts themselves on SQLite, the published per-rep-and-day totals
+    on PostgreSQL (views a rep's login may read where row-level security hides a colleague's
+    rows: migration 0009); the same figures either way."""
+    if session.get_bind().dialect.name == "postgresql":
+        from salesproc.db.models import rep_day_collections, rep_day_sales, rep_day_visits
+
+        view = {Metric.SALES: rep_day_sales, Metric.COLLECTIONS: rep_day_collections}.get(
+            metric, rep_day_visits
+        )
+        total = view.c.visits if metric is Metric.VISITS else view.c.amount_cents
+        return view, view.c.rep_id, view.c.day, func.sum(total)
+    if metric is Metric.SALES:
+        return Sale, Sale.rep_id, Sale.sale_date, func.sum(Sale.amount_cents)
+    if metric is Metric.COLLECTIONS:
+        return (
+            Collection,
+            Collection.rep_id,
+            Collection.collection_date,
+            func.sum(Collection.amount_cents),
+        )
+    return Visit, Visit.rep_id, Visit.visit_date, func.count(Visit.id)
 
 
 @dataclass(frozen=True)
@@ -324,7 +342,7 @@ def customer_list(
         )
         .outerjoin(last, last.id == Customer.last_visit_id)
         .outerjoin(Rep, Rep.id == Customer.rep_id)
-        .order_by(Customer.name_key)
+        .order_by(bytewise(Customer.name_key))
     )  # fmt: skip
     if grade is not None:
         query = query.where(Customer.grade == grade)
@@ -341,7 +359,7 @@ def customer_sales(session: Session, customer_id: int) -> list[Sale]:
 
 
 def rep_list(session: Session) -> list[Rep]:
-    return list(session.scalars(select(Rep).order_by(Rep.code)))
+    return list(session.scalars(select(Rep).order_by(bytewise(Rep.code))))
 
 
 def has_data(session: Session) -> bool:
@@ -429,7 +447,7 @@ def daily_reports(session: Session, day: date, rep_id: int | None = None) -> lis
     """Every active rep's report for `day` (one query for the visits, by rep and start time)."""
     from salesproc.db.models import DailyReport
 
-    reps = select(Rep).where(Rep.active.is_(True)).order_by(Rep.code)
+    reps = select(Rep).where(Rep.active.is_(True)).order_by(bytewise(Rep.code))
     if rep_id is not None:
         reps = select(Rep).where(Rep.id == rep_id)
     team = list(session.scalars(reps))
@@ -440,9 +458,12 @@ def daily_reports(session: Session, day: date, rep_id: int | None = None) -> lis
             select(DailyReport).where(DailyReport.report_date == day, DailyReport.rep_id.in_(ids))
         )
     }
-    # the order taken and the money collected on each visit (订货金额, 回款金额), in cents
-    ordered = select(func.sum(Sale.amount_cents)).where(Sale.visit_id == Visit.id)
-    collected = select(func.sum(Collection.amount_cents)).where(Collection.visit_id == Visit.id)
+    # the order taken and the money collected on each visit (订货金额, 回款金额), in cents: whole
+    # numbers on both databases (PostgreSQL's SUM of a bigint is a numeric, read as a Decimal)
+    ordered = select(cast(func.sum(Sale.amount_cents), BigInteger)).where(Sale.visit_id == Visit.id)
+    collected = select(cast(func.sum(Collection.amount_cents), BigInteger)).where(
+        Collection.visit_id == Visit.id
+    )
     rows = session.execute(
         select(
             Visit.rep_id, Customer.name, Customer.phone, Visit.start_time, Visit.end_time,
@@ -533,7 +554,7 @@ def target_years(
         select(Target.rep_id, Rep.code, Target.month, Target.amount_cents, Target.split)
         .outerjoin(Rep, Rep.id == Target.rep_id)
         .where(Target.year == year, Target.metric == metric)
-        .order_by(Rep.code.is_not(None), Rep.code, Target.month)
+        .order_by(Rep.code.is_not(None), bytewise(Rep.code), Target.month)
     )
     if rep_id is not None:
         query = query.where(Target.rep_id == rep_id)
@@ -553,16 +574,6 @@ class BroadcastRow:
     at: Any
     digest: str
     error: str | None
-
-
-def delivered(session: Session, day: date, edition: str) -> set[str]:
-    """The channels that already have this day's edition: a rerun skips them."""
-    from salesproc.db.models import Broadcast
-
-    query = select(Broadcast.channel).where(
-        Broadcast.day == day, Broadcast.edition == edition, Broadcast.status == "sent"
-    )
-    return set(session.scalars(query))
 
 
 def broadcast_log(session: Session, limit: int = 50) -> list[BroadcastRow]:
@@ -596,7 +607,12 @@ def call_list(
     """Calls made, oldest first."""
     from salesproc.db.models import Call
 
-    query = select(Call, Rep.code).join(Rep, Rep.id == Call.rep_id).order_by(Call.day, Call.at)
+    query = (
+        select(Call, Rep.code)
+        .join(Rep, Rep.id == Call.rep_id)
+        # a call without a time first, as SQLite sorts a NULL (PostgreSQL: last); ties by id
+        .order_by(Call.day, Call.at.asc().nulls_first(), Call.id)
+    )
     if rep_id is not None:
         query = query.where(Call.rep_id == rep_id)
     query = between(query, Call.day, start, end)
@@ -626,7 +642,9 @@ def recent_windows(session: Session, before: date) -> dict[str, list[str]]:
     )
     found: dict[str, list[str]] = {}
     for code, window in session.execute(
-        select(recent.c.code, recent.c.window).where(recent.c.n <= 2).order_by(recent.c.n)
+        select(recent.c.code, recent.c.window)
+        .where(recent.c.n <= 2)
+        .order_by(recent.c.n, bytewise(recent.c.code))
     ):
         found.setdefault(code, []).append(window)
     return found
@@ -694,14 +712,14 @@ def field_summary(session: Session, start: date, end: date) -> FieldSummary:
         .join(FieldDay, FieldDay.id == field_day_reps.c.field_day_id)
         .where(in_range)
         .group_by(Rep.code)
-        .order_by(Rep.code)
+        .order_by(bytewise(Rep.code))
     )
     issues = session.execute(
         select(FieldDay.issue, func.count())
         # an issue found before the year and still open is still open
         .where(FieldDay.issue.is_not(None), FieldDay.resolved_on.is_(None), FieldDay.day <= end)
         .group_by(FieldDay.issue)
-        .order_by(FieldDay.issue)
+        .order_by(bytewise(FieldDay.issue))
     )
     return FieldSummary(
         int(days), {code: int(n) for code, n in reps}, {kind: int(n) for kind, n in issues}
@@ -741,7 +759,7 @@ def day_visits(session: Session, day: date) -> list[DayVisit]:
         .join(Rep, Rep.id == Visit.rep_id)
         .join(Customer, Customer.id == Visit.customer_id)
         .where(Visit.rep_id.in_(_active_reps()), Visit.visit_date == day)
-        .order_by(Rep.code, *report_order())
+        .order_by(bytewise(Rep.code), *report_order())
     )  # fmt: skip
     return [DayVisit(*row) for row in session.execute(query)]
 
@@ -782,7 +800,7 @@ def promises(session: Session, start: date, end: date) -> list[PromiseRow]:
             Visit.next_visit >= start,
             Visit.next_visit <= end,
         )
-        .order_by(Rep.code, Visit.next_visit, Customer.name)
+        .order_by(bytewise(Rep.code), Visit.next_visit, bytewise(Customer.name), Visit.id)
     )
     return [
         PromiseRow(code, name, due, bool(done)) for code, name, due, done in session.execute(query)
@@ -836,11 +854,14 @@ def audit_facts(
             or_(Visit.visit_date >= recent_from,
                 and_(Visit.visit_date >= older, Visit.customer_id.in_(promised_in))),
         )
+        .order_by(Visit.id)  # every listing in one order on every database
     )  # fmt: skip
     # a rep imported with its history joined when its first visit says, not when it was added
     first_visit = select(func.min(Visit.visit_date)).where(Visit.rep_id == Rep.id).scalar_subquery()
     reps = session.execute(
-        select(Rep.code, Rep.created_at, first_visit).where(Rep.active.is_(True), *mine(Rep.id))
+        select(Rep.code, Rep.created_at, first_visit)
+        .where(Rep.active.is_(True), *mine(Rep.id))
+        .order_by(bytewise(Rep.code))
     )
     first, last = start.replace(day=1), month_bounds(end.year, end.month)[1]
     sales = session.execute(
@@ -848,12 +869,14 @@ def audit_facts(
         .join(Rep, Rep.id == Sale.rep_id)
         .where(Sale.sale_date >= first, Sale.sale_date <= last, *mine(Sale.rep_id))
         .group_by(Rep.code, Sale.sale_date)
+        .order_by(bytewise(Rep.code), Sale.sale_date)
     )
     lost = session.execute(
         select(Rep.code, Customer.name, Customer.lost_on, visit_count(Customer.lost_on))
         .join(Rep, Rep.id == Customer.rep_id)
         .where(_prospect_on(end), Customer.lost_on >= start, Customer.lost_on <= end,
                *mine(Customer.rep_id))
+        .order_by(Customer.id)
     )  # fmt: skip
     from salesproc.db.changes import visit_edits
 
@@ -869,6 +892,7 @@ def audit_facts(
         .outerjoin(Visit, Visit.id == Call.visit_id)
         .outerjoin(Customer, Customer.id == Call.customer_id)
         .where(Call.day >= calls_from, Call.day <= max(end, today), *mine(Call.rep_id))
+        .order_by(Call.id)
     )  # fmt: skip
     # the orders (sales net of the returns that name them) from the baseline's look-back on:
     # what an order visit is checked against, and each customer's usual order
@@ -897,6 +921,7 @@ def audit_facts(
         .join(Rep, Rep.id == DailyReport.rep_id)
         .where(DailyReport.report_date >= start, DailyReport.report_date <= end,
                DailyReport.weather.is_not(None))
+        .order_by(DailyReport.id)
     )  # fmt: skip
     last = aliased(Visit)
     prospects = session.execute(
@@ -905,6 +930,7 @@ def audit_facts(
         .join(last, last.id == Customer.last_visit_id)
         .where(Customer.category == Category.PROSPECT, Customer.lost_on.is_(None),
                Customer.visit_count >= 1, *mine(Customer.rep_id))
+        .order_by(Customer.id)
     )  # fmt: skip
     return audit.Facts(
         visits=tuple(audit.VisitFact(*row) for row in visits),

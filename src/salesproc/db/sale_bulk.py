@@ -9,6 +9,8 @@ After the last chunk each customer's first sale here wins or reopens it, as
 `sale add` would (`rules.lifecycle.after_event`), and the schedules are
 refreshed in one go. `import collections` writes the collections through the
 same book (`COLLECTIONS`): the same columns, and no effect on a customer.
+On PostgreSQL the chunks go in by COPY to a temporary table and into the
+table with one INSERT … SELECT when the book closes (`pg_copy`).
 """
 
 from contextlib import ExitStack
@@ -20,7 +22,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from salesproc.db import bulk, writes
+from salesproc.db import bulk, pg_copy, writes
 from salesproc.db.models import Collection, Customer, Sale
 from salesproc.rules.lifecycle import Standing, after_event, sells
 from salesproc.rules.names import name_key
@@ -79,7 +81,7 @@ class SaleBook:
     ) -> None:
         self.session, self.now, self.ledger = session, now, ledger
         model = ledger.model
-        self.insert = bulk.FastInsert(session, model.__table__, ledger.columns)
+        self.insert = pg_copy.inserter(session, model.__table__, ledger.columns)
         #: a day → the driver's value of it, each converted once
         self.stored_day = self.insert.stored(ledger.day)
         self.created_at = self.insert.stored("created_at")[now]
@@ -118,6 +120,8 @@ class SaleBook:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        if exc[0] is None:
+            pg_copy.flush(self.insert)  # before the indexes are built again
         self._stack.__exit__(*exc)
 
     def add_customer(self, name: str, rep_id: int, day: date) -> int:
@@ -132,7 +136,9 @@ class SaleBook:
 
     def write(self, batch: list[Row]) -> dict[int, int]:
         """Insert the chunk's sales, but those imported before; returns the customers created
-        for it, number → id, for the caller to remember by their new ids."""
+        for it, number → id, for the caller to remember by their new ids. (On PostgreSQL the
+        sales are in the table once the block ends; a key the file repeats is a bad row,
+        so the keys looked up here are never this import's own.)"""
         made = self._create_customers() if self._queued else {}
         if made:
             batch = [
@@ -171,12 +177,17 @@ class SaleBook:
 
     def expect(self, rows: int, at_least: int) -> None:
         """Told once, early: the load will be about `rows` sales. One that at least doubles
-        the sales (`at_least` at least) goes in without the sales' secondary indexes,
-        built again when the block ends: cheaper than updating them row by row."""
+        the sales (`at_least` at least) goes in without the sales' secondary indexes (and,
+        on PostgreSQL, foreign keys), built again when the block ends: cheaper than
+        updating them row by row."""
         model = self.ledger.model
-        before = (self.session.scalar(select(func.count()).select_from(model)) or 0) - self.imported
+        held = pg_copy.pending(self.insert)  # imported, but not in the table yet
+        on_file = self.session.scalar(select(func.count()).select_from(model)) or 0
+        before = on_file + held - self.imported
         if rows >= max(at_least, before):
             self._stack.enter_context(bulk.indexes_set_aside(self.session, model.__table__))
+            keys = pg_copy.foreign_keys_set_aside(self.session, model.__table__)
+            self._stack.enter_context(keys)
 
     def record_effects(self) -> None:
         """Each customer's first sale here (a return is none) wins or reopens it, as `sale add`
@@ -197,5 +208,5 @@ class SaleBook:
             }
             if tuple(values.values()) != before:
                 changed.append({"id": i, **values})
-        bulk.update_by_id(self.session, Customer.__table__, changed)
+        pg_copy.update_by_id(self.session, Customer.__table__, changed)
         writes.refresh_many(self.session, list(self._first), len(self._standing))

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from salesproc.db.limits import check_record
 from salesproc.db.models import Call, Collection, Customer, DailyReport, FieldDay, Rep, Sale, Visit
 from salesproc.rules.text import tidy
 
@@ -34,3 +35,5 @@ def _trim_typed_text(session: Session, _context: Any, _instances: Any) -> None:
             value = getattr(record, name)
             if isinstance(value, str) and value != tidy(value):
                 setattr(record, name, tidy(value))
+        # then measured as stored: refused here alike on SQLite and PostgreSQL (`db.limits`)
+        check_record(record, TYPED.get(type(record), ()))

@@ -8,11 +8,12 @@ last weather and region. Then, here: the customers the file names that do not
 exist yet are created, the visits inserted in chunks (in the order
 `log-visit` would have seen them, each with the category its customer had at
 that visit and its next visit by the grade's cadence), and customers, report
-headers and schedules updated in bulk.
+headers and schedules updated in bulk. On PostgreSQL the rows go in by COPY
+(`pg_copy`), each table's with one INSERT … SELECT, in the same transaction.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from salesproc.db import bulk, writes
+from salesproc.db import bulk, pg_copy, writes
 from salesproc.db.lookup import KnownRep
 from salesproc.db.models import Collection, Customer, DailyReport, Sale, Visit
 from salesproc.rules.cadence import next_working_day
@@ -220,20 +221,27 @@ def insert_visits(
     is told how many are in after each chunk.
 
     A load that at least doubles the visits (a first import of the team's
-    history) goes in without the visits' indexes, which are built again after it.
+    history) goes in without the visits' indexes (and, on PostgreSQL, foreign
+    keys), which are built again after it.
     """
-    insert = bulk.FastInsert(session, Visit.__table__, VISIT_COLUMNS)
+    insert = pg_copy.inserter(session, Visit.__table__, VISIT_COLUMNS)
     money: list[Money] = []
     rows = _visit_rows(chunks, customers, cadence, now, insert, calendar, prospect_cadence, money)
     before = session.scalar(select(func.count()).select_from(Visit)) or 0
     last_id = session.scalar(select(func.max(Visit.id))) or 0
     written = insert(next(rows, []))  # also opens the database's own transaction
     big = count >= max(SET_ASIDE_AT, before)
-    with bulk.indexes_set_aside(session, Visit.__table__) if big else nullcontext():
+    with ExitStack() as aside:
+        if big:
+            aside.enter_context(bulk.indexes_set_aside(session, Visit.__table__))
+            aside.enter_context(pg_copy.foreign_keys_set_aside(session, Visit.__table__))
         for batch in rows:
             written += insert(batch)
             if progress is not None:
                 progress(written)
+        pg_copy.flush(insert)  # before the indexes are built again
+    if big:
+        pg_copy.analyze(session, Visit.__table__)
     _insert_money(session, money, last_id, now)
 
 
@@ -245,9 +253,9 @@ def _insert_money(session: Session, money: list[Money], after_id: int, now: date
         return
     query = select(Visit.id).where(Visit.id > after_id).order_by(Visit.id)
     ids = iter(session.scalars(query.execution_options(yield_per=bulk.CHUNK)))
-    sales = bulk.FastInsert(session, Sale.__table__, MONEY_COLUMNS)
+    sales = pg_copy.inserter(session, Sale.__table__, MONEY_COLUMNS)
     collection_columns = [c.replace("sale_date", "collection_date") for c in MONEY_COLUMNS]
-    collections = bulk.FastInsert(session, Collection.__table__, collection_columns)
+    collections = pg_copy.inserter(session, Collection.__table__, collection_columns)
     sale_day, collection_day = sales.stored("sale_date"), collections.stored("collection_date")
     sold_at, collected_at = sales.stored("created_at")[now], collections.stored("created_at")[now]
     sold: list[tuple[object, ...]] = []
@@ -263,6 +271,8 @@ def _insert_money(session: Session, money: list[Money], after_id: int, now: date
     for start in range(0, max(len(sold), len(got)), bulk.CHUNK):
         sales(sold[start : start + bulk.CHUNK])
         collections(got[start : start + bulk.CHUNK])
+    pg_copy.flush(sales)
+    pg_copy.flush(collections)
 
 
 def update_customers(session: Session, customers: Mapping[int, CustomerTally]) -> list[int]:
@@ -293,7 +303,7 @@ def update_customers(session: Session, customers: Mapping[int, CustomerTally]) -
         before = (c.category.value, c.won_on, c.lost_on, c.rep_id, c.added_on)
         if tuple(values.values()) != before:
             changed.append({"id": c.id, **values})
-    bulk.update_by_id(session, Customer.__table__, changed)
+    pg_copy.update_by_id(session, Customer.__table__, changed)
     return visited
 
 
@@ -314,7 +324,7 @@ def write_headers(
     existing = {
         (rep, day): (i, region, weather) for i, rep, day, region, weather in session.execute(query)
     }
-    insert = bulk.FastInsert(session, DailyReport.__table__, HEADER_COLUMNS)
+    insert = pg_copy.inserter(session, DailyReport.__table__, HEADER_COLUMNS)
     stored_day = insert.stored("report_date")
     added: list[tuple[object, ...]] = []
     changed = []
@@ -330,4 +340,5 @@ def write_headers(
             changed.append({"id": i, "region": after[0], "weather": after[1]})
     for start in range(0, len(added), bulk.CHUNK):
         insert(added[start : start + bulk.CHUNK])
-    bulk.update_by_id(session, DailyReport.__table__, changed)
+    pg_copy.flush(insert)
+    pg_copy.update_by_id(session, DailyReport.__table__, changed)

@@ -16,7 +16,7 @@ from sqlalchemy import Update, bindparam, case, delete, literal, null, select, u
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
-from salesproc.db import visit_keys
+from salesproc.db import limits, visit_keys
 from salesproc.db.history import Who
 from salesproc.db.models import Call, Collection, Customer, DailyReport, FieldDay, Rep, Sale, Visit
 from salesproc.db.queries import due_on, latest_visit_id, visit_count
@@ -152,6 +152,7 @@ def add_rep(
     rep = Rep(
         code=code, name=clean_name(name), region=region, phone=phone, active=True, created_at=now
     )
+    limits.check_record(rep)  # before it is added: an import tells the row and goes on
     session.add(rep)
     session.flush()
     return rep
@@ -786,28 +787,6 @@ def set_month_target(
     row.amount_cents, row.split, row.set_at = cents, "month", now
     session.flush()
     _record_target(session, who, before, rep_id)
-
-
-def record_broadcast(
-    session: Session,
-    day: date,
-    edition: str,
-    channel: str,
-    digest: str,
-    error: str | None,
-    now: datetime,
-) -> None:
-    """One attempt to send, in the outbox: sent when `error` is None."""
-    from salesproc.db.models import Broadcast
-
-    status = "sent" if error is None else "failed"
-    session.add(
-        Broadcast(
-            day=day, edition=edition, channel=channel, digest=digest, status=status, at=now,
-            error=error,
-        )
-    )  # fmt: skip
-    session.flush()
 
 
 def log_call(

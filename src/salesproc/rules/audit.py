@@ -518,9 +518,11 @@ class Flag:
         return hashlib.sha1(source.encode()).hexdigest()[:8]
 
 
-def flag_key(flag: Flag) -> tuple[int, date, str]:
-    """The report's order: by rule (`RULES`), then day, then rep."""
-    return (_ORDER[flag.rule], flag.day, flag.rep)
+def flag_key(flag: Flag) -> tuple[int, date, str, tuple[int, ...], str, str]:
+    """The report's order: by rule (`RULES`), then day, then rep; a rep's flags of one rule and
+    day by the visits, then what else tells them apart (as `id`), so that the order never
+    rests on the order the database returned them in (SQLite's and PostgreSQL's differ)."""
+    return (_ORDER[flag.rule], flag.day, flag.rep, flag.visits, flag.key, flag.id)
 
 
 # --- the audit ---------------------------------------------------------------------------

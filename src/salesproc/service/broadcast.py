@@ -3,20 +3,23 @@
 A cron job runs it, so it must be safe to rerun: the outbox records every
 attempt, a channel that already has the day's edition is skipped unless
 forced, and a channel that fails neither stops the others nor is lost (a
-rerun retries it alone). Nothing here prints: `broadcast` returns what
-happened on each channel, and tells `on_delivery` as each one is done, so a
-front end can show it in step with a channel that writes to stdout.
+rerun retries it alone). An attempt is recorded as `sending` before it is
+made (`db.outbox`), so a run killed mid-send leaves a trace: the next run does
+not send that edition there again unless forced, since the team may have it.
+Nothing here prints: `broadcast` returns what happened on each channel, and
+tells `on_delivery` as each one is done, so a front end can show it in step
+with a channel that writes to stdout.
 """
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from salesproc.adapters.channels import DeliveryError, describe, send
 from salesproc.channel_settings import Channel
-from salesproc.db import collections, queries, writes
+from salesproc.db import collections, outbox, queries
 from salesproc.db.queries import BroadcastRow
 from salesproc.errors import InputError
 from salesproc.i18n import _
@@ -93,6 +96,9 @@ class Outcome(StrEnum):
     #: the channel already has this edition and the send was not forced
     SKIPPED = "skipped"
     FAILED = "failed"
+    #: an earlier send there did not finish (still `sending`): it may have gone out, so it is
+    #: not repeated unless forced
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,8 @@ class Delivery:
     reason: str | None = None
     #: the failure as one line naming the channel, for the user
     error: str | None = None
+    #: when the unfinished earlier send started (`Outcome.UNKNOWN`)
+    started: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,10 @@ class Broadcast:
     @property
     def failed(self) -> list[Delivery]:
         return [d for d in self.deliveries if d.outcome is Outcome.FAILED]
+
+    @property
+    def unknown(self) -> list[Delivery]:
+        return [d for d in self.deliveries if d.outcome is Outcome.UNKNOWN]
 
 
 def edition_now(ctx: Context) -> Edition:
@@ -240,24 +252,30 @@ def deliver(
     """Send to each channel in turn, recording each attempt in the outbox as it is made.
 
     One channel failing does not stop the others; each attempt is committed
-    on its own, so what was sent stays recorded whatever happens next.
+    as `sending` before the send and as its outcome after, each on its own, so
+    whatever happens in between leaves a record that stops a blind resend.
     """
-    with ctx.session() as s:
-        done = queries.delivered(s, composed.day, composed.edition.value)
     deliveries = []
     for name, channel in to.items():
-        if name in done and not force:
-            delivery = Delivery(composed.day, composed.edition, name, Outcome.SKIPPED)
-        else:
-            delivery = _attempt(ctx, composed, name, channel)
+        delivery = _attempt(ctx, composed, name, channel, force)
         deliveries.append(delivery)
         if on_delivery is not None:
             on_delivery(delivery)
     return deliveries
 
 
-def _attempt(ctx: Context, composed: Message, name: str, channel: Channel) -> Delivery:
+def _attempt(ctx: Context, composed: Message, name: str, channel: Channel, force: bool) -> Delivery:
     day, edition = composed.day, composed.edition
+    # the state is read just before the send, in the transaction that records it: a run
+    # that overlaps this one sees its `sending` row as soon as it is committed
+    with ctx.session() as s:
+        before = outbox.standing(s, day, edition.value, name)
+        if before is not None and not force:
+            if before.status == outbox.SENT:
+                return Delivery(day, edition, name, Outcome.SKIPPED)
+            if before.status == outbox.SENDING:
+                return Delivery(day, edition, name, Outcome.UNKNOWN, started=before.at)
+        attempt = outbox.start(s, day, edition.value, name, composed.digest, ctx.now)
     try:
         send(channel, name, composed.subject, composed.text)
     except DeliveryError as exc:
@@ -265,9 +283,7 @@ def _attempt(ctx: Context, composed: Message, name: str, channel: Channel) -> De
     else:
         delivery = Delivery(day, edition, name, Outcome.SENT, where=describe(channel))
     with ctx.session() as s:
-        writes.record_broadcast(
-            s, day, edition.value, name, composed.digest, delivery.reason, ctx.now
-        )
+        outbox.finish(s, attempt, delivery.reason)
     return delivery
 
 
@@ -295,6 +311,7 @@ def broadcast(
 
 
 def log(ctx: Context, limit: int = 50) -> list[BroadcastRow]:
-    """The outbox: the latest `limit` attempts first, sent or failed, with the failure's reason."""
+    """The outbox: the latest `limit` attempts first, sending, sent or failed, with the failure's
+    reason."""
     with ctx.session() as s:
         return queries.broadcast_log(s, limit)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from salesproc import clock
 from salesproc.config import Settings, load
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
     from salesproc.db.history import Who
     from salesproc.rules.calendar import WorkCalendar
+
+
+T = TypeVar("T")
 
 
 def _ignore(_message: str) -> None:
@@ -117,22 +120,26 @@ class Context:
         return self._engine
 
     @contextmanager
-    def session(self, create: bool = False, commit: bool = True) -> "Iterator[Session]":
+    def session(
+        self, create: bool = False, commit: bool = True, write: bool = True
+    ) -> "Iterator[Session]":
         """One transaction: committed when the block ends (unless `commit` is false, as for
-        a dry run), rolled back on any error."""
-        from salesproc.db.engine import session
+        a dry run), rolled back on any error. A `write` one holds the write lock from its
+        start, waiting its turn behind other writers (up to ~30 s, then the database is
+        busy, exit 1); one that only reads passes `write=False` and waits for no writer."""
+        from salesproc.db.contention import unit_of_work
 
-        with session(self.engine(create=create)) as s:
-            transaction = s.begin()
-            try:
-                yield s
-            except BaseException:
-                transaction.rollback()
-                raise
-            if commit:
-                transaction.commit()
-            else:
-                transaction.rollback()
+        engine = self.engine(create=create)
+        with unit_of_work(engine, write=write, commit=commit) as s:
+            yield s
+
+    def transaction(self, work: "Callable[[Session], T]", create: bool = False) -> T:
+        """`work(session)` as one write transaction, run again from its start while another
+        writer is in the way (a deadlock, a lock held too long). `work` does database work
+        only: what it did besides (a message sent, a warning) would happen twice."""
+        from salesproc.db.contention import retried
+
+        return retried(self.engine(create=create), work)
 
     def close(self) -> None:
         """Give the database's connections back: a long-running caller opens many contexts."""

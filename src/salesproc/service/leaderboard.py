@@ -116,7 +116,7 @@ def rank(
     """
     start = _first_day(end, period)
     before = end - timedelta(days=1)
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         rows = queries.leaderboard(s, start, end, metric, by.value)
         earlier = queries.leaderboard(s, _first_day(before, period), before, metric, by.value)
         money = metric is not Metric.VISITS

@@ -34,7 +34,7 @@ def due(ctx: Context, as_of: date, rep: str | None = None, ahead: int = 0) -> li
     Most overdue first, then grade A→C, then name: the order a rep works through
     the list. A past `as_of` sees the schedule as it stood then.
     """
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         return queries.due_list(s, as_of, ctx.today, ahead, rep_id)
 
@@ -49,7 +49,7 @@ def four_visit(
     """Open prospects (on track or overdue), those given up `since` (default: the month's 1st)
     before their `min_visits`-th visit, and the visits the won ones took."""
     since = since or as_of.replace(day=1)
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         prospects, summary = queries.four_visit(s, as_of, ctx.today, since, min_visits, rep_id)
     return FourVisit(as_of, since, min_visits, prospects, summary)

@@ -10,6 +10,8 @@ the command that needs it.
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from sqlalchemy.orm import Session
+
 from salesproc.db import queries, writes
 from salesproc.db.models import Visit
 from salesproc.db.queries import VisitRow
@@ -76,7 +78,8 @@ def log_visit(ctx: Context, entry: VisitInput, again: bool = False) -> LoggedVis
     (rep, customer, day, start time) as one on file only when `again`."""
     calendar = revisit_calendar(ctx, entry.visit_date, entry.next_days)
     prospect = ctx.settings.prospect_cadence
-    with ctx.session() as s:
+
+    def work(s: Session) -> LoggedVisit:  # run again if another writer was in the way
         writes.find_active_rep(s, entry.rep)  # its error first, as log_visit gives them
         customer = writes.find_customer(s, entry.customer)
         planned = writes.planned_revisit(entry, customer, ctx.settings.cadence, calendar, prospect)
@@ -85,6 +88,8 @@ def log_visit(ctx: Context, entry: VisitInput, again: bool = False) -> LoggedVis
         )
         s.flush()
         return replace(_logged(visit, entry.amount_cents), moved_from=planned.moved_from)
+
+    return ctx.transaction(work)
 
 
 def revisit_calendar(
@@ -122,12 +127,18 @@ def edit_visit(ctx: Context, visit_id: int, changes: VisitChanges) -> LoggedVisi
     calendar = None
     if isinstance(changes.next_visit, timedelta):  # counted from the visit: a working day
         calendar = revisit_calendar(ctx, changes.visit_date or ctx.today, changes.next_visit.days)
-    with ctx.session() as s:
-        return _logged(writes.edit_visit(s, visit_id, changes, ctx.today, ctx.who, calendar))
+    who = ctx.who
+    return ctx.transaction(
+        lambda s: _logged(writes.edit_visit(s, visit_id, changes, ctx.today, who, calendar))
+    )
 
 
 def delete_visit(ctx: Context, visit_id: int) -> LoggedVisit:
     """Remove a visit logged in error with its sale; a win or loss it made is undone."""
-    with ctx.session() as s:
-        visit, sales = writes.delete_visit(s, visit_id, ctx.who)
+    who = ctx.who
+
+    def work(s: Session) -> LoggedVisit:
+        visit, sales = writes.delete_visit(s, visit_id, who)
         return _logged(visit, sales=sales)
+
+    return ctx.transaction(work)

@@ -1,0 +1,176 @@
+"""Writers that wait their turn: the write lock taken up front, and which errors mean "busy".
+
+SQLite lets one writer at a time. Python's sqlite3 driver begins a transaction
+only at the first INSERT/UPDATE/DELETE, so a use case that reads first and then
+writes asks for the write lock in the middle of its work; a reader upgrading to
+a writer after another writer committed gets `database is locked` at once,
+however long the busy timeout. A write session here says `BEGIN IMMEDIATE` as
+its first statement instead: it waits for the lock before it has read
+anything (SQLite's own busy wait, `wait_ms`), and once it holds the lock, in
+WAL mode nothing else can make it fail for being busy. Read sessions begin a
+plain deferred transaction (one snapshot for the whole use case) and never
+wait for writers.
+
+This is SQLAlchemy's documented pysqlite recipe, applied per session: the
+`begin` event emits our BEGIN, which the driver then sees as already open
+(it checks SQLite's autocommit state before its own implicit BEGIN, and
+commits or rolls back whatever is open). Connections without the option
+(migrations, schema checks) keep the driver's behaviour.
+
+PostgreSQL needs no up-front lock (rows are locked as they are written), but
+two transactions may still deadlock (SQLSTATE 40P01) or, under stricter
+isolation, fail to serialise (40001): both mean "run it again".
+"""
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+from salesproc.errors import RuntimeFailure
+from salesproc.i18n import _
+
+T = TypeVar("T")
+
+#: The execution option a session's engine carries: "write" or "read".
+_MODE = "salesproc_mode"
+_WAIT = "salesproc_wait_ms"
+
+#: SQLite's SQLITE_BUSY and SQLITE_LOCKED, whatever their extended code.
+_SQLITE_BUSY = {5, 6}
+#: PostgreSQL: serialization_failure, deadlock_detected.
+_PG_RETRY = {"40001", "40P01"}
+
+
+def install(engine: Engine) -> None:
+    """Let `for_session` engines begin their transactions themselves (SQLite only)."""
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "begin", _begin)
+
+
+def _begin(connection: Any) -> None:
+    options = connection.get_execution_options()
+    mode = options.get(_MODE)
+    if mode is None:
+        return
+    wait = max(0, int(options.get(_WAIT, 30_000)))
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {wait}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "write" else "BEGIN")
+
+
+def for_session(engine: Engine, *, write: bool, wait_ms: int = 30_000) -> Engine:
+    """The engine a session uses: on SQLite a write one takes the write lock at its start,
+    waiting up to `wait_ms` for it."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    mode = "write" if write else "read"
+    return engine.execution_options(**{_MODE: mode, _WAIT: wait_ms})
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether `exc` says another writer was in the way: nothing was written, and the same
+    transaction run again from the start can succeed."""
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _SQLITE_BUSY
+    if getattr(orig, "sqlstate", None) in _PG_RETRY:
+        return True
+    if type(orig).__name__ == "OperationalError" and type(orig).__module__ == "sqlite3":
+        message = str(orig)
+        return "database is locked" in message or "database is busy" in message
+    return False
+
+
+#: How long a command keeps trying before it gives up and says the database is busy.
+DEADLINE_S = 30.0
+#: The first pause between two attempts; it doubles up to `MAX_PAUSE_S`, with jitter so that
+#: writers that collided do not collide again in step.
+FIRST_PAUSE_S = 0.005
+MAX_PAUSE_S = 0.5
+
+
+class Busy(RuntimeFailure):
+    """Another writer held the database for the whole wait; the transaction was rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "the database is busy (another salesproc is writing); "
+                "nothing was written, run the command again"
+            )
+        )
+
+
+class Attempts:
+    """The time left to one command's transaction, across its attempts."""
+
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + DEADLINE_S
+        self.pause = FIRST_PAUSE_S
+
+    def wait_ms(self) -> int:
+        """SQLite's own busy wait for the next BEGIN IMMEDIATE: what is left of the deadline."""
+        return max(1, int((self.deadline - time.monotonic()) * 1000))
+
+    def pause_or_give_up(self) -> None:
+        """Back off before the next attempt, or raise `Busy` when none is left."""
+        pause = self.pause * random.uniform(0.5, 1.0)
+        if time.monotonic() + pause >= self.deadline:
+            raise Busy() from None
+        time.sleep(pause)
+        self.pause = min(self.pause * 2, MAX_PAUSE_S)
+
+
+@contextmanager
+def unit_of_work(
+    engine: Engine, *, write: bool, commit: bool, attempts: Attempts | None = None
+) -> Iterator[Session]:
+    """One transaction, its write lock (for a writer) taken before the block runs: committed
+    when the block ends (rolled back if not `commit`), rolled back on any error. Busy on the
+    way in means waiting and trying again; busy inside the block or at commit is `Busy`,
+    which `retried` runs again and a plain caller reports."""
+    from salesproc.db.engine import session as new_session
+
+    attempts = attempts or Attempts()
+    while True:
+        s = new_session(for_session(engine, write=write, wait_ms=attempts.wait_ms()))
+        transaction = s.begin()
+        try:
+            s.connection()  # BEGIN (IMMEDIATE) now, before the block reads anything
+            break
+        except Exception as exc:
+            s.close()
+            if not is_busy(exc):
+                raise
+        attempts.pause_or_give_up()
+    with s:
+        try:
+            yield s
+            if commit:
+                transaction.commit()
+            else:
+                transaction.rollback()
+        except BaseException as exc:
+            if transaction.is_active:
+                transaction.rollback()
+            if isinstance(exc, Exception) and is_busy(exc):
+                raise Busy() from None
+            raise
+
+
+def retried(engine: Engine, work: Callable[[Session], T], *, commit: bool = True) -> T:
+    """`work` in a write transaction, run again from the start while another writer is in the
+    way (with a growing pause), until `DEADLINE_S`: then `Busy`. `work` must only do database
+    work: anything else it did (a message sent, a line printed) would be done again."""
+    attempts = Attempts()
+    while True:
+        try:
+            with unit_of_work(engine, write=True, commit=commit, attempts=attempts) as s:
+                return work(s)
+        except Busy:
+            attempts.pause_or_give_up()

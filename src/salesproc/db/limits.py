@@ -1,0 +1,123 @@
+"""How long a text may be, read from the tables themselves, and checked before the database.
+
+SQLite stores a `VARCHAR(40)` of any length; PostgreSQL refuses the 41st
+character (and any NUL) with a driver error. So every text is measured here,
+against the length its column declares in `models`, and refused the same way
+on both: exit 2 naming the field (`row N, column C: …` in an import), nothing
+written. The one table is `LENGTH`, built from the models, so a column made
+longer by a migration is longer here at once.
+
+Every record written through a session passes `check_record` (the before-flush
+hook of `typed_text`); an import, which writes rows past the ORM, asks `too_long`
+of each cell it keeps, to tell the row and column.
+"""
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import String, inspect
+
+from salesproc.db.models import Base
+from salesproc.errors import InputError
+from salesproc.i18n import N_, _
+from salesproc.rules.text import control_char
+
+#: "table.column" → the most characters it holds, for every column of bounded text
+LENGTH: dict[str, int] = {
+    f"{table.name}.{column.name}": column.type.length
+    for table in Base.metadata.tables.values()
+    for column in table.columns
+    if isinstance(column.type, String) and column.type.length
+}
+
+#: what a person calls a column it types, in a message; others are named `table.column`
+FIELD: dict[str, str] = {
+    "reps.code": N_("the rep code"),
+    "reps.name": N_("the rep's name"),
+    "reps.region": N_("the rep's region"),
+    "reps.phone": N_("the rep's phone"),
+    "customers.name": N_("the customer name"),
+    "customers.name_key": N_("the customer name"),
+    "customers.contact": N_("the customer's contact"),
+    "customers.phone": N_("the customer's phone"),
+    "customers.region": N_("the customer's region"),
+    "sales.ref": N_("the sale's reference"),
+    "sales.source_key": N_("the sale's key"),
+    "collections.ref": N_("the collection's reference"),
+    "collections.source_key": N_("the collection's key"),
+    "daily_reports.region": N_("the report's region"),
+    "daily_reports.weather": N_("the report's weather"),
+    "field_days.region": N_("the field day's region"),
+    "history.user": N_("config `user`"),
+    "targets.split": N_("the target's --split"),
+    "broadcasts.channel": N_("the channel's name"),
+}
+
+
+def too_long(text: str | None, column: str) -> str | None:
+    """Why the text cannot be stored in the column ("table.column"), or None when it fits."""
+    limit = LENGTH[column]
+    if text is None or len(text) <= limit:
+        return None
+    return _("{length} characters, more than the {limit} that fit; shorten it").format(
+        length=len(text), limit=limit
+    )
+
+
+def field_name(column: str) -> str:
+    """The column as a message names it."""
+    return _(FIELD[column]) if column in FIELD else column
+
+
+def check(text: str | None, column: str, field: str | None = None) -> None:
+    """Refuse a text too long for its column, naming `field` (else the column's name)."""
+    reason = too_long(text, column)
+    if reason is not None:
+        raise InputError(
+            _("{field} is too long: {reason}").format(
+                field=field or field_name(column), reason=reason
+            )
+        )
+
+
+@cache
+def _texts(model: type, typed: tuple[str, ...]) -> tuple[tuple[str, str, int | None, bool], ...]:
+    """A model's text attributes to check: (attribute, "table.column", the most characters
+    or None, whether control characters are refused in it)."""
+    mapper = inspect(model)
+    table = mapper.local_table.name
+    found = []
+    for prop in mapper.column_attrs:
+        column = f"{table}.{prop.columns[0].name}"
+        controls = column in FIELD or prop.key in typed
+        if column in LENGTH or controls:
+            found.append((prop.key, column, LENGTH.get(column), controls))
+    return tuple(found)
+
+
+def check_record(record: Any, typed: tuple[str, ...] = ()) -> None:
+    """Refuse a record a text of which is too long for its column, or holds a NUL or other
+    control character (which PostgreSQL refuses or a terminal would obey), naming the field;
+    `typed` names the attributes of unbounded text people type (a note), checked for those.
+
+    Only what the record changes is checked: a text stored before the limits were
+    enforced stays readable and editable in its other fields.
+    """
+    state = inspect(record)
+    # a loaded record keeps the old value of each attribute changed since (and only those)
+    changed = None if state.key is None else state.committed_state
+    values = state.dict
+    for key, column, limit, controls in _texts(type(record), typed):
+        if changed is not None and key not in changed:
+            continue
+        value = values.get(key)
+        if not isinstance(value, str):
+            continue
+        if limit is not None and len(value) > limit:
+            check(value, column)
+        if controls and (code := control_char(value)):
+            raise InputError(
+                _("{field} contains the control character {code}; type it without").format(
+                    field=field_name(column), code=code
+                )
+            )
