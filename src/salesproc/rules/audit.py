@@ -663,7 +663,7 @@ def late_logs(
     day's report typed late in one sitting is one flag naming its visits, not one
     per visit: it is one lapse, and one question.
     """
-    late_ones: defaultdict[tuple[str, date, date], list[VisitFact]] = defaultdict(list)
+    late_ones: defaultdict[tuple[str, date, date, int], list[VisitFact]] = defaultdict(list)
     for visit in _in_order(visits):
         logged = visit.logged_at.date()
         if calendar is None:
@@ -671,14 +671,9 @@ def late_logs(
         else:
             late = calendar.workdays(visit.day + timedelta(days=1), logged)
         if late > t.late_days:
-            late_ones[(visit.rep, visit.day, logged)].append(visit)
+            late_ones[(visit.rep, visit.day, logged, late)].append(visit)
     flags: list[Flag] = []
-    for (rep, day, logged), group in late_ones.items():
-        late = (
-            (logged - day).days
-            if calendar is None
-            else calendar.workdays(day + timedelta(days=1), logged)
-        )
+    for (rep, day, _logged, late), group in late_ones.items():
         first = group[0]
         if len(group) == 1:
             evidence = (
@@ -1266,13 +1261,19 @@ def baseline(own: Sequence[float], team: Sequence[float], p: float) -> float | N
     """The line below which a value is unusual for this rep: the lower of the team's and the
     rep's own `p`th percentile (its own only with `HISTORY_MIN` values); None without a
     team baseline."""
-    if len(team) < HISTORY_MIN:
-        return None
-    line = percentile(team, p)
-    assert line is not None
-    if len(own) >= HISTORY_MIN:
-        line = min(line, percentile(own, p) or line)
-    return line
+    return _own_lower(team_line(team, p), own, p)
+
+
+def team_line(team: Sequence[float], p: float) -> float | None:
+    """The team's `p`th percentile; None with fewer than `HISTORY_MIN` values."""
+    return percentile(team, p) if len(team) >= HISTORY_MIN else None
+
+
+def _own_lower(line: float | None, own: Sequence[float], p: float) -> float | None:
+    """`line`, or the rep's own `p`th percentile when lower (with `HISTORY_MIN` values)."""
+    if line is None or len(own) < HISTORY_MIN:
+        return line
+    return min(line, percentile(own, p) or line)
 
 
 def _timed_days(visits: Iterable[VisitFact]) -> dict[tuple[str, date], list[VisitFact]]:
@@ -1306,12 +1307,8 @@ class _Habit:
         """`baseline` of the rep's own values and the team's."""
         if (rep, p) not in self._lines:
             if p not in self._team_lines:
-                self._team_lines[p] = baseline([], self.team, p)
-            team = self._team_lines[p]
-            own = self.own.get(rep, [])
-            if team is not None and len(own) >= HISTORY_MIN:
-                team = min(team, percentile(own, p) or team)
-            self._lines[(rep, p)] = team
+                self._team_lines[p] = team_line(self.team, p)
+            self._lines[(rep, p)] = _own_lower(self._team_lines[p], self.own.get(rep, []), p)
         return self._lines[(rep, p)]
 
     def lowest(self, rep: str) -> float | None:
