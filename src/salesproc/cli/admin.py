@@ -1,5 +1,6 @@
-"""`init`, `config show` and `demo`: setting up and finding your data."""
+"""`init`, `config show`, `demo` and `backup`: setting up, finding and keeping your data."""
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -95,6 +96,25 @@ def demo(
     typer.echo(_planted(built))
 
 
+def backup(
+    ctx: typer.Context,
+    target: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The copy to write; it must not exist yet.")
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Copy the database to FILE while the team goes on working; the copy is checked
+    (`integrity_check`) before it is kept. On PostgreSQL, says the `pg_dump` line to run."""
+    from salesproc.service.backup import backup as copy
+
+    done = copy(runtime(ctx).context, target, force)
+    typer.echo(
+        _("Backed up {source} to {target} ({size:.1f} MB, integrity ok).").format(
+            source=done.source, target=done.target, size=done.size / 1_000_000
+        )
+    )
+
+
 def _audit_command(built: "DemoTeam") -> str:
     """The audit that reads the planted cases: the month to date, or (early in a month, when
     they went into the month before) that month."""
@@ -148,4 +168,5 @@ def _next_commands(source: str, where: str, audit: str = "salesproc audit") -> s
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("demo")(demo)
+    app.command("backup")(backup)
     app.add_typer(config_app, name="config")
