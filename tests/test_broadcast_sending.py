@@ -167,7 +167,10 @@ def test_force_sends_after_an_unfinished_send(sold, tmp_path, monkeypatch, robot
     assert "Sent to team" in out and len(Robot.received) == 2
     # sent now: an ordinary rerun says so and sends nothing
     assert "already sent" in ok(sold("broadcast", "--edition", "evening")).stdout
-    assert outbox(sold) == [("team", "sending"), ("team", "sent"), ("sms", "sent")]
+    # the unfinished attempt will never be known: the forced one replaced it
+    assert outbox(sold) == [("team", "unknown"), ("team", "sent"), ("sms", "sent")]
+    log = ok(sold("broadcast", "log")).stdout.splitlines()
+    assert [line for line in log if "unknown" in line and "team" in line]
 
 
 def test_a_forced_resend_that_fails_is_retried_by_the_next_run(sold, tmp_path, monkeypatch, robot):
@@ -181,7 +184,25 @@ def test_a_forced_resend_that_fails_is_retried_by_the_next_run(sold, tmp_path, m
     configure(tmp_path, monkeypatch, robot)  # the robot is back: the failure is retried
     retry = ok(sold("broadcast", "--edition", "evening", "--channel", "team"))
     assert "Sent to team" in retry.stdout
-    assert outbox(sold) == [("team", "sending"), ("team", "failed"), ("team", "sent")]
+    assert outbox(sold) == [("team", "unknown"), ("team", "failed"), ("team", "sent")]
+
+
+def test_two_runs_started_at_once_send_only_once(sold, tmp_path, monkeypatch, robot):
+    """The second run read the outbox before the first committed its `sending` row (forced
+    here by a reading that sees nothing): the database keeps one `sending` row per edition
+    and channel, so the second does not send."""
+    configure(tmp_path, monkeypatch, robot)
+    with monkeypatch.context() as patch:
+        interrupt_after_delivery(patch, "team", SystemExit)
+        sold("broadcast", "--edition", "evening", "--channel", "team")
+    from salesproc.db import outbox as rows
+
+    monkeypatch.setattr(rows, "standing", lambda *args: None)
+    second = sold("broadcast", "--edition", "evening", "--channel", "team")
+    assert second.exit_code == 1 and "outcome is unknown" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert len(Robot.received) == 1
+    assert outbox(sold) == [("team", "sending")]
 
 
 def test_a_failed_send_is_failed_and_retried_as_before(sold, tmp_path, monkeypatch, robot):
@@ -282,5 +303,5 @@ def test_on_postgresql_an_unfinished_send_is_kept_and_forced(
     assert len(Robot.received) == 2
     log = ok(cli("--db", pg_db, "broadcast", "log", "--format", "json")).json()
     assert [(r["channel"], r["status"]) for r in reversed(log)] == [
-        ("team", "sending"), ("sms", "sent"), ("team", "sent")
+        ("team", "unknown"), ("sms", "sent"), ("team", "sent")
     ]  # fmt: skip

@@ -29,7 +29,11 @@ broadcast_app = typer.Typer(
     help="Send the leaderboard message to the team's channels (or `broadcast log`).",
 )
 #: the words `broadcast log` shows, here so that the catalog has them
-STATUS_WORDS = (N_("sending"), N_("sent"), N_("failed"), N_("morning"), N_("evening"))
+STATUS_WORDS = (
+    N_("sending"), N_("sent"), N_("failed"), N_("unknown"), N_("morning"), N_("evening")
+)
+#: an attempt that did not go out, or may not have
+STATUS_STYLES = {"failed": "red", "sending": "yellow", "unknown": "yellow"}
 
 
 @broadcast_app.callback()
@@ -171,7 +175,7 @@ def broadcast_log(
         ],
         fmt,
         footer=ngettext("{n} attempt", "{n} attempts", len(rows)).format(n=len(rows)),
-        row_style=lambda r: {"failed": "red", "sending": "yellow"}.get(r["status"]),
+        row_style=lambda r: STATUS_STYLES.get(r["status"]),
     )
 
 

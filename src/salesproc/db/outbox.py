@@ -4,19 +4,24 @@ A send is a request the other side may have acted on even when no answer came
 back (the process killed while the robot held the request, the machine off).
 So each attempt is first committed as `sending`, then turned into `sent` or
 `failed` once the channel has answered: a row still `sending` is a send whose
-outcome nobody knows, and a rerun must not repeat it blindly.
+outcome nobody knows, and a rerun must not repeat it blindly. A unique index
+(migration 0010) lets only one `sending` row stand per day, edition and channel,
+so two runs started at the same instant cannot both send; one sent again with
+`--force` turns the row it replaces into `unknown`.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from salesproc.db.models import Broadcast
 
-#: the states of an attempt, as the outbox stores them and `broadcast log` shows them
-SENDING, SENT, FAILED = "sending", "sent", "failed"
+#: the states of an attempt, as the outbox stores them and `broadcast log` shows them;
+#: `unknown` is a `sending` one that a forced send replaced: its outcome is never known
+SENDING, SENT, FAILED, UNKNOWN = "sending", "sent", "failed", "unknown"
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,33 @@ def standing(session: Session, day: date, edition: str, channel: str) -> Standin
 
 
 def start(
-    session: Session, day: date, edition: str, channel: str, digest: str, now: datetime
-) -> int:
-    """An attempt about to be made, as `sending`: the caller commits it before sending."""
+    session: Session,
+    day: date,
+    edition: str,
+    channel: str,
+    digest: str,
+    now: datetime,
+    force: bool = False,
+) -> int | None:
+    """An attempt about to be made, as `sending`: the caller commits it before sending.
+
+    None when another run's `sending` row stands (it committed between our reading
+    and our writing): that run is sending, so this one must not. A `force`d attempt
+    first turns any unfinished one into `unknown`.
+    """
+    where = (Broadcast.day == day, Broadcast.edition == edition, Broadcast.channel == channel)
+    if force:
+        session.execute(
+            update(Broadcast).where(*where, Broadcast.status == SENDING).values(status=UNKNOWN)
+        )
     row = Broadcast(
         day=day, edition=edition, channel=channel, digest=digest, status=SENDING, at=now
     )
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return None
     return row.id
 
 
