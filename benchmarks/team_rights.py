@@ -56,21 +56,30 @@ def _board_sql(url: str, runs: int) -> None:
         "SELECT r.code, coalesce(sum(f.{measure}), 0) FROM reps r LEFT JOIN {source} f "
         "ON f.rep_id = r.id AND f.{day} >= %s AND f.{day} <= %s WHERE r.active GROUP BY r.code"
     )
+    named = board.replace("FROM reps r", "FROM rep_names r")
+    total = "SELECT coalesce(sum(amount_cents), 0) FROM {source} WHERE {day} >= %s AND {day} <= %s"
     queries = {
         "view rep_day_sales": board.format(
             measure="amount_cents", source="rep_day_sales", day="day"
         ),
         "table sales": board.format(measure="amount_cents", source="sales", day="sale_date"),
+        # migration 0011: the boards name reps through the view rep_names
+        "rep_names+rep_day_sales": named.format(
+            measure="amount_cents", source="rep_day_sales", day="day"
+        ),
+        # progress's team total: the published view (0011's change) against the table
+        "total on rep_day_sales": total.format(source="rep_day_sales", day="day"),
+        "total on sales": total.format(source="sales", day="sale_date"),
     }
     with psycopg.connect(plain) as connection:
         last = connection.execute("SELECT max(sale_date) FROM sales").fetchone()[0]
         first = last.replace(day=1)
         for label, sql in queries.items():
             times = []
-            for _ in range(runs):
+            for _ in range(runs):  # (each query's runs together: the server's time only)
                 plan = connection.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, (first, last))
                 times.append(plan.fetchone()[0][0]["Execution Time"])
-            print(f"  board SQL on {label:18s} server {statistics.median(times):7.2f} ms")
+            print(f"  SQL {label:26s} server {statistics.median(times):7.2f} ms")
 
 
 def main() -> None:
@@ -99,23 +108,28 @@ def main() -> None:
                  "--format", "csv"],
                 env=env, capture_output=True, text=True, check=True,
             ).stdout.splitlines()[1].split(",")[0]  # fmt: skip
-            print(f"{options.runs} runs each; rep {rep}, customer {customer}")
-            for who, db in (
-                ("owner", url),
-                ("supervisor", _as(url, logins["supervisor"])),
-                ("rep", _as(url, logins["rep"])),
-            ):
-                board = [
-                    _run(["--db", db, "rank", "--cumulative", "--period", "month"], env)
-                    for _ in range(options.runs)
-                ]
-                print(f"  rank --cumulative as {who:10s} {_median(board)}")
-                visits = [
-                    _run(["--db", db, "log-visit", "--rep", rep, "--customer", customer,
-                          "--purpose", "service", "--start", f"{8 + i}:{len(who):02d}"], env)
-                    for i in range(options.runs)
-                ]  # fmt: skip
-                print(f"  log-visit as {who:18s} {_median(visits)}")
+            _run(["target", "set", "--team", "--amount", "9000000"], env)
+            print(f"{options.runs} runs each, interleaved; rep {rep}, customer {customer}")
+            logins_db = {
+                "owner": url,
+                "supervisor": _as(url, logins["supervisor"]),
+                "rep": _as(url, logins["rep"]),
+            }
+            commands = {
+                "rank --cumulative": ["rank", "--cumulative", "--period", "month"],
+                "progress": ["progress"],
+                "log-visit": None,  # a new start time each run
+            }
+            samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
+            for i in range(options.runs):
+                for label, args in commands.items():
+                    for who, db in logins_db.items():
+                        run = args or ["log-visit", "--rep", rep, "--customer", customer,
+                                       "--purpose", "service",
+                                       "--start", f"{8 + i}:{len(who):02d}"]  # fmt: skip
+                        samples.setdefault((label, who), []).append(_run(["--db", db, *run], env))
+            for (label, who), found in samples.items():
+                print(f"  {label:18s} as {who:10s} {_median(found)}")
             _board_sql(url, options.runs)
         finally:
             for login in logins.values():

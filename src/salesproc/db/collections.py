@@ -10,7 +10,7 @@ transaction.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from salesproc.db import history
@@ -172,13 +172,3 @@ def collection_list(
         query = query.where(Collection.customer_id == customer_id)
     query = between(query, Collection.collection_date, start, end)
     return [CollectionRow(*row) for row in session.execute(query)]
-
-
-def collections_total(session: Session, start: date, end: date, rep_id: int | None = None) -> int:
-    """Collections in cents from `start` through `end`: one rep's, or the whole team's."""
-    query = select(func.coalesce(func.sum(Collection.amount_cents), 0)).where(
-        Collection.collection_date >= start, Collection.collection_date <= end
-    )
-    if rep_id is not None:
-        query = query.where(Collection.rep_id == rep_id)
-    return int(session.scalar(query) or 0)

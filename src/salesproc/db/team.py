@@ -2,16 +2,19 @@
 
 A login is a server-wide role; `team_users` says, for this database, what it
 is (supervisor or rep) and which rep it logs as, which is what the row-level
-security policies read through `current_user`. Role names and passwords cannot
-be bound parameters in `CREATE ROLE`, so a login is checked against a strict
-pattern first (`service.team`) and quoted here; a password goes as a quoted
-literal.
+security policies read through `current_user`. Logins are made, changed and
+dropped by functions of migration 0011 that run with the owner's rights and
+make only team logins, so the supervisor's login can manage them without
+CREATEROLE; every value goes to them as a bound parameter. A password never
+reaches the server: what goes is its SCRAM-SHA-256 verifier, computed here by
+libpq (as psql's `\\password` does), so no statement log or `pg_stat_activity`
+shows it.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from salesproc.db.models import Rep, TeamUser
@@ -25,13 +28,48 @@ def has_users(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _name(session: Session, login: str) -> str:
-    return session.get_bind().dialect.identifier_preparer.quote_identifier(login)
+def _verifier(session: Session, login: str, password: str) -> str:
+    """`password`'s SCRAM-SHA-256 verifier for `login` (libpq's PQencryptPasswordConn through
+    psycopg): the server stores it as given, and never sees the password itself."""
+    driver = session.connection().connection.driver_connection
+    verifier = driver.pgconn.encrypt_password(  # type: ignore[union-attr]
+        password.encode("utf-8"), login.encode("utf-8"), b"scram-sha-256"
+    )
+    return bytes(verifier).decode("ascii")
 
 
-def _literal(value: str) -> str:
-    """A string literal inside `text()`: quotes doubled, colons escaped (no bind parameter)."""
-    return "'" + value.replace("'", "''").replace(":", "\\:") + "'"
+@dataclass(frozen=True)
+class RepLogin:
+    """The login this session connected as, when it is a rep's."""
+
+    login: str
+    #: the rep it logs as (None: a login put in the rep group by hand, with no rep)
+    rep: str | None
+
+
+def rep_login(session: Session) -> RepLogin | None:
+    """This session's login if it is a rep's (a member of `salesproc_rep`, not a superuser);
+    None for the supervisor, the owner, and on SQLite. A superuser counts as a member of every
+    role, hence the test of `rolsuper`."""
+    if not has_users(session):
+        return None
+    query = text(
+        "SELECT u.rolname, r.code FROM pg_roles u "
+        "LEFT JOIN team_users t ON t.login = u.rolname LEFT JOIN reps r ON r.id = t.rep_id "
+        "WHERE u.rolname = current_user AND NOT u.rolsuper AND EXISTS ("
+        "SELECT FROM pg_roles g WHERE g.rolname = 'salesproc_rep' "
+        "AND pg_has_role(current_user, g.oid, 'MEMBER'))"
+    )
+    row = session.execute(query).first()
+    return None if row is None else RepLogin(row[0], row[1])
+
+
+def published_codes(session: Session) -> list[tuple[str, str]]:
+    """Every rep's (code, name) as the boards publish them (view `rep_names`, migration 0011):
+    what a rep's login may know of a colleague it cannot read in `reps`."""
+    return [(code, name) for code, name in session.execute(text(
+        "SELECT code, name FROM rep_names ORDER BY id"
+    ))]  # fmt: skip
 
 
 def role_exists(session: Session, login: str) -> bool:
@@ -67,26 +105,28 @@ def find_user(session: Session, login: str) -> TeamUser | None:
 def add_user(
     session: Session, login: str, role: str, rep_id: int | None, password: str, now: datetime
 ) -> None:
-    """A new login role in its group, and its row; one transaction (CREATE ROLE is one too)."""
-    name = _name(session, login)
+    """A new login in its group, and its row, in one transaction (CREATE ROLE is one too).
+
+    Through `salesproc_add_login` (migration 0011), which runs with the owner's rights: so the
+    supervisor's login, which has no CREATEROLE, adds logins too, and only team logins."""
     session.execute(
-        text(f"CREATE ROLE {name} LOGIN PASSWORD {_literal(password)} IN ROLE {GROUPS[role]}")
-    )
-    session.add(TeamUser(login=login, role=role, rep_id=rep_id, created_at=now))
-    session.flush()
+        text("SELECT salesproc_add_login(:login, :role, :rep, :verifier, :at)"),
+        {"login": login, "role": role, "rep": rep_id, "at": now,
+         "verifier": _verifier(session, login, password)},
+    )  # fmt: skip
 
 
 def remove_user(session: Session, login: str) -> None:
     """The login's row, and its role if the server has it (it owns nothing: the groups hold
     every privilege)."""
-    session.execute(delete(TeamUser).where(TeamUser.login == login))
-    if role_exists(session, login):
-        session.execute(text(f"DROP ROLE {_name(session, login)}"))
+    session.execute(text("SELECT salesproc_remove_login(:login)"), {"login": login})
 
 
 def set_password(session: Session, login: str, password: str) -> None:
-    name = _name(session, login)
-    session.execute(text(f"ALTER ROLE {name} PASSWORD {_literal(password)}"))
+    session.execute(
+        text("SELECT salesproc_set_password(:login, :verifier)"),
+        {"login": login, "verifier": _verifier(session, login, password)},
+    )
 
 
 def edit_days(session: Session) -> int:
@@ -94,10 +134,6 @@ def edit_days(session: Session) -> int:
 
 
 def set_edit_days(session: Session, days: int) -> None:
-    """The number the policies and the trigger read: a function that returns it, replaced."""
-    session.execute(
-        text(
-            "CREATE OR REPLACE FUNCTION salesproc_edit_days() RETURNS integer "
-            f"LANGUAGE sql IMMUTABLE AS 'SELECT {int(days)}'"
-        )
-    )
+    """The number the policies and the trigger read: a function that returns it, replaced
+    (by `salesproc_set_edit_days`, with the owner's rights)."""
+    session.execute(text("SELECT salesproc_set_edit_days(:days)"), {"days": int(days)})

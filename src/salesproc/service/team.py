@@ -19,7 +19,17 @@ from salesproc.errors import InputError
 from salesproc.i18n import N_, _
 from salesproc.service.context import Context
 
-__all__ = ["ROLES", "Member", "add_user", "list_users", "refusal", "remove_user", "set_password"]
+__all__ = [
+    "ROLES",
+    "Member",
+    "add_user",
+    "exported_as",
+    "list_users",
+    "refusal",
+    "remove_user",
+    "set_password",
+    "supervisors_only",
+]
 
 ROLES = ("supervisor", "rep")
 #: a PostgreSQL role name salesproc makes: lower case, so that it needs no quoting in `psql`
@@ -51,6 +61,13 @@ def _server(ctx: Context, s: Session) -> None:
             _(
                 "an SQLite file has no users: team logins need a shared PostgreSQL database "
                 "(see Team mode in the README)"
+            )
+        )
+    login = team.rep_login(s)
+    if login is not None:
+        raise InputError(
+            _("{what} is the supervisor's: your login {login} is a rep's").format(
+                what=_(INSTRUMENTS["team"]), login=login.login
             )
         )
     if team.edit_days(s) != ctx.settings.edit_days:
@@ -138,6 +155,56 @@ def set_password(ctx: Context, login: str, password: Callable[[], str]) -> str:
         _known(s, login)
         team.set_password(s, login, _check_password(password()))
     return login
+
+
+# --- the supervisor's instruments ----------------------------------------------------------
+
+
+def _on_server(ctx: Context) -> bool:
+    """Whether the database may have logins at all: an SQLite file is never opened to ask."""
+    return str(ctx.settings.db.value).startswith(("postgresql:", "postgresql+"))
+
+
+#: the supervisor's instruments, by command: what a rep's login is told it may not run
+INSTRUMENTS = {
+    "audit": N_("the audit"),
+    "audit stats": N_("the audit's statistics"),
+    "call-plan": N_("the call plan"),
+    "call log": N_("logging calls"),
+    "team": N_("managing logins"),
+}
+
+
+def supervisors_only(ctx: Context, command: str) -> None:
+    """Refuse the supervisor's instrument `command` (a key of INSTRUMENTS) to a rep's login,
+    before any work: the policies would let it run on the rep's own rows alone, and say
+    nothing of the rest."""
+    login = _rep_login(ctx)
+    if login is not None:
+        raise InputError(
+            _("{what} is the supervisor's: your login {login} is a rep's").format(
+                what=_(INSTRUMENTS[command]), login=login.login
+            )
+        )
+
+
+def _rep_login(ctx: Context) -> team.RepLogin | None:
+    if not _on_server(ctx):
+        return None
+    with ctx.session(write=False) as s:
+        return team.rep_login(s)
+
+
+def exported_as(ctx: Context) -> None:
+    """Say once, on the side, that a rep's login exports only its own rows (the policies hide
+    the rest): a file that looks like the team's would mislead whoever reads it."""
+    login = _rep_login(ctx)
+    if login is not None:
+        ctx.warn(
+            _("as rep {rep}, only your own rows are exported").format(
+                rep=login.rep or login.login
+            )
+        )
 
 
 # --- the database's refusals, in words ----------------------------------------------------

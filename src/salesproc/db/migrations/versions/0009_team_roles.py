@@ -80,6 +80,9 @@ EXCEPTION WHEN duplicate_object THEN NULL;  -- made meanwhile for another databa
 END $$;
 """
 
+#: The edit window counts from the server's `current_date` on purpose, not the tool's clock:
+#: a rep cannot move the server's clock, while SALESPROC_NOW (a hook for tests and replays) is
+#: the rep's own to set and must not widen its rights (see migration 0011).
 FUNCTIONS = """
 CREATE FUNCTION salesproc_edit_days() RETURNS integer
     LANGUAGE sql IMMUTABLE AS 'SELECT 3';
