@@ -36,10 +36,12 @@ def add_collection(
     """
     if rep is None and visit_id is None:
         rep = ctx.rep_code(None)
-    with ctx.session() as s:
-        return collections.add_collection(
-            s, rep, amount_cents, day, customer, ref, visit_id, ctx.today, ctx.now
+    code, today, now = rep, ctx.today, ctx.now
+    return ctx.transaction(
+        lambda s: collections.add_collection(
+            s, code, amount_cents, day, customer, ref, visit_id, today, now
         )
+    )
 
 
 def list_collections(
@@ -50,7 +52,7 @@ def list_collections(
     end: date | None = None,
 ) -> list[CollectionRow]:
     """Collections by day, then in the order recorded."""
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         customer_id = writes.find_customer(s, customer).id if customer else None
         return collections.collection_list(s, rep_id, customer_id, start, end)
@@ -58,11 +60,13 @@ def list_collections(
 
 def edit_collection(ctx: Context, collection_id: int, changes: CollectionChanges) -> CollectionRow:
     """Correct a collection; the history records what it was."""
-    with ctx.session() as s:
-        return collections.edit_collection(s, ctx.who, collection_id, changes, ctx.today)
+    who, today = ctx.who, ctx.today
+    return ctx.transaction(
+        lambda s: collections.edit_collection(s, who, collection_id, changes, today)
+    )
 
 
 def delete_collection(ctx: Context, collection_id: int) -> CollectionRow:
     """Remove a collection recorded in error; the history records what it was."""
-    with ctx.session() as s:
-        return collections.delete_collection(s, ctx.who, collection_id)
+    who = ctx.who
+    return ctx.transaction(lambda s: collections.delete_collection(s, who, collection_id))

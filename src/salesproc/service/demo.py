@@ -101,7 +101,11 @@ def build_demo(ctx: Context, seed: int = 7, force: bool = False) -> DemoTeam:
     where = describe(str(ctx.settings.db.value))
     now = ctx.now
     calendar = ctx.calendar(range(now.year - 1, now.year + 1), warn=False)
-    with ctx.session(create=True) as s:
+    cadence = ctx.settings.cadence
+
+    def work(s: Session) -> "tuple[_Team, tuple[int, int, int]]":
+        """Run again from the start if another writer was in the way: a fresh story from the
+        same seed, so the same team."""
         if queries.has_data(s):
             if not force:
                 raise InputError(
@@ -111,10 +115,12 @@ def build_demo(ctx: Context, seed: int = 7, force: bool = False) -> DemoTeam:
                     ).format(where=where)
                 )
             queries.delete_everything(s)
-        story = _Team(Random(seed), now, calendar, ctx.settings.cadence)
+        story = _Team(Random(seed), now, calendar, cadence)
         story.plan()
         story.write(s)
-        reps, customers, visits = queries.counts(s)
+        return story, queries.counts(s)
+
+    story, (reps, customers, visits) = ctx.transaction(work, create=True)
     return DemoTeam(
         where,
         seed,

@@ -60,22 +60,22 @@ def _record(day: FieldDay) -> FieldRecord:
 def log_day(ctx: Context, entry: FieldEntry) -> FieldRecord:
     """A day in the market: whom the supervisor went with, whom it saw, what it found."""
     check_not_future(entry.day, ctx.today)
-    with ctx.session() as s:
-        return _record(writes.log_field_day(s, entry, ctx.now))
+    now = ctx.now
+    return ctx.transaction(lambda s: _record(writes.log_field_day(s, entry, now)))
 
 
 def list_days(
     ctx: Context, start: date | None = None, end: date | None = None, status: str | None = None
 ) -> list[FieldRow]:
     """Days in the market, oldest first; `status` open or resolved keeps those issues only."""
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         return queries.field_list(s, start, end, status)
 
 
 def resolve_issue(ctx: Context, field_id: int, note: str) -> FieldRecord:
     """Close the issue a field day found, saying how (resolved today)."""
-    with ctx.session() as s:
-        return _record(writes.resolve_field_issue(s, field_id, note, ctx.today))
+    today = ctx.today
+    return ctx.transaction(lambda s: _record(writes.resolve_field_issue(s, field_id, note, today)))
 
 
 def summary(ctx: Context, year: int | None = None) -> FieldYear:
@@ -83,7 +83,7 @@ def summary(ctx: Context, year: int | None = None) -> FieldYear:
     year = year or ctx.today.year
     start, end = date(year, 1, 1), min(date(year, 12, 31), ctx.today)
     calendar = ctx.calendar([year])
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         found = queries.field_summary(s, start, end)
     return FieldYear(
         year=year,

@@ -83,7 +83,7 @@ def history(
         )
     if start is not None and end is not None and start > end:
         raise InputError(_("--from {start} is after --to {end}").format(start=start, end=end))
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         rows = store.changes(s, start, end, kind, record_id)
         names = {
             "rep_id": rep_names(s, _ids(rows, "rep_id")),

@@ -9,6 +9,8 @@ reps type them.
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from salesproc.db import merge, queries, writes
 from salesproc.db.merge import Moved
 from salesproc.db.models import Customer, Rep
@@ -118,27 +120,29 @@ def add_rep(
     allow_same_name: bool = False,
 ) -> RepInfo:
     """A new rep; a name another rep has is refused unless `allow_same_name` (two people)."""
-    with ctx.session() as s:
-        return _rep(
-            writes.add_rep(s, code, name, region, phone, ctx.now, allow_same_name=allow_same_name)
+    now = ctx.now
+    return ctx.transaction(
+        lambda s: _rep(
+            writes.add_rep(s, code, name, region, phone, now, allow_same_name=allow_same_name)
         )
+    )
 
 
 def list_reps(ctx: Context) -> list[RepInfo]:
     """Every rep, active or not: a deactivated rep's history is still the team's."""
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         return [_rep(rep) for rep in queries.rep_list(s)]
 
 
 def deactivate_rep(ctx: Context, code: str) -> RepInfo:
     """Off the leaderboard and unable to log anything new; history and customers are kept."""
-    with ctx.session() as s:
-        return _rep(writes.set_rep_active(s, code, False, ctx.who))
+    who = ctx.who
+    return ctx.transaction(lambda s: _rep(writes.set_rep_active(s, code, False, who)))
 
 
 def activate_rep(ctx: Context, code: str) -> RepInfo:
-    with ctx.session() as s:
-        return _rep(writes.set_rep_active(s, code, True, ctx.who))
+    who = ctx.who
+    return ctx.transaction(lambda s: _rep(writes.set_rep_active(s, code, True, who)))
 
 
 # --- customers ---------------------------------------------------------------------------
@@ -146,14 +150,14 @@ def activate_rep(ctx: Context, code: str) -> RepInfo:
 
 def add_customer(ctx: Context, fields: CustomerFields) -> CustomerInfo:
     """A new customer (`fields.name` and `fields.grade` required; a prospect by default)."""
-    with ctx.session() as s:
-        return _customer(writes.add_customer(s, fields, ctx.today, ctx.now))
+    today, now = ctx.today, ctx.now
+    return ctx.transaction(lambda s: _customer(writes.add_customer(s, fields, today, now)))
 
 
 def edit_customer(ctx: Context, name: str, fields: CustomerFields) -> CustomerInfo:
     """Change what `fields` sets; revisit dates already agreed stay as they are."""
-    with ctx.session() as s:
-        return _customer(writes.edit_customer(s, name, fields, ctx.who))
+    who = ctx.who
+    return ctx.transaction(lambda s: _customer(writes.edit_customer(s, name, fields, who)))
 
 
 def list_customers(
@@ -163,14 +167,14 @@ def list_customers(
     category: Category | None = None,
 ) -> list[CustomerRow]:
     """Customers with their visit count and last visit."""
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         return queries.customer_list(s, grade, rep_id, category)
 
 
 def show_customer(ctx: Context, name: str) -> CustomerFile:
     """A customer's details, visit timeline and sales."""
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         customer = writes.find_customer(s, name)
         return CustomerFile(
             details=_customer(customer),
@@ -197,15 +201,19 @@ def merge_customers(ctx: Context, keep: str, other: str, dry_run: bool = False) 
 
     Recorded in the history; a dry run tells what would move and writes nothing.
     """
-    with ctx.session(commit=not dry_run) as s:
-        done = merge.merge_customers(s, keep, other, ctx.who, dry_run=dry_run)
+    who = ctx.who
+
+    def work(s: Session) -> MergeInfo:  # run again if another writer was in the way
+        done = merge.merge_customers(s, keep, other, who, dry_run=dry_run)
         return MergeInfo(_customer(done.keep), _customer(done.other), done.moved, dry_run)
+
+    return ctx.transaction(work, commit=not dry_run)  # a dry run: the same, rolled back
 
 
 def delete_customer(ctx: Context, name: str) -> CustomerInfo:
     """Remove a customer added in error; one with a history must be merged instead."""
-    with ctx.session() as s:
-        return _customer(merge.delete_customer(s, name, ctx.who))
+    who = ctx.who
+    return ctx.transaction(lambda s: _customer(merge.delete_customer(s, name, who)))
 
 
 @dataclass(frozen=True)
@@ -224,6 +232,10 @@ def reassign_customers(
     category: Category | None = None,
 ) -> ReassignInfo:
     """Hand a leaving rep's customers (all, or of one grade or category) to another rep."""
-    with ctx.session() as s:
-        done = merge.reassign_customers(s, source, target, ctx.who, grade, category)
+    who = ctx.who
+
+    def work(s: Session) -> ReassignInfo:  # run again if another writer was in the way
+        done = merge.reassign_customers(s, source, target, who, grade, category)
         return ReassignInfo(done.source, done.target, done.customers)
+
+    return ctx.transaction(work)

@@ -20,6 +20,7 @@ from salesproc.i18n import _
 from salesproc.rules.audit import RULES, Flag, Severity
 from salesproc.service import supervision
 from salesproc.service.context import Context
+from salesproc.service.team import supervisors_only
 
 __all__ = [
     "CONFIRMED",
@@ -136,8 +137,8 @@ def review_flag(
         raise InputError(_("--note is empty; leave it out or say what you found"))
     flag = _find(ctx, flag_id.strip().lower(), start, end)
     ref = FlagRef(flag.id, flag.rule.value, flag.rep, flag.day, flag.from_day)
-    with ctx.session() as s:
-        before, after = store.review(s, ctx.who, ref, verdict, text)
+    who = ctx.who
+    before, after = ctx.transaction(lambda s: store.review(s, who, ref, verdict, text))
     if after is None:
         assert before is not None
         return Reviewed(flag, before.verdict, before.note, before, changed=False)
@@ -158,9 +159,10 @@ def stats(ctx: Context, start: date | None = None, end: date | None = None) -> A
     """Per rule, over [start, end] (the month to date by default): the flags raised (the
     dismissed ones too), dismissed and confirmed; a review counts in the window of its
     flag's day."""
+    supervisors_only(ctx, "audit stats")
     first, last = supervision.audit_window(ctx, start, end)
     flags = supervision.raised_flags(ctx, first, last)
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         done = {r.flag_id: r for r in store.reviews(s, first, last)}
     kind: dict[str, tuple[str, str | None]] = {
         f.id: (f.rule.value, f.severity.value) for f in flags

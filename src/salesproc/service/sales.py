@@ -9,6 +9,8 @@ the history, by `ctx.who`.
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from salesproc.db import sales, writes
 from salesproc.db.sales import SaleChanges, SaleRow
 from salesproc.service.context import Context
@@ -43,8 +45,10 @@ def add_sale(
     ref: str | None = None,
 ) -> RecordedSale:
     """A sale for a rep (a prospect's first sale wins it)."""
-    with ctx.session() as s:
-        sale = writes.add_sale(s, rep, amount_cents, sale_date, customer, ref, ctx.today, ctx.now)
+    today, now = ctx.today, ctx.now
+
+    def work(s: Session) -> RecordedSale:  # run again if another writer was in the way
+        sale = writes.add_sale(s, rep, amount_cents, sale_date, customer, ref, today, now)
         return RecordedSale(
             id=sale.id,
             rep=sale.rep.code,
@@ -52,6 +56,8 @@ def add_sale(
             sale_date=sale.sale_date,
             amount_cents=sale.amount_cents,
         )
+
+    return ctx.transaction(work)
 
 
 def add_return(
@@ -69,10 +75,10 @@ def add_return(
     rep is the one given or the config's, as for a sale.
     """
     code = rep if of is not None else ctx.rep_code(rep)
-    with ctx.session() as s:
-        return sales.add_return(
-            s, code, amount_cents, sale_date, customer, ref, of, ctx.today, ctx.now
-        )
+    today, now = ctx.today, ctx.now
+    return ctx.transaction(
+        lambda s: sales.add_return(s, code, amount_cents, sale_date, customer, ref, of, today, now)
+    )
 
 
 def list_sales(
@@ -83,7 +89,7 @@ def list_sales(
     end: date | None = None,
 ) -> list[SaleRow]:
     """Sales and returns by date, then id."""
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         customer_id = writes.find_customer(s, customer).id if customer else None
         return sales.sale_list(s, rep_id, customer_id, start, end)
@@ -91,11 +97,11 @@ def list_sales(
 
 def edit_sale(ctx: Context, sale_id: int, changes: SaleChanges) -> SaleRow:
     """Correct a sale's (or a return's) amount, day, rep, customer or ref."""
-    with ctx.session() as s:
-        return sales.edit_sale(s, sale_id, changes, ctx.today, ctx.who)
+    today, who = ctx.today, ctx.who
+    return ctx.transaction(lambda s: sales.edit_sale(s, sale_id, changes, today, who))
 
 
 def delete_sale(ctx: Context, sale_id: int) -> SaleRow:
     """Remove a sale or return recorded in error; returns it as it was."""
-    with ctx.session() as s:
-        return sales.delete_sale(s, sale_id, ctx.who)
+    who = ctx.who
+    return ctx.transaction(lambda s: sales.delete_sale(s, sale_id, who))

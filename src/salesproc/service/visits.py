@@ -116,7 +116,7 @@ def list_visits(
     end: date | None = None,
 ) -> list[VisitRow]:
     """Visits in the daily report's order: by day, then time."""
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         customer_id = writes.find_customer(s, customer).id if customer else None
         return queries.visit_list(s, rep_id, customer_id, start, end)
