@@ -74,6 +74,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", help="a PostgreSQL superuser URL: each run in a fresh database")
+    parser.add_argument(
+        "--baseline",
+        help="another checkout's src directory: each run also imports with it (PYTHONPATH), "
+        "interleaved, for before/after figures from one run on the same load",
+    )
     args = parser.parse_args()
     if args.db and not is_postgresql(args.db):
         parser.error("--db takes a postgresql:// URL (without it, SQLite files in a temp dir)")
@@ -99,27 +104,42 @@ def measure(work: Path, args: argparse.Namespace) -> int:
         "--map", "amount=close_value", "--where", "deal_stage=Won", "--key", "opportunity_id",
         "--create-reps", "--create-customers",
     ]  # fmt: skip
-    times: dict[str, list[float]] = {"first import": [], "second import": []}
-    cpus: dict[str, list[float]] = {"first import": [], "second import": []}
-    peaks: dict[str, float] = {"first import": 0.0, "second import": 0.0}
+    codes = {"this": env}
+    if args.baseline:
+        codes["baseline"] = {**env, "PYTHONPATH": str(Path(args.baseline).resolve())}
+    #: each code's two imports: a first one, then the same file again (every key there)
+    steps = {
+        code: [
+            f"{what} import" + ("" if code == "this" else f" ({code})")
+            for what in ("first", "second")
+        ]
+        for code in codes
+    }
+    labels = [label for two in steps.values() for label in two]
+    times: dict[str, list[float]] = {label: [] for label in labels}
+    cpus: dict[str, list[float]] = {label: [] for label in labels}
+    peaks: dict[str, float] = dict.fromkeys(labels, 0.0)
     for n in range(args.runs):
-        with ExitStack() as stack:
-            if args.db:
-                db = stack.enter_context(fresh_database(args.db, f"sales{n}"))
-            else:
-                db = str(work / f"run{n}.db")
-            run([*salesproc_command(), "--db", db, "init"], env)
-            command = [*salesproc_command(), "--db", db, "import", "sales", str(source), *flags]
-            for label in times:
-                seconds, said, peak, cpu = run(command, env)
-                times[label].append(seconds)
-                cpus[label].append(cpu)
-                peaks[label] = max(peaks[label], peak)
-                print(
-                    f"run {n + 1}, {label}: {seconds:.2f} s wall, {cpu:.2f} s CPU, "
-                    f"{peak:,.0f} MiB; {said}",
-                    flush=True,
-                )
+        # interleaved, the order alternating: both see the same load on a shared machine
+        for code in list(codes)[:: 1 if n % 2 == 0 else -1]:
+            run_env = codes[code]
+            with ExitStack() as stack:
+                if args.db:
+                    db = stack.enter_context(fresh_database(args.db, f"sales{n}{code}"))
+                else:
+                    db = str(work / f"run{n}{code}.db")
+                run([*salesproc_command(), "--db", db, "init"], run_env)
+                command = [*salesproc_command(), "--db", db, "import", "sales", str(source), *flags]
+                for label in steps[code]:
+                    seconds, said, peak, cpu = run(command, run_env)
+                    times[label].append(seconds)
+                    cpus[label].append(cpu)
+                    peaks[label] = max(peaks[label], peak)
+                    print(
+                        f"run {n + 1}, {label}: {seconds:.2f} s wall, {cpu:.2f} s CPU, "
+                        f"{peak:,.0f} MiB; {said}",
+                        flush=True,
+                    )
     where = "PostgreSQL (server CPU not counted)" if args.db else "SQLite"
     print(f"{source}: {args.rows:,} rows, {source.stat().st_size / 2**20:,.0f} MiB, into {where}")
     for label, took in times.items():

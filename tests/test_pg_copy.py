@@ -285,3 +285,62 @@ def test_a_login_that_does_not_own_the_tables_imports_a_history_all_the_same(
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP ROLE "{login}"')
+
+
+def rep_checks(url: str) -> list[tuple[str, str]]:
+    """Each table's rep-check trigger (migration 0009) and whether it is enabled."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain) as connection:
+        return connection.execute(
+            "SELECT tgrelid::regclass::text, tgenabled FROM pg_trigger "
+            "WHERE tgname = 'salesproc_rep_write' ORDER BY 1"
+        ).fetchall()
+
+
+def test_a_big_load_by_the_owner_leaves_the_rep_check_in_place(cli, tmp_path, pg, monkeypatch):
+    """The owner's big statements go without the rep check (it waves the owner through),
+    which is back, enabled, after the import and after a failed one."""
+    from salesproc.db import pg_copy, visit_bulk
+
+    monkeypatch.setattr(pg_copy, "REP_CHECK_SET_ASIDE_AT", 1)
+    monkeypatch.setattr(visit_bulk, "SET_ASIDE_AT", 1)
+    ok(cli("--db", pg, "init"))
+    checks = rep_checks(pg)
+    if not checks:
+        pytest.skip("no team mode in this schema")
+    assert {enabled for _, enabled in checks} == {"O"}
+    ok(cli("--db", pg, "rep", "add", "zhang", "--name", "张伟", "--region", "宁波"))
+    ok(cli("--db", pg, "rep", "add", "li", "--name", "李娜"))
+    ok(cli("--db", pg, "import", "customers", str(write_csv(tmp_path / "c.csv", CUSTOMERS))))
+    visits = visits_file(tmp_path / "visits.csv")
+    said = ok(cli("--db", pg, "import", "visits", str(visits), "--create-customers"))
+    assert "Imported 56 visits" in said.stdout
+    assert rep_checks(pg) == checks
+    bad = write_csv(tmp_path / "bad.csv", [SALES[0], *SALES[1:], ["X1", "zhang", "万家超市",
+                    "Won", "2026-11-02", "not money", ""]])  # fmt: skip
+    result = cli("--db", pg, "import", "sales", str(bad), *SALE_FLAGS, "--key", "opportunity_id")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert rep_checks(pg) == checks
+
+
+def test_a_keyed_re_import_of_many_sales_adds_only_the_new_ones(cli, tmp_path, pg):
+    """Keys looked up on PostgreSQL through a temporary table, several chunks of them: the
+    same answer as SQLite's."""
+    rows = [["rep", "customer", "date", "amount", "key"]]
+    rows += [["zhang", f"客户{n % 300}", "2026-11-02", "12.50", f"K{n}"] for n in range(12_000)]
+    first = write_csv(tmp_path / "first.csv", rows)
+    rows.append(["zhang", "客户1", "2026-11-03", "7.00", "K-new"])
+    again = write_csv(tmp_path / "again.csv", rows[:1] + rows[:5_000:-1])
+    said = []
+    for flags in both(cli, tmp_path, pg):
+        ok(cli(*flags, "rep", "add", "zhang", "--name", "张伟"))
+        for path in (first, again, again):
+            command = ["import", "sales", str(path), "--key", "key", "--create-customers"]
+            said.append(ok(cli(*flags, *command)).stdout)
+        said.append(ok(cli(*flags, "sale", "list", "--format", "csv")).stdout)
+    assert said[:4] == said[4:]
+    assert "12,000" in said[0] and "7,000 already imported" in said[1]
+    assert "7,001 already imported" in said[2]
