@@ -31,6 +31,32 @@ def test_help_loads_no_heavy_module():
     assert "log-visit" in out
 
 
+#: what a daily read must not load: the ORM, the models and Alembic (a third of its start-up)
+WRITE_SIDE = ("sqlalchemy.orm", "salesproc.db.models", "alembic")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("due",), ("due", "--rep", "zhang"), ("rank", "--cumulative"), ("four-visit",)],
+    ids=" ".join,
+)
+def test_the_daily_reads_load_no_orm_nor_models_nor_alembic(team, command):
+    """The daily commands read through Core (`db.reads`): an import of the ORM, the models or
+    Alembic on their way (a module-level import in engine, context, a use case) fails here."""
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['salesproc', *{command!r}]\n"
+        "try:\n    runpy.run_module('salesproc', run_name='__main__')\n"
+        "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        f"print('LOADED', [m for m in {WRITE_SIDE!r} if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) > 1  # the command printed its rows
+    assert lines[-1] == "LOADED []"
+
+
 def _commands(group, prefix=()):
     import typer.main
 
@@ -230,8 +256,12 @@ def test_adapters_write_no_sql_and_the_database_layer_calls_no_use_case():
 
 def test_use_cases_neither_print_nor_parse_the_command_line_nor_write_sql():
     assert _offending("service", ("typer", "rich", "salesproc.cli", "click")) == []
-    # a session passes through a use case on its way to db/; SQL itself stays there
-    types = {"sqlalchemy", "sqlalchemy.orm", "sqlalchemy.Engine", "sqlalchemy.orm.Session"}
+    # a session (or a read's connection) passes through a use case on its way to db/; SQL
+    # itself stays there
+    types = {
+        "sqlalchemy", "sqlalchemy.orm", "sqlalchemy.Engine", "sqlalchemy.orm.Session",
+        "sqlalchemy.Connection",
+    }  # fmt: skip
     sql = [
         f"{name} imports {module}"
         for name, imports in _modules("service")

@@ -26,13 +26,15 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, event
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, event
 
 from salesproc.errors import RuntimeFailure
 from salesproc.i18n import _
+
+if TYPE_CHECKING:  # the ORM is loaded by the writes only: a read runs on a Core connection
+    from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -129,7 +131,7 @@ class Attempts:
 @contextmanager
 def unit_of_work(
     engine: Engine, *, write: bool, commit: bool, attempts: Attempts | None = None
-) -> Iterator[Session]:
+) -> "Iterator[Session]":
     """One transaction, its write lock (for a writer) taken before the block runs: committed
     when the block ends (rolled back if not `commit`), rolled back on any error. Busy on the
     way in means waiting and trying again; busy inside the block or at commit is `Busy`,
@@ -163,7 +165,7 @@ def unit_of_work(
             raise
 
 
-def retried(engine: Engine, work: Callable[[Session], T], *, commit: bool = True) -> T:
+def retried(engine: Engine, work: "Callable[[Session], T]", *, commit: bool = True) -> T:
     """`work` in a write transaction, run again from the start while another writer is in the
     way (with a growing pause), until `DEADLINE_S`: then `Busy`. `work` must only do database
     work: anything else it did (a message sent, a line printed) would be done again."""
@@ -174,3 +176,31 @@ def retried(engine: Engine, work: Callable[[Session], T], *, commit: bool = True
                 return work(s)
         except Busy:
             attempts.pause_or_give_up()
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """One read transaction on a Core connection: the same deferred BEGIN (one snapshot, no
+    wait for writers) as a `unit_of_work(write=False)`, without loading the ORM; always
+    rolled back, having written nothing."""
+    attempts = Attempts()
+    while True:
+        connection = for_session(engine, write=False, wait_ms=attempts.wait_ms()).connect()
+        try:
+            transaction = connection.begin()
+            break
+        except Exception as exc:
+            connection.close()
+            if not is_busy(exc):
+                raise
+        attempts.pause_or_give_up()
+    with connection:
+        try:
+            yield connection
+        except Exception as exc:
+            if is_busy(exc):
+                raise Busy() from None
+            raise
+        finally:
+            if transaction.is_active:
+                transaction.rollback()

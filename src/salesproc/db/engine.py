@@ -7,18 +7,20 @@ accident: a typo in `--db` must not leave an empty file behind.
 
 import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-from sqlalchemy.orm import Session
 
-from salesproc.db import typed_text  # noqa: F401  (stores typed text trimmed)
 from salesproc.db.contention import install as install_contention
 from salesproc.db.migrate import HEAD, KNOWN_REVISIONS, upgrade
 from salesproc.errors import InputError, RuntimeFailure
 from salesproc.i18n import _
 from salesproc.rules.text import mask_password
+
+if TYPE_CHECKING:  # the ORM is loaded with the first session: a read never makes one
+    from sqlalchemy.orm import Session
 
 
 def to_url(db: str) -> str:
@@ -86,18 +88,23 @@ def _with_driver(url: str) -> str:
     return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
 
+def missing(path: Path) -> RuntimeFailure:
+    """No database file where one was asked for: how to point at yours or make one."""
+    return RuntimeFailure(
+        _(
+            "no database at {path}; point --db (or SALESPROC_DB) at yours, "
+            "or create one here with `salesproc init` (`salesproc demo` for sample data)"
+        ).format(path=path)
+    )
+
+
 def open_engine(db: str, *, create: bool = False) -> Engine:
     """An engine on a database whose schema is current, migrating an older one."""
     url = to_url(db)
     path = _checked_url(db, url)
     if path is not None and not path.exists():
         if not create:
-            raise RuntimeFailure(
-                _(
-                    "no database at {path}; point --db (or SALESPROC_DB) at yours, "
-                    "or create one here with `salesproc init` (`salesproc demo` for sample data)"
-                ).format(path=path)
-            )
+            raise missing(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -166,5 +173,11 @@ def _ensure_schema(engine: Engine, db: str, *, create: bool) -> None:
     upgrade(engine)
 
 
-def session(engine: Engine) -> Session:
+def session(engine: Engine) -> "Session":
+    """An ORM session: the writes' way in, so the ORM, the models and the hook that stores
+    typed text trimmed are loaded here, never by a read."""
+    from sqlalchemy.orm import Session
+
+    from salesproc.db import typed_text  # noqa: F401  (stores typed text trimmed)
+
     return Session(engine, expire_on_commit=False)

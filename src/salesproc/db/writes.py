@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-from sqlalchemy import Update, bindparam, case, delete, literal, null, select, union_all, update
+from sqlalchemy import (
+    Connection,
+    Update,
+    bindparam,
+    case,
+    delete,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
@@ -48,24 +59,18 @@ def same_name_reps(text: str, codes: Sequence[str], option: str | None = None) -
 
 
 def find_rep(session: Session, code: str, option: str | None = "--rep") -> Rep:
-    """The rep `code` names: its code exactly, else its code ignoring case, else its name
-    (as `name_key` compares names). A name several reps share is refused, listing their codes.
+    """The rep `code` names, as `reads.find_rep` resolves every `--rep`: its record."""
+    from salesproc.db.reads import find_rep as resolve
 
-    The one resolver of every `--rep` (and `customer reassign --from/--to`: `option`).
-    """
+    return session.get_one(Rep, resolve(session, code, option).id)
+
+
+def refuse_unknown_rep(db: Session | Connection, code: str, codes: Sequence[str]) -> None:
+    """Why no rep is named `code` (`reads.find_rep` found none): another rep's, for a rep's
+    login; else unknown, with the closest of `codes`."""
     text = code.strip()
-    rep = session.scalar(select(Rep).where(Rep.code == text))
-    if rep is not None:
-        return rep
-    reps = list(session.execute(select(Rep.id, Rep.code, Rep.name).order_by(Rep.id)))
-    found = [r for r in reps if code_key(r.code) == code_key(text)]
-    if not found:
-        found = [r for r in reps if name_key(r.name) == name_key(text)]
-    if len(found) > 1:
-        raise InputError(same_name_reps(text, [r.code for r in found], option))
-    if found:
-        return session.get_one(Rep, found[0].id)
-    matches = _close_matches(code, [r.code for r in reps])
+    _refuse_a_colleague(db if isinstance(db, Session) else Session(bind=db), text)
+    matches = _close_matches(code, codes)
     if matches:
         message = _("unknown rep {code!r}; did you mean {matches}?")
     else:
@@ -78,6 +83,26 @@ def deactivated(code: str) -> str:
     return _("rep {code!r} is deactivated; run `salesproc rep activate {code}` first").format(
         code=code
     )
+
+
+def _refuse_a_colleague(session: Session, text: str) -> None:
+    """A rep's login reads only its own row of `reps` (migration 0011): a colleague it names is
+    refused as such, not called unknown."""
+    from salesproc.db import team
+
+    login = team.rep_login(session)
+    if login is None:
+        return
+    named = [
+        code
+        for code, name in team.published_codes(session)
+        if code_key(code) == code_key(text) or name_key(name) == name_key(text)
+    ]
+    if named:
+        raise InputError(
+            _("you can act only as {mine}: {rep} is another rep (your login {login} is a rep's)")
+            .format(mine=login.rep or "–", rep=named[0], login=login.login)
+        )  # fmt: skip
 
 
 def find_active_rep(session: Session, code: str, option: str | None = "--rep") -> Rep:

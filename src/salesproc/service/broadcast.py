@@ -16,11 +16,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from salesproc.adapters.channels import DeliveryError, describe, send
 from salesproc.channel_settings import Channel
-from salesproc.db import collections, outbox, queries
-from salesproc.db.queries import BroadcastRow
+from salesproc.db import reads
+from salesproc.db.reads import BroadcastRow
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules import targets as t
@@ -41,6 +42,9 @@ from salesproc.rules.names import shown_names
 from salesproc.rules.ranking import Metric
 from salesproc.rules.text import escape_controls
 from salesproc.service.context import Context
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "Broadcast",
@@ -174,27 +178,27 @@ def standings(ctx: Context, covered: date, week: tuple[date, date] | None = None
     from the evening).
     """
     first = covered.replace(day=1)
-    with ctx.session() as s:
-        found = queries.target_years(s, covered.year)
+    with ctx.reading() as s:
+        found = reads.target_years(s, covered.year)
         target = {x.rep: t.period_target(Period.MONTH, covered, x.months) for x in found}
-        board = queries.leaderboard(s, covered, covered, Metric.SALES)
+        board = reads.leaderboard(s, covered, covered, Metric.SALES)
         shown = shown_names((r.rep, r.name) for r in board)  # every active rep: 张伟(zhangwei)
         daily = [Place(r.rank, shown[r.rep], r.value) for r in board]
         month = [
             Place(r.rank, shown.get(r.rep, r.name), r.value, target.get(r.rep))
-            for r in queries.leaderboard(s, first, covered, Metric.SALES)
+            for r in reads.leaderboard(s, first, covered, Metric.SALES)
         ]
-        sold = queries.sales_total(s, first, covered)
+        sold = reads.sales_total(s, first, covered)
         collected = Collected(
-            collections.collections_total(s, first, covered),
+            reads.published_total(s, Metric.COLLECTIONS, first, covered),
             [
                 Place(r.rank, shown.get(r.rep, r.name), r.value)
-                for r in queries.leaderboard(s, first, covered, Metric.COLLECTIONS)
+                for r in reads.leaderboard(s, first, covered, Metric.COLLECTIONS)
             ],
         )
         board = None
         if week is not None:
-            weekly = queries.leaderboard(s, *week, Metric.SALES)
+            weekly = reads.leaderboard(s, *week, Metric.SALES)
             places = [Place(r.rank, shown.get(r.rep, r.name), r.value) for r in weekly]
             board = WeekBoard(*week, places)
     team_target = target.get(None)
@@ -231,11 +235,10 @@ def message(ctx: Context, on: date, edition: Edition) -> Message:
 def corrections(ctx: Context, on: date, edition: Edition) -> list[Correction]:
     """The figures the team saw and that were changed since, not yet announced: what `on`'s
     `edition` says in its corrections section (更正; `rules.corrections` says which)."""
-    from salesproc.db.changes import correction_facts
     from salesproc.rules.corrections import FIGURES, to_announce
 
-    with ctx.session() as s:
-        facts = correction_facts(s, on, edition.value, FIGURES)
+    with ctx.reading() as s:
+        facts = reads.correction_facts(s, on, edition.value, FIGURES)
     # the days the sent editions covered, as they were composed: by the team's working days
     years = {e.day.year for e in facts.sent} | {on.year}
     calendar = ctx.calendar(years | {y - 1 for y in years}) if facts.sent else None
@@ -265,25 +268,36 @@ def deliver(
 
 
 def _attempt(ctx: Context, composed: Message, name: str, channel: Channel, force: bool) -> Delivery:
+    from salesproc.db import outbox  # the ORM: a send records, a dry run never gets here
+
     day, edition = composed.day, composed.edition
     # the state is read just before the send, in the transaction that records it: a run
     # that overlaps this one sees its `sending` row as soon as it is committed
-    with ctx.session() as s:
+    def claim(s: "Session") -> Delivery | int | None:
         before = outbox.standing(s, day, edition.value, name)
         if before is not None and not force:
             if before.status == outbox.SENT:
                 return Delivery(day, edition, name, Outcome.SKIPPED)
             if before.status == outbox.SENDING:
                 return Delivery(day, edition, name, Outcome.UNKNOWN, started=before.at)
-        attempt = outbox.start(s, day, edition.value, name, composed.digest, ctx.now)
+        return outbox.start(s, day, edition.value, name, composed.digest, ctx.now, force)
+
+    attempt = ctx.transaction(claim)
+    if isinstance(attempt, Delivery):
+        return attempt
+    if attempt is None:  # another run started sending it a moment ago
+        with ctx.session(write=False) as s:
+            other = outbox.standing(s, day, edition.value, name)
+        started = other.at if other is not None else ctx.now
+        return Delivery(day, edition, name, Outcome.UNKNOWN, started=started)
     try:
         send(channel, name, composed.subject, composed.text)
     except DeliveryError as exc:
         delivery = Delivery(day, edition, name, Outcome.FAILED, reason=exc.reason, error=str(exc))
     else:
         delivery = Delivery(day, edition, name, Outcome.SENT, where=describe(channel))
-    with ctx.session() as s:
-        outbox.finish(s, attempt, delivery.reason)
+    sent = attempt
+    ctx.transaction(lambda s: outbox.finish(s, sent, delivery.reason))
     return delivery
 
 
@@ -313,5 +327,5 @@ def broadcast(
 def log(ctx: Context, limit: int = 50) -> list[BroadcastRow]:
     """The outbox: the latest `limit` attempts first, sending, sent or failed, with the failure's
     reason."""
-    with ctx.session() as s:
-        return queries.broadcast_log(s, limit)
+    with ctx.reading() as s:
+        return reads.broadcast_log(s, limit)

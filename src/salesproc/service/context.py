@@ -19,7 +19,7 @@ from salesproc.errors import InputError
 from salesproc.i18n import _
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
     from salesproc.db.history import Who
@@ -95,12 +95,21 @@ class Context:
         none when not `warn`: a plan such as a revisit, not a figure).
         """
         from salesproc.adapters.holidays import china_calendar
-        from salesproc.rules.calendar import format_weekdays
 
         years = sorted(set(years))
         calendar = china_calendar(years, self.settings.workdays)
-        missing = calendar.fallback_years(years)
-        if missing and warn:
+        if warn:
+            self.warn_uncovered(calendar, years)
+        return calendar
+
+    def warn_uncovered(self, calendar: "WorkCalendar", years: Iterable[int]) -> None:
+        """`calendar`'s warning for the `years` it counts by weekdays alone: for a use case
+        that takes the calendar (`warn=False`) before a transaction and warns once after it,
+        however often the transaction ran."""
+        from salesproc.rules.calendar import format_weekdays
+
+        missing = calendar.fallback_years(sorted(set(years)))
+        if missing:
             self.warn(
                 _(
                     "Warning: no holiday calendar for {years}; counting {days} as working days"
@@ -109,7 +118,6 @@ class Context:
                     days=format_weekdays(self.settings.workdays),
                 )
             )
-        return calendar
 
     def engine(self, create: bool = False) -> "Engine":
         """The engine on a database whose schema is current; `create` makes a missing one."""
@@ -133,13 +141,26 @@ class Context:
         with unit_of_work(engine, write=write, commit=commit) as s:
             yield s
 
-    def transaction(self, work: "Callable[[Session], T]", create: bool = False) -> T:
+    @contextmanager
+    def reading(self) -> "Iterator[Connection]":
+        """One read transaction on a Core connection, as `session(write=False)` begins it (one
+        snapshot, no wait for writers): what the daily commands read through, so that they
+        never load the ORM (`db.reads`)."""
+        from salesproc.db.contention import reading
+
+        with reading(self.engine()) as connection:
+            yield connection
+
+    def transaction(
+        self, work: "Callable[[Session], T]", create: bool = False, commit: bool = True
+    ) -> T:
         """`work(session)` as one write transaction, run again from its start while another
         writer is in the way (a deadlock, a lock held too long). `work` does database work
-        only: what it did besides (a message sent, a warning) would happen twice."""
+        only: what it did besides (a message sent, a warning) would happen twice. A dry run
+        passes `commit=False`: rolled back, it still waits its turn as the real run would."""
         from salesproc.db.contention import retried
 
-        return retried(self.engine(create=create), work)
+        return retried(self.engine(create=create), work, commit=commit)
 
     def close(self) -> None:
         """Give the database's connections back: a long-running caller opens many contexts."""

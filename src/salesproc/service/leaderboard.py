@@ -11,12 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy.orm import Session
-
-from salesproc.db import collections, queries, writes
-from salesproc.db.queries import RankRow, TargetYear
+from salesproc.db import reads
+from salesproc.db.reads import RankRow, Reader, TargetYear
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules import targets as t
@@ -26,6 +24,9 @@ from salesproc.rules.names import shown_names
 from salesproc.rules.ranking import By, Metric, movement
 from salesproc.rules.targets import Progress, ProgressPeriod, Split, SplitMethod
 from salesproc.service.context import Context
+
+if TYPE_CHECKING:  # the ORM is the writes' (targets set): the boards read through `db.reads`
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "Leaderboard",
@@ -116,9 +117,9 @@ def rank(
     """
     start = _first_day(end, period)
     before = end - timedelta(days=1)
-    with ctx.session(write=False) as s:
-        rows = queries.leaderboard(s, start, end, metric, by.value)
-        earlier = queries.leaderboard(s, _first_day(before, period), before, metric, by.value)
+    with ctx.reading() as s:
+        rows = reads.leaderboard(s, start, end, metric, by.value)
+        earlier = reads.leaderboard(s, _first_day(before, period), before, metric, by.value)
         money = metric is not Metric.VISITS
         week = ctx.calendar([end.year]) if period is Period.WEEK and money else None
         shares = _shares(s, end, period, rows, metric, week) if money and by is By.REP else {}
@@ -143,7 +144,7 @@ def rank(
 
 
 def _shares(
-    session: Session,
+    session: Reader,
     end: date,
     period: Period | None,
     rows: Sequence[RankRow],
@@ -159,14 +160,14 @@ def _shares(
         return {}
     found = {
         x.rep: x.months
-        for x in queries.target_years(session, end.year, metric=metric.value)
+        for x in reads.target_years(session, end.year, metric=metric.value)
         if x.rep is not None
     }
     if not found:
         return {}
     kind = period or Period.MONTH
     if period is None:
-        month = queries.leaderboard(session, period_start(end, kind), end, metric)
+        month = reads.leaderboard(session, period_start(end, kind), end, metric)
         actual = {r.rep: r.value for r in month}
     else:
         actual = {r.rep: r.value for r in rows}
@@ -211,10 +212,10 @@ class MonthTarget:
     cents: int
 
 
-def _scope(session: Session, rep: str | None) -> tuple[int | None, Scope]:
+def _scope(session: "Session", rep: str | None) -> tuple[int | None, Scope]:
     if rep is None:
         return None, Scope(None)
-    found = writes.find_rep(session, rep)
+    found = reads.find_rep(session, rep)
     return found.id, Scope(found.code, found.name)
 
 
@@ -229,9 +230,13 @@ def set_year_target(
     """A rep's (or, `rep` None, the team's) target for `year` (default: this year), split into
     months; it replaces the whole year, months set by hand included."""
     year = year or ctx.today.year
-    with ctx.session() as s:
+    calendar = ctx.calendar([year], warn=False)  # warned once, after the transaction
+    now, who = ctx.now, ctx.who
+
+    from salesproc.db import queries, writes
+
+    def work(s: "Session") -> YearTarget:  # run again if another writer was in the way
         rep_id, scope = _scope(s, rep)
-        calendar = ctx.calendar([year])
         last_year = (
             queries.monthly_sales(s, year - 1, rep_id, metric.value)
             if split.method is SplitMethod.LAST_YEAR
@@ -240,8 +245,12 @@ def set_year_target(
         used = t.effective_method(split.method, calendar, year, last_year)
         months = t.split_year(cents, used, calendar, year, split.weights, last_year)
         stored = str(split) if used is split.method else used.value
-        writes.set_year_target(s, rep_id, year, months, stored, ctx.now, metric.value, ctx.who)
-    return YearTarget(scope, year, cents, months, stored, used is not split.method)
+        writes.set_year_target(s, rep_id, year, months, stored, now, metric.value, who)
+        return YearTarget(scope, year, cents, months, stored, used is not split.method)
+
+    done = ctx.transaction(work)
+    ctx.warn_uncovered(calendar, [year])
+    return done
 
 
 def set_month_target(
@@ -253,10 +262,16 @@ def set_month_target(
     metric: Metric = Metric.SALES,
 ) -> MonthTarget:
     """One month's target set by hand (the team's if `rep` is None); the other months stay."""
-    with ctx.session() as s:
+    now, who = ctx.now, ctx.who
+
+    from salesproc.db import writes
+
+    def work(s: "Session") -> MonthTarget:  # run again if another writer was in the way
         rep_id, scope = _scope(s, rep)
-        writes.set_month_target(s, rep_id, year, month, cents, ctx.now, metric.value, ctx.who)
-    return MonthTarget(scope, year, month, cents)
+        writes.set_month_target(s, rep_id, year, month, cents, now, metric.value, who)
+        return MonthTarget(scope, year, month, cents)
+
+    return ctx.transaction(work)
 
 
 class TargetPart(NamedTuple):
@@ -291,9 +306,9 @@ def targets(
     days there, so only `weeks` needs the holiday calendar.
     """
     year = year or ctx.today.year
-    with ctx.session() as s:
-        rep_id = writes.find_rep(s, rep).id if rep else None
-        found = queries.target_years(s, year, rep_id, metric.value)
+    with ctx.reading() as s:
+        rep_id = reads.find_rep(s, rep).id if rep else None
+        found = reads.target_years(s, year, rep_id, metric.value)
     if not found:
         raise _no_target(year, metric)
     calendar = ctx.calendar([year]) if weeks else None
@@ -353,27 +368,22 @@ def progress(ctx: Context, on: date, rep: str | None = None) -> list[PeriodProgr
     Where a collections target is set, its scopes follow, counting collections.
     """
     week = t.period_bounds(ProgressPeriod.WEEK, on)
-    with ctx.session() as s:
-        rep_id = writes.find_rep(s, rep).id if rep else None
+    with ctx.reading() as s:
+        rep_id = reads.find_rep(s, rep).id if rep else None
         found = [
             (metric, target)
             for metric in (Metric.SALES, Metric.COLLECTIONS)
-            for target in queries.target_years(s, on.year, rep_id, metric.value)
+            for target in reads.target_years(s, on.year, rep_id, metric.value)
         ]
         if not found:
             raise _no_target(on.year)
         calendar = ctx.calendar({on.year, week.start.year, week.end.year})
         result = []
         for metric, target in found:
-            total = (
-                collections.collections_total
-                if metric is Metric.COLLECTIONS
-                else queries.sales_total
-            )
             for kind in ProgressPeriod:
                 span = t.period_bounds(kind, on)
                 since = max(span.start, date(on.year, 1, 1))
-                actual = total(s, since, on, target.rep_id)
+                actual = reads.published_total(s, metric, since, on, target.rep_id)
                 goal = t.period_target(kind, on, target.months, calendar)
                 gone = t.today_counts(on, ctx.now)  # the broadcast's rule too
                 paced = t.progress(actual, goal, *span, on, calendar, gone)

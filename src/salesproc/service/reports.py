@@ -11,13 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from salesproc.db import queries, writes
+from salesproc.db import reads
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.dates import REPORT_DATE_AHEAD, check_not_future
 from salesproc.service.context import Context
+
+if TYPE_CHECKING:  # the ORM is the writes' (a header set): the reports read through `db.reads`
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "DailyReport",
@@ -64,9 +67,9 @@ class ReportHeader:
 def daily_reports(ctx: Context, day: date, rep: str | None = None) -> list[DailyReport]:
     """Every active rep's report of `day` (or one rep's, active or not), by rep code."""
     quota = ctx.settings.visit_quota
-    with ctx.session() as s:
-        rep_id = writes.find_rep(s, rep).id if rep else None
-        rows = queries.daily_reports(s, day, rep_id)
+    with ctx.reading() as db:
+        rep_id = reads.find_rep(db, rep).id if rep else None
+        rows = reads.daily_reports(db, day, rep_id)
     return [
         DailyReport(
             rep=r.rep,
@@ -123,8 +126,14 @@ def set_header(
     The rep must be active (an inactive one can log nothing new) before the
     day is checked, so the error names what is wrong first.
     """
-    with ctx.session() as s:
+    from salesproc.db import writes
+
+    today = ctx.today
+
+    def work(s: "Session") -> ReportHeader:  # run again if another writer was in the way
         found = writes.find_active_rep(s, rep)
-        check_not_future(day, ctx.today, REPORT_DATE_AHEAD)
+        check_not_future(day, today, REPORT_DATE_AHEAD)
         saved = writes.set_report_header(s, found, day, weather, region)
         return ReportHeader(found.code, day, saved.region, saved.weather)
+
+    return ctx.transaction(work)
