@@ -1012,7 +1012,12 @@ def test_a_big_load_sets_the_indexes_aside_and_builds_them_again(db, tmp_path, m
 
     monkeypatch.setattr(bulk, "indexes_set_aside", spy)
     indexes = sales_indexes()
-    assert indexes == ["ix_sales_customer_id", "ix_sales_rep_date_amount", "ix_sales_return_of_id"]
+    assert indexes == [
+        "ix_sales_customer_id",
+        "ix_sales_rep_date_amount",
+        "ix_sales_return_of_id",
+        "ix_sales_visit_id",
+    ]
     # How big a load is, is told from how far into the file its first chunk is; the
     # reader reads ahead 8 KiB at a time, so these rows are long enough to tell.
     header = ["rep", "date", "amount", "customer", "key", "notes"]

@@ -7,9 +7,11 @@ import) is only loaded when there is something to upgrade.
 from sqlalchemy import Engine
 
 #: The newest migration in `migrations/versions`; a test checks it is Alembic's head.
-HEAD = "0009"
+HEAD = "0012"
 #: Every revision this release can upgrade from.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+KNOWN_REVISIONS = (
+    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012",
+)  # fmt: skip
 
 
 def alembic_config():  # type: ignore[no-untyped-def]
