@@ -13,6 +13,9 @@ and the ratio of two interleaved series, not a bare number.
 
 An older tree may need the database at its own schema revision (`--baseline-db`,
 a copy made before this checkout upgraded it); the data must be the same.
+Before timing, each command runs once in each tree and their outputs are
+compared byte for byte (a faster audit that says something else is no win);
+`--no-compare` skips that.
 """
 
 from __future__ import annotations
@@ -36,26 +39,43 @@ def cpu_of(cmd: list[str], env: dict[str, str]) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def output_of(cmd: list[str], env: dict[str, str]) -> bytes:
+    """What `cmd` prints (the untimed run that also warms the bytecode cache)."""
+    return subprocess.run(cmd, env=env, check=True, stdout=subprocess.PIPE).stdout
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", required=True)
     parser.add_argument("--baseline", required=True, help="the baseline checkout's src folder")
+    parser.add_argument("--src", default=str(HERE), help="the src folder timed [this checkout's]")
     parser.add_argument("--baseline-db", help="the same data at the baseline's schema")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--from", dest="start", default="2026-11-01")
     parser.add_argument("--to", dest="end", default="2026-11-30")
     parser.add_argument("--now", default="2026-12-01T09:00", help="SALESPROC_NOW")
+    parser.add_argument("--no-compare", action="store_true", help="do not compare the outputs")
     args = parser.parse_args(argv)
     env = {**os.environ, "SALESPROC_NOW": args.now, "NO_COLOR": "1"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     config = Path(args.db).with_suffix(".toml")
     config.write_text("", encoding="utf-8")  # defaults: never the user's config
     env["SALESPROC_CONFIG"] = str(config)
-    trees = {"this": (str(HERE), args.db), "baseline": (args.baseline, args.baseline_db or args.db)}
+    trees = {"this": (args.src, args.db), "baseline": (args.baseline, args.baseline_db or args.db)}
     commands = {
         "audit": ["audit", "--from", args.start, "--to", args.end, "-f", "json"],
         "call-plan": ["call-plan", "--date", args.now[:10], "--format", "json"],
     }
+    differ = []
+    for name, words in commands.items():
+        printed = {
+            tree: output_of(
+                [sys.executable, "-m", "salesproc", "--db", db, *words], {**env, "PYTHONPATH": src}
+            )
+            for tree, (src, db) in trees.items()
+        }
+        if not args.no_compare and printed["this"] != printed["baseline"]:
+            differ.append(name)
     times: dict[tuple[str, str], list[float]] = {}
     for _run in range(args.runs):
         for name, words in commands.items():
@@ -71,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
             f"   baseline {statistics.median(base):6.2f} ({min(base):.2f}–{max(base):.2f})"
             f"   ratio {ratio:.2f}"
         )
-    return 0
+    for name in differ:
+        print(f"  {name}: the output differs from the baseline's", file=sys.stderr)
+    return 1 if differ else 0
 
 
 if __name__ == "__main__":

@@ -85,6 +85,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property, partial
 from typing import NamedTuple
 
 from salesproc.i18n import N_, _, language, ngettext
@@ -507,7 +508,7 @@ class Flag:
     def red(self) -> bool:
         return self.severity == Severity.RED
 
-    @property
+    @cached_property
     def id(self) -> str:
         """A short id that stays the same from one run to the next (`audit dismiss ID`):
         from the rule, rep, days and what it concerns, never from the wording."""
@@ -516,6 +517,41 @@ class Flag:
              ",".join(map(str, self.visits)), self.key)
         )  # fmt: skip
         return hashlib.sha1(source.encode()).hexdigest()[:8]
+
+
+class Later:
+    """A flag's evidence to be worded when first read: a template already in the language
+    shown, and its values. An audit of a month raises tens of thousands of flags and shows
+    only some (the red ones; the call plan asks about one per rep): the rest never cost
+    their text."""
+
+    __slots__ = ("template", "values")
+
+    def __init__(self, template: str, **values: object) -> None:
+        self.template = template
+        self.values = values
+
+    def __str__(self) -> str:
+        values = {k: v() if callable(v) else v for k, v in self.values.items()}
+        return self.template.format(**values)
+
+
+class _Evidence:
+    """`Flag.evidence`: a str, or a `Later` worded (once) when read."""
+
+    def __get__(self, flag: Flag | None, owner: type | None = None) -> str:
+        if flag is None:
+            return ""  # the field's default, as dataclasses reads it
+        value = flag.__dict__["_evidence"]
+        if type(value) is not str:
+            value = flag.__dict__["_evidence"] = str(value)
+        return value
+
+    def __set__(self, flag: Flag, value: "str | Later") -> None:
+        flag.__dict__["_evidence"] = value
+
+
+Flag.evidence = _Evidence()  # type: ignore[assignment]
 
 
 def flag_key(flag: Flag) -> tuple[int, date, str, tuple[int, ...], str, str]:
@@ -548,7 +584,14 @@ def audit(
     # the evidence across records reads the window against the weeks before it
     recent = [visit for visit in facts.visits if start - BASELINE <= visit.day <= end]
     timed = _timed_days(recent)
-    pairs = successions(facts.visits)
+    # a missed revisit is a promise for the window and what came after it: only the customers
+    # promised one need their visits put in order, and only those promises read
+    promised = {visit.customer_id for visit in facts.visits if start <= visit.next_visit <= end}
+    pairs = [
+        (visit, after)
+        for visit, after in successions(v for v in facts.visits if v.customer_id in promised)
+        if start <= visit.next_visit <= end
+    ]
     counts = visit_counts(dated)
     days = working_days(calendar, start, end, today)
     flags = [
@@ -599,10 +642,13 @@ def overlaps(visits: Iterable[VisitFact]) -> list[Flag]:
     """
     flags: list[Flag] = []
     for (_day, _rep), group in _grouped(v for v in visits if v.start is not None):
-        ordered = sorted(group, key=lambda v: (v.start, _end(v), v.id))
-        for index, first in enumerate(ordered):
-            for second in ordered[index + 1 :]:
-                if not overlap(first, second):
+        # each visit's (start, end, id) worked out once, not once per pair it is compared in
+        # (the position last: ties keep the facts' order, and a visit is never compared)
+        spans = sorted((v.start, _end(v), v.id, n, v) for n, v in enumerate(group))  # type: ignore[misc]
+        for index, (start, end, _id, _n, first) in enumerate(spans):
+            for later_start, later_end, _later_id, _later_n, second in spans[index + 1 :]:
+                # as `overlap(first, second)`
+                if not (start == later_start or (start < later_end and later_start < end)):
                     break  # sorted by start: `second` begins after `first`, and so do the rest
                 flags.append(_overlap_flag(first, second))
     return flags
@@ -631,11 +677,12 @@ def overlap(a: VisitFact, b: VisitFact) -> bool:
 
 
 def _overlap_flag(first: VisitFact, second: VisitFact) -> Flag:
-    evidence = _("{first} {first_time} overlaps {second} {second_time}").format(
+    evidence = Later(
+        _("{first} {first_time} overlaps {second} {second_time}"),
         first=first.customer,
-        first_time=_span_text(first),
+        first_time=partial(_span_text, first),
         second=second.customer,
-        second_time=_span_text(second),
+        second_time=partial(_span_text, second),
     )
     return _flag(Rule.OVERLAP, first.rep, first.day, evidence, visits=(first.id, second.id))
 
@@ -664,7 +711,10 @@ def late_logs(
     per visit: it is one lapse, and one question.
     """
     late_ones: defaultdict[tuple[str, date, date, int], list[VisitFact]] = defaultdict(list)
-    for visit in _in_order(visits):
+    # never more working days late than calendar days: most visits are logged on the day,
+    # and are not sorted nor counted for nothing
+    soon = timedelta(days=t.late_days)
+    for visit in _in_order(v for v in visits if v.logged_at.date() - v.day > soon):
         logged = visit.logged_at.date()
         if calendar is None:
             late = (logged - visit.day).days
@@ -730,20 +780,25 @@ def durations(visits: Iterable[VisitFact], t: Thresholds = DEFAULTS) -> list[Fla
     """
     shortest = timedelta(minutes=t.min_minutes)
     longest = timedelta(minutes=t.max_minutes)
-    flags: list[Flag] = []
-    for visit in _in_order(visits):
+
+    def odd(visit: VisitFact) -> bool:
         length = visit_length(visit)
-        if length is None or shortest <= length <= longest:
-            continue
+        return length is not None and not shortest <= length <= longest
+
+    flags: list[Flag] = []
+    for visit in _in_order(filter(odd, visits)):  # only the flagged ones sorted
+        length = visit_length(visit)
+        assert length is not None
         minutes = int(length.total_seconds() // 60)
-        evidence = ngettext(
-            "{customer} {start}–{end}: {n} minute",
-            "{customer} {start}–{end}: {n} minutes",
-            minutes,
-        ).format(
+        evidence = Later(
+            ngettext(
+                "{customer} {start}–{end}: {n} minute",
+                "{customer} {start}–{end}: {n} minutes",
+                minutes,
+            ),
             customer=visit.customer,
-            start=_clock(visit.start),
-            end=_clock(visit.end),
+            start=partial(_clock, visit.start),
+            end=partial(_clock, visit.end),
             n=minutes,
         )
         short = length < shortest  # padding: red; a long visit is a follow-up
@@ -776,12 +831,9 @@ def no_phone(visits: Iterable[VisitFact]) -> list[Flag]:
     could not check.
     """
     flags: list[Flag] = []
-    for visit in _in_order(visits):
-        if not (visit.customer_phone or "").strip():
-            evidence = _("visit to {customer}: no phone number on file").format(
-                customer=visit.customer
-            )
-            flags.append(_flag(Rule.NO_PHONE, visit.rep, visit.day, evidence, visits=(visit.id,)))
+    for visit in _in_order(v for v in visits if not (v.customer_phone or "").strip()):
+        evidence = Later(_("visit to {customer}: no phone number on file"), customer=visit.customer)
+        flags.append(_flag(Rule.NO_PHONE, visit.rep, visit.day, evidence, visits=(visit.id,)))
     return flags
 
 
@@ -806,9 +858,10 @@ def below_quota(
     flags: list[Flag] = []
     for (rep, day), n in sorted(counts.items(), key=_by_day_then_rep):
         if day in wanted and 0 < n < t.quota:
-            evidence = ngettext(
-                "{n} visit of a quota of {quota}", "{n} visits of a quota of {quota}", n
-            ).format(n=n, quota=t.quota)
+            evidence = Later(
+                ngettext("{n} visit of a quota of {quota}", "{n} visits of a quota of {quota}", n),
+                n=n, quota=t.quota,
+            )  # fmt: skip
             flags.append(_flag(Rule.BELOW_QUOTA, rep, day, evidence))
     return flags
 
@@ -902,15 +955,16 @@ _NEXT_VISIT = N_(
 
 
 def _missed_flag(visit: VisitFact, after: VisitFact | None) -> Flag:
-    values = {
-        "day": visit.day.isoformat(),
-        "customer": visit.customer,
-        "promised": visit.next_visit.isoformat(),
-    }
     if after is None:
-        evidence = _(_NO_VISIT_SINCE).format(**values)
+        evidence = Later(
+            _(_NO_VISIT_SINCE), day=visit.day.isoformat, customer=visit.customer,
+            promised=visit.next_visit.isoformat,
+        )  # fmt: skip
     else:
-        evidence = _(_NEXT_VISIT).format(**values, next=after.day.isoformat())
+        evidence = Later(
+            _(_NEXT_VISIT), day=visit.day.isoformat, customer=visit.customer,
+            promised=visit.next_visit.isoformat, next=after.day.isoformat,
+        )  # fmt: skip
     return _flag(Rule.MISSED_REVISIT, visit.rep, visit.next_visit, evidence, visits=(visit.id,))
 
 
@@ -1502,8 +1556,14 @@ def unsold_orders(
         return not days or not any(visit.day + d in days for d in after)
 
     by_day: defaultdict[tuple[str, date], list[VisitFact]] = defaultdict(list)
+    ordering: dict[str, bool] = {}  # a team writes a handful of purpose lists: each read once
     for visit in visits:
-        if _is_order(visit) and visit.day < today:
+        if visit.day >= today:
+            continue
+        is_order = ordering.get(visit.purposes)
+        if is_order is None:
+            is_order = ordering[visit.purposes] = _is_order(visit)
+        if is_order:
             by_day[(visit.rep, visit.day)].append(visit)
     counts = {key: [float(unsold(v)) for v in day] for key, day in by_day.items()}
     habit = _habit(counts, start)
@@ -1542,7 +1602,10 @@ def unsold_orders(
 
 def _words(text: str | None) -> str:
     """A result as compared: NFKC, letters and digits only, case folded."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text or "")).casefold()
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text or "")).casefold()
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def copied_results(
@@ -1558,8 +1621,14 @@ def copied_results(
     and only results of some length count.
     """
     by_rep: defaultdict[str, list[tuple[VisitFact, str]]] = defaultdict(list)
+    said_as: dict[str, str] = {}  # reps write the same phrases: each normalised once
     for visit in visits:
-        if visit.result and len(words := _words(visit.result)) >= COPY_MIN_CHARS:
+        if not visit.result:
+            continue
+        words = said_as.get(visit.result)
+        if words is None:
+            words = said_as[visit.result] = _words(visit.result)
+        if len(words) >= COPY_MIN_CHARS:
             by_rep[visit.rep].append((visit, words))
     shares: dict[tuple[str, date], list[float]] = {}
     copies: dict[tuple[str, date], list[VisitFact]] = {}
@@ -1722,7 +1791,7 @@ def _flag(
     rule: Rule,
     rep: str,
     day: date,
-    evidence: str,
+    evidence: "str | Later",
     severity: Severity | None = None,
     *,
     visits: tuple[int, ...] = (),
@@ -1747,7 +1816,8 @@ def _explained(rule: Rule) -> str:
 
 
 def _clock(moment: time | None) -> str:
-    return f"{moment:%H:%M}" if moment is not None else ""
+    # as f"{moment:%H:%M}" reads it, without strftime: a month's audit shows some 60,000
+    return f"{moment.hour:02}:{moment.minute:02}" if moment is not None else ""
 
 
 def _stamp(moment: datetime) -> str:
@@ -1803,20 +1873,29 @@ def strongest(flags: Iterable[Flag], n: int = TOP_EVIDENCE) -> list[Flag]:
     rule the most flagged, then the audit's rule order, the latest day first."""
     flags = list(flags)
     per_rule = Counter(f.rule for f in flags)
-    ordered = sorted(
-        flags,
-        key=lambda f: (
+
+    def rank(f: Flag) -> tuple[bool, bool, int, int, int]:
+        return (
             not f.red, f.from_day is None, -per_rule[f.rule], _ORDER.get(f.rule, len(_ORDER)),
-            -f.day.toordinal(), f.evidence,
-        ),
-    )  # fmt: skip
-    chosen: list[Flag] = []
-    seen: set[str] = set()
-    for flag in ordered:
-        if flag.rule not in seen:
-            seen.add(flag.rule)
-            chosen.append(flag)
+            -f.day.toordinal(),
+        )  # fmt: skip
+
+    by_rule: defaultdict[str, list[Flag]] = defaultdict(list)
+    for flag in flags:
+        by_rule[flag.rule].append(flag)
+    # each rule's first flag, the wording read only to settle a tie (most flags are never shown)
+    chosen = sorted(
+        (first_by(mine, rank) for mine in by_rule.values()), key=lambda f: (rank(f), f.evidence)
+    )
     return chosen[:n]
+
+
+def first_by(flags: Sequence[Flag], rank: Callable[[Flag], tuple[object, ...]]) -> Flag:
+    """The first of `flags` (not empty) in the order of `rank`, then the evidence: as
+    `sorted(flags, key=(rank, evidence))[0]`, wording only the flags tied on `rank`."""
+    best = min(map(rank, flags))  # type: ignore[type-var]
+    tied = [f for f in flags if rank(f) == best]
+    return tied[0] if len(tied) == 1 else min(tied, key=lambda f: f.evidence)
 
 
 def by_rep(flags: Iterable[Flag]) -> list[RepSummary]:

@@ -7,8 +7,14 @@ flags of the last week among it), and `log_call` records what a call found —
 a doubtful one is itself a red flag of the next audit.
 """
 
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
 
 from salesproc.db import callcheck, queries, reviews, writes
 from salesproc.db.queries import CallRow
@@ -22,6 +28,7 @@ from salesproc.rules.dates import check_not_future
 from salesproc.rules.money import format_amount
 from salesproc.rules.ranking import Metric
 from salesproc.service.context import Context
+from salesproc.service.team import supervisors_only
 
 __all__ = [
     "Audit",
@@ -42,6 +49,8 @@ __all__ = [
     "raised_flags",
     "thresholds",
 ]
+
+_T = TypeVar("_T")
 
 #: the audit's flags the call plan asks about: the week up to the previous working day
 PLAN_LOOK_BACK = timedelta(days=6)
@@ -113,15 +122,37 @@ def thresholds(ctx: Context) -> audit_rules.Thresholds:
         ) from None
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the audit builds its facts and flags: some hundred
+    thousand objects, none in a cycle, and each collection would walk them all again (it
+    cost the audit of a month a third of its time).
+
+    What survives (the flags) goes straight to the oldest generation (`freeze`, then
+    `unfreeze`: no object stays frozen); otherwise the first collection after would walk
+    every object made meanwhile, and the next ones again as the report is written."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()
+
+
 def raised_flags(ctx: Context, start: date, end: date, rep: str | None = None) -> list[Flag]:
     """Every flag the rules raise whose day is in [start, end], of one rep or all: those the
     supervisor dismissed too (what `audit dismiss` looks a flag up in, and `audit stats` counts)."""
     t = thresholds(ctx)
     calendar = ctx.calendar(range(start.year, end.year + 1))
-    with ctx.session() as s:
-        rep_id = writes.find_rep(s, rep).id if rep else None
-        facts = queries.audit_facts(s, start, end, ctx.today, rep_id)
-    flags = audit_rules.audit(facts, start, end, ctx.today, calendar, t)
+    with _gc_paused():
+        with ctx.session(write=False) as s:
+            rep_id = writes.find_rep(s, rep).id if rep else None
+            facts = queries.audit_facts(s, start, end, ctx.today, rep_id)
+        flags = audit_rules.audit(facts, start, end, ctx.today, calendar, t)
     # the facts hold every rep's visits (a customer's next visit may be another rep's)
     return [flag for flag in flags if rep is None or flag.rep == rep]
 
@@ -135,7 +166,7 @@ def audit_flags(ctx: Context, start: date, end: date, rep: str | None = None) ->
 def _undismissed(ctx: Context, start: date, end: date, rep: str | None) -> tuple[list[Flag], int]:
     """The flags not dismissed, and how many were left out as dismissed."""
     flags = raised_flags(ctx, start, end, rep)
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         dismissed = reviews.dismissed_ids(s, start, end)
     if not dismissed:  # most days: no flag id worked out for nothing
         return flags, 0
@@ -161,6 +192,7 @@ def audit(
 ) -> Audit:
     """The flags of [start, end] (the month to date unless told otherwise): the red flags,
     and the follow-ups too unless `follow_ups` is False."""
+    supervisors_only(ctx, "audit")
     first, last = audit_window(ctx, start, end)
     flags, dismissed = _undismissed(ctx, first, last, rep)
     if follow_ups:
@@ -173,6 +205,7 @@ def audit_by_rep(
     ctx: Context, start: date | None = None, end: date | None = None, rep: str | None = None
 ) -> AuditByRep:
     """Each rep's red flags and follow-ups over [start, end], ordered by `rules.audit.score`."""
+    supervisors_only(ctx, "audit")
     first, last = audit_window(ctx, start, end)
     return AuditByRep(first, last, audit_rules.by_rep(audit_flags(ctx, first, last, rep)))
 
@@ -184,11 +217,17 @@ def call_plan(ctx: Context, day: date, seed: int = 0) -> CallPlan:
     promised for its week, the audit's flags of that week and the month's
     leaderboard as it stood after it (on the 1st: the month just ended).
     """
+    supervisors_only(ctx, "call-plan")
+    with _gc_paused():
+        return _call_plan(ctx, day, seed)
+
+
+def _call_plan(ctx: Context, day: date, seed: int) -> CallPlan:
     calendar = ctx.calendar({day.year, day.year - 1})
     before = cp.previous_workday(day, calendar)
     week = before - PLAN_LOOK_BACK
     flags = audit_flags(ctx, week, before)
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         team = queries.leaderboard(s, before, before, Metric.SALES)
         month = queries.leaderboard(s, before.replace(day=1), before, Metric.SALES)
         visits = queries.day_visits(s, before)
@@ -198,9 +237,15 @@ def call_plan(ctx: Context, day: date, seed: int = 0) -> CallPlan:
         asked = callcheck.answered(s, [*(v.id for v in named), *(v.id for v in visits)])
     slots = cp.plan_team(seed, day, {r.rep: logged.get(r.rep, []) for r in team})
     standing = {r.rep: r for r in month}
+    # each rep's share of the day's facts, sorted out once (not once per rep: 200 reps ×
+    # every visit, promise and flag cost the plan more than its queries)
+    visits_of = _by_rep(visits)
+    promised_of = _by_rep(promised)
+    flags_of = _by_rep(flags)
+    named_of = _by_rep(named)
     calls = []
     for rep in team:
-        mine = [v for v in visits if v.rep == rep.rep]
+        mine = visits_of.get(rep.rep, [])
         place = standing[rep.rep]
         record = cp.RepRecord(
             rep=rep.rep,
@@ -213,13 +258,12 @@ def call_plan(ctx: Context, day: date, seed: int = 0) -> CallPlan:
                 for v in mine
             ),
             promises=tuple(
-                cp.Promise(p.customer, p.due, p.visited) for p in promised if p.rep == rep.rep
+                cp.Promise(p.customer, p.due, p.visited) for p in promised_of.get(rep.rep, [])
             ),
-            flags=tuple(f for f in flags if f.rep == rep.rep),
+            flags=tuple(flags_of.get(rep.rep, [])),
             flagged=tuple(
                 cp.VisitedCustomer(v.customer, v.start, v.end, v.contact, v.phone, v.id, v.day)
-                for v in named
-                if v.rep == rep.rep
+                for v in named_of.get(rep.rep, [])
             ),
             answered=asked,
             had_report=bool(mine),
@@ -234,6 +278,14 @@ def call_plan(ctx: Context, day: date, seed: int = 0) -> CallPlan:
         best = cp.Standout(leader.name, format_amount(leader.value)) if leader.value else None
         worst = cp.Standout(last.name, format_amount(last.value)) if best else None
     return CallPlan(day, cp.order_calls(calls), cp.announce(best, worst, before))
+
+
+def _by_rep(rows: Iterable[_T]) -> dict[str, list[_T]]:
+    """The rows by their `rep`, each rep's in the order given."""
+    found: dict[str, list[_T]] = {}
+    for row in rows:
+        found.setdefault(row.rep, []).append(row)  # type: ignore[attr-defined]
+    return found
 
 
 def log_call(
@@ -252,6 +304,7 @@ def log_call(
     about the rep's latest visit to it in the week up to `day`; an unconfirmed visit is a
     red flag of the audit, a confirmed one clears the flags it drew.
     """
+    supervisors_only(ctx, "call log")
     if (customer is None) != (confirmed is None):
         missing = "--confirmed" if confirmed is None else "--customer"
         raise InputError(
@@ -263,7 +316,9 @@ def log_call(
     when = at or ctx.now.time().replace(second=0, microsecond=0)
     window = cp.window_at(when)
     verdict = Verdict(verdict)
-    with ctx.session() as s:
+    now = ctx.now
+
+    def work(s: Session) -> LoggedCall:  # run again if another writer was in the way
         found = writes.find_active_rep(s, rep)
         checked = visit = None
         if customer is not None:
@@ -282,7 +337,7 @@ def log_call(
                     )
                 )
         call = writes.log_call(
-            s, found, day, when, window.value if window else None, verdict.value, note, ctx.now
+            s, found, day, when, window.value if window else None, verdict.value, note, now
         )
         if checked is not None and visit is not None and confirmed is not None:
             callcheck.record_confirmation(call, checked, visit, confirmed)
@@ -292,12 +347,14 @@ def log_call(
             )  # fmt: skip
         return LoggedCall(call.id, found.code, day, when, window, verdict, note)
 
+    return ctx.transaction(work)
+
 
 def list_calls(
     ctx: Context, rep: str | None = None, start: date | None = None, end: date | None = None
 ) -> list[CallRow]:
     """The calls made, oldest first."""
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         rows = queries.call_list(s, rep_id, start, end)
         checks = callcheck.call_checks(s, (row.id for row in rows))

@@ -23,7 +23,7 @@ from datetime import date, time
 from typing import NamedTuple
 
 from salesproc.i18n import N_, _, ngettext
-from salesproc.rules.audit import RULES, Flag, Rule, strongest
+from salesproc.rules.audit import RULES, Flag, Rule, first_by, strongest
 from salesproc.rules.callplan.timing import Window, stable_number
 
 #: Which flagged item a call asks about: the strongest sign of invented or gamed work first.
@@ -331,16 +331,13 @@ def rule_order(rule: Rule, order: Sequence[Rule] = RULES) -> tuple[int, str]:
 def worst_flag(flags: Iterable[Flag]) -> Flag | None:
     """The flagged item to ask about: a red flag before a follow-up, then the strongest rule
     (`ASK_ORDER`), then the latest day."""
-    ordered = sorted(
+    flags = list(flags)
+    if not flags:
+        return None
+    return first_by(
         flags,
-        key=lambda f: (
-            not getattr(f, "red", True),
-            rule_order(f.rule, ASK_ORDER),
-            -f.day.toordinal(),
-            f.evidence,
-        ),
+        lambda f: (not getattr(f, "red", True), rule_order(f.rule, ASK_ORDER), -f.day.toordinal()),
     )
-    return ordered[0] if ordered else None
 
 
 def rule_label(rule: Rule) -> str:
