@@ -45,6 +45,7 @@ EXAMPLES = {
     "": "salesproc --lang zh due --rep zhangwei",
     "init": "salesproc init",
     "demo": "salesproc --db demo.db demo --seed 3",
+    "backup": "salesproc backup ~/backups/sales-2026-12-01.db",
     "config": "salesproc config show",
     "config show": "salesproc config show --format json",
     "log-visit": "salesproc log-visit --rep zhangwei --customer 万家超市 --purpose 订货,收款 "
@@ -256,6 +257,8 @@ def _reason(message: str) -> str:
 
 
 def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -410,8 +413,10 @@ class Localized:
         if _width(first) <= limit:
             return first
         cut = ""
+        used = 0
         for char in first:
-            if _width(cut + char) > limit - 3:
+            used += _width(char)
+            if used > limit - 3:
                 break
             cut += char
         if first[len(cut)].isascii() and " " in cut:  # an English word is not cut in two

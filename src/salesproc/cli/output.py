@@ -6,7 +6,6 @@ when piped (widths in terminal cells, so Chinese names line up); JSON writes
 money as exact numbers, never through float.
 """
 
-import csv
 import io
 import sys
 from collections.abc import Callable, Sequence
@@ -17,7 +16,6 @@ from typing import Annotated, Any
 
 import typer
 
-from salesproc.adapters.jsondoc import to_json
 from salesproc.cli.choices import format_option
 from salesproc.i18n import N_, _, language
 from salesproc.rules.text import escape_controls, guard_listing
@@ -108,7 +106,16 @@ def _csv_cell(value: Any) -> str:
     return guard_listing(escape_controls(text)) if type(value) in (str, list, tuple) else text
 
 
+def to_json(data: Any, indent: int | None = 2) -> str:
+    """`adapters.jsondoc.to_json`, imported on first use: `--help` needs no JSON (nor Decimal)."""
+    from salesproc.adapters.jsondoc import to_json as as_json
+
+    return as_json(data, indent)
+
+
 def write_csv(records: Sequence[Record], keys: Sequence[str]) -> None:
+    import csv
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(keys)
     for record in records:
@@ -176,23 +183,74 @@ def screen_safe_stdout() -> Callable[[], None]:
 RICH_TABLE_ROWS = 300
 
 
-def _plain_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], justify: Sequence[str]):  # type: ignore[no-untyped-def]
-    """Columns padded to their width in terminal cells, so Chinese names line up."""
+def _plain_lines(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], justify: Sequence[str]
+) -> tuple[list[str], int]:
+    """Columns padded to their width in terminal cells, so Chinese names line up; and the
+    widest line's width in cells, which decides between a Rich table and these lines.
+
+    Each distinct text is measured once: a listing repeats its grades, reps and results,
+    and measuring a Chinese text goes character by character.
+    """
     from rich.cells import cell_len
 
+    known: dict[str, int] = {}
+    #: Rich joins emoji sequences (ZWJ, VS16): a line's width is then not its cells' sum
+    joined = False
+
     def width(text: str) -> int:
-        return len(text) if text.isascii() else cell_len(text)
+        nonlocal joined
+        size = known.get(text)
+        if size is None:
+            if text.isascii():
+                size = len(text)
+            else:
+                size = cell_len(text)
+                joined = joined or "\u200d" in text or "\ufe0f" in text
+            known[text] = size
+        return size
 
     table = [headers, *rows] if any(headers) else list(rows)
-    sized = [[(cell, width(cell)) for cell in row] for row in table]
-    widths = [max(sizes) for sizes in zip(*([w for _, w in row] for row in sized), strict=True)]
+    sized = [[width(cell) for cell in row] for row in table]
+    widths = [max(sizes) for sizes in zip(*sized, strict=True)]
+    full = sum(widths) + 2 * (len(widths) - 1)
     right = [j == "right" for j in justify]
-    for row in sized:
+    lines = []
+    natural = 0
+    for row, sizes in zip(table, sized, strict=True):
         cells = (
             " " * (w - n) + cell if r else cell + " " * (w - n)
-            for (cell, n), w, r in zip(row, widths, right, strict=True)
+            for cell, n, w, r in zip(row, sizes, widths, right, strict=True)
         )
-        yield "  ".join(cells).rstrip()
+        padded = "  ".join(cells)
+        line = padded.rstrip()
+        lines.append(line)
+        cut = padded[len(line) :]
+        natural = max(natural, full - (len(cut) if cut.isascii() else cell_len(cut)))
+    if joined:
+        natural = max((cell_len(line) for line in lines), default=0)
+    return lines, natural
+
+
+class _Lines:
+    """Laid-out lines, each in its own style, as one Rich renderable: the console renders
+    and writes them in one pass (a print per line measured each line again)."""
+
+    def __init__(self, lines: Sequence[str], styles: Sequence[str | None]) -> None:
+        self.lines = lines
+        self.styles = styles
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.segment import Segment
+
+        looks: dict[str | None, Any] = {}
+        end = Segment("\n")
+        for line, style in zip(self.lines, self.styles, strict=True):
+            look = looks.get(style)
+            if look is None:
+                look = looks[style] = console.get_style(style or "")
+            yield Segment(line, look)
+            yield end
 
 
 def _one_line(text: str) -> str:
@@ -221,28 +279,24 @@ def print_table(
     shows = [(c.key, c.show or _text) for c in columns]
     rows = [[_one_line(show(r.get(key))) for key, show in shows] for r in records]
     if not sys.stdout.isatty():
-        body = list(_plain_lines(headers, rows, justify)) if rows else []
+        body = _plain_lines(headers, rows, justify)[0] if rows else []
         lines = [text for text in (title, *body, footer) if text is not None]
         sys.stdout.write("".join(f"{line}\n" for line in lines))
         return
 
-    from rich.cells import cell_len
-    from rich.table import Table
     from rich.text import Text
 
     out = console()
     if title:
         out.print(Text(title, style="bold"))
-    styles = [row_style(r) if row_style else None for r in records]
-    lines = list(_plain_lines(headers, rows, justify))
-    natural_width = max((cell_len(line) for line in lines), default=0) + 2
+    styles: list[str | None] = [row_style(r) for r in records] if row_style else [None] * len(rows)
+    lines, natural_width = _plain_lines(headers, rows, justify)
+    natural_width += 2
     if len(rows) > RICH_TABLE_ROWS or natural_width > out.width:
-        if header:
-            out.print(Text(lines.pop(0), style="bold"), soft_wrap=True)
-        for line, style in zip(lines, styles, strict=True):
-            out.print(Text(line, style=style or ""), soft_wrap=True)
+        out.print(_Lines(lines, ["bold", *styles] if header else styles), soft_wrap=True)
     elif rows:
         from rich import box
+        from rich.table import Table
 
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_header=header, pad_edge=False)
         for column in columns:

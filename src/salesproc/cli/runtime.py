@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesproc.config import Settings, load
-from salesproc.rules.dates import parse_date
-from salesproc.service.context import Context
+if TYPE_CHECKING:  # imported where used: `--help` needs neither the config nor the use cases
+    from salesproc.config import Settings
+    from salesproc.service.context import Context
 
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="From this day on (YYYY-MM-DD, today, -N).")
@@ -23,16 +23,19 @@ class Runtime:
     db_flag: str | None
     debug: bool = False
     lang_flag: str | None = None
-    _context: Context | None = field(default=None, repr=False)
+    _context: "Context | None" = field(default=None, repr=False)
 
     @property
-    def context(self) -> Context:
+    def context(self) -> "Context":
         if self._context is None:
+            from salesproc.config import load
+            from salesproc.service.context import Context
+
             self._context = Context(load(self.db_flag, self.lang_flag), warn=_to_stderr)
         return self._context
 
     @property
-    def settings(self) -> Settings:
+    def settings(self) -> "Settings":
         return self.context.settings
 
     @property
@@ -41,6 +44,8 @@ class Runtime:
 
     def date(self, text: str | None, relative_to: date | None = None) -> date:
         """A date option as the user typed it; today when omitted."""
+        from salesproc.rules.dates import parse_date
+
         return self.today if text is None else parse_date(text, self.today, relative_to)
 
     def span(self, start: str | None, end: str | None) -> "tuple[date | None, date | None]":

@@ -8,6 +8,14 @@ everything and rolls back, so it finds the same problems and counts the same
 rows. Reps are found the same way by every import (`db.lookup.RepIndex`):
 the same texts name the same rep, and a deactivated one can record nothing.
 
+An import is not run again when another writer is in the way (`ctx.session`,
+not `ctx.transaction`): its transaction reads the file and reports progress as
+it goes, so a second run would read a million rows again and move the bar
+backwards. It takes the write lock before it reads anything (SQLite), waiting
+up to ~30 s behind the short transactions of other commands; past that, or on
+a PostgreSQL deadlock, the busy message says nothing was written, and the
+user runs it again.
+
 `progress`, where given, is fed how far an import is, in bytes of the file
 (None where the format cannot tell): for a progress bar.
 """
@@ -31,6 +39,7 @@ from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.calendar import WorkCalendar
 from salesproc.service.context import Context
+from salesproc.service.team import exported_as
 
 __all__ = [
     "Imported",
@@ -184,15 +193,17 @@ def export(
 ) -> int:
     """Write visits, sales or customers (`rep`'s only, between `start` and `end` where
     given) with the headings `import` reads; returns how many rows."""
+    exported_as(ctx)  # a rep's login: its own rows only, and told so
     query, sheet = {
         "visits": (rows.visits, sheets.visits),
         "sales": (rows.sales, sheets.sales),
         "customers": (rows.customers, sheets.customers),
     }[what]
-    with ctx.session() as s:
+    with ctx.session(write=False) as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         try:
-            return sheets.write(sheet(query(s, rep_id, start, end)), fmt, output)
+            stored = query(s, rep_id, start, end)
+            return sheets.write(sheet(stored.read, stored.chunks), fmt, output)
         except OSError as exc:
             raise InputError(
                 _("cannot write {file}: {reason}").format(file=output, reason=exc.strerror)
