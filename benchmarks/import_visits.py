@@ -141,6 +141,11 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", help="a PostgreSQL superuser URL: each run in a fresh database")
+    parser.add_argument(
+        "--baseline",
+        help="another checkout's src directory: each run also imports with it (PYTHONPATH), "
+        "interleaved, for before/after figures from one run on the same load",
+    )
     args = parser.parse_args()
     if args.db and not is_postgresql(args.db):
         parser.error("--db takes a postgresql:// URL (without it, SQLite files in a temp dir)")
@@ -165,37 +170,48 @@ def measure(work: Path, args: argparse.Namespace, parser: argparse.ArgumentParse
         "SALESPROC_NOW": f"{TODAY}T18:30",
         "SALESPROC_CONFIG": str(work / "none.toml"),
     }
-    times: list[float] = []
-    cpus: list[float] = []
-    peak = 0.0
+    codes = {"this": env}
+    if args.baseline:
+        codes["baseline"] = {**env, "PYTHONPATH": str(Path(args.baseline).resolve())}
+    times: dict[str, list[float]] = {code: [] for code in codes}
+    cpus: dict[str, list[float]] = {code: [] for code in codes}
+    peaks: dict[str, float] = dict.fromkeys(codes, 0.0)
     said = ""
     for n in range(args.runs):
-        with ExitStack() as stack:
-            if args.db:
-                target = stack.enter_context(fresh_database(args.db, f"visits{n}"))
-            else:
-                target = str(work / f"run{n}.db")
-            db = ["--db", target]
-            run([*salesproc_command(), *db, "init"], env)
-            imported = [*db, "import", "customers", str(customers), "--create-reps"]
-            run([*salesproc_command(), *imported], env)
-            command = [*salesproc_command(), *db, "import", "visits", str(visits)]
-            seconds, said, cpu, used = run(command, env)
-        times.append(seconds)
-        cpus.append(cpu)
-        peak = max(peak, used)
-        print(f"run {n + 1}: {seconds:.2f} s wall, {cpu:.2f} s CPU; {said}", flush=True)
+        # interleaved, the order alternating: both see the same load on a shared machine
+        for code in list(codes)[:: 1 if n % 2 == 0 else -1]:
+            run_env = codes[code]
+            with ExitStack() as stack:
+                if args.db:
+                    target = stack.enter_context(fresh_database(args.db, f"visits{n}{code}"))
+                else:
+                    target = str(work / f"run{n}{code}.db")
+                db = ["--db", target]
+                run([*salesproc_command(), *db, "init"], run_env)
+                imported = [*db, "import", "customers", str(customers), "--create-reps"]
+                run([*salesproc_command(), *imported], run_env)
+                command = [*salesproc_command(), *db, "import", "visits", str(visits)]
+                seconds, said, cpu, used = run(command, run_env)
+            times[code].append(seconds)
+            cpus[code].append(cpu)
+            peaks[code] = max(peaks[code], used)
+            told = (
+                f"run {n + 1} ({code}): {seconds:.2f} s wall, {cpu:.2f} s CPU, "
+                f"{used:,.0f} MiB; {said}"
+            )
+            print(told, flush=True)
     size = visits.stat().st_size / 2**20
     where = "PostgreSQL (server CPU not counted)" if args.db else "SQLite"
     print(f"{visits}: {args.rows:,} rows over {days} days, {size:,.0f} MiB, into {where}")
     print(f"import: {said}")
-    median, cpu_median = statistics.median(times), statistics.median(cpus)
-    print(
-        f"import visits: median {median:.2f} s wall ({args.rows / median:,.0f} rows/s), "
-        f"min {min(times):.2f} s, max {max(times):.2f} s over {len(times)} runs; "
-        f"salesproc CPU median {cpu_median:.2f} s ({args.rows / cpu_median:,.0f} rows/s)"
-    )
-    print(f"peak memory of one import: {peak:,.0f} MiB")
+    for code, took in times.items():
+        median, cpu_median = statistics.median(took), statistics.median(cpus[code])
+        print(
+            f"import visits ({code}): median {median:.2f} s wall ({args.rows / median:,.0f} "
+            f"rows/s), min {min(took):.2f} s, max {max(took):.2f} s over {len(took)} runs; "
+            f"salesproc CPU median {cpu_median:.2f} s ({args.rows / cpu_median:,.0f} rows/s); "
+            f"peak memory {peaks[code]:,.0f} MiB"
+        )
     return 0
 
 

@@ -17,6 +17,12 @@ from sqlalchemy.orm import Session
 
 #: rows a statement: big enough to amortise a call, small enough to keep memory flat
 CHUNK = 5_000
+#: SQLite's page cache (KiB) while a load goes in without the indexes: as quick as the
+#: connection's 64 MiB (`engine._tune_sqlite`), which only updating big indexes needs
+LOAD_CACHE_KIB = 32 * 1024
+#: ... and while the indexes are built again: SQLite sorts their keys in runs as big as the
+#: cache; small runs merged cost less CPU than a big one, and hold less memory
+BUILD_CACHE_KIB = 4 * 1024
 
 
 class _Stored(dict[Any, Any]):
@@ -141,6 +147,30 @@ def indexes_set_aside(session: Session, table: Table) -> Iterator[None]:
     connection = session.connection()
     for index in indexes:
         index.drop(connection)
-    yield
-    for index in indexes:
-        index.create(connection)
+    with _sqlite_cache(session, LOAD_CACHE_KIB):
+        yield
+    with _sqlite_cache(session, BUILD_CACHE_KIB):
+        for index in indexes:
+            index.create(connection)
+
+
+@contextmanager
+def _sqlite_cache(session: Session, kib: int) -> Iterator[None]:
+    """SQLite's page cache at `kib` KiB (at most) for a while, then as it was; other
+    databases as they are. A setting of this connection only, which a transaction does not
+    undo: put back even when the load fails."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.dbapi_connection
+    assert driver is not None
+    was = driver.execute("PRAGMA cache_size").fetchone()[0]
+    if was < 0 and -was <= kib:  # already as small
+        yield
+        return
+    driver.execute(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA cache_size = {int(was)}")

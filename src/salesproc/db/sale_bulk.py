@@ -102,10 +102,15 @@ class SaleBook:
         #: whether any sale in the database has a key: if none, no key of the file is there
         any_key = select(model.id).where(model.source_key.is_not(None)).limit(1)
         self.keyed = keyed and session.scalar(any_key) is not None
-        #: which keys of a chunk are there already; built once, the chunk's keys bound to it
-        self._lookup = select(model.source_key).where(
-            model.source_key.in_(bindparam("keys", expanding=True))
+        #: which keys of a chunk are there already: on PostgreSQL COPYed and joined
+        #: (`pg_copy.KeyProbe`); elsewhere one statement, built once, the keys bound to it
+        self._probe = (
+            pg_copy.KeyProbe(session, model.__table__, "source_key")
+            if self.keyed and pg_copy.is_postgresql(session)
+            else None
         )
+        #: the lookup's SQL by how many keys it binds (a chunk's, the last chunk's)
+        self._lookups: dict[int, tuple[str, bool]] = {}
         #: each customer's first sale written here: its stored day, by customer id
         self._first: dict[int, Any] = {}
         self._created: set[int] = set()
@@ -148,7 +153,7 @@ class SaleBook:
         fresh = batch
         if self.keyed and batch:
             keys = list(map(_key_of, batch))
-            done = set(self.session.connection().scalars(self._lookup, {"keys": keys}))
+            done = self._probe(keys) if self._probe is not None else self._on_file(keys)
             if done:
                 fresh = [row for row in batch if row[KEY] not in done]
                 self.already += len(batch) - len(fresh)
@@ -161,6 +166,23 @@ class SaleBook:
                     first[customer] = row[DAY]
         self.imported += self.insert(fresh)
         return made
+
+    def _on_file(self, keys: list[str]) -> set[str]:
+        """Which of the keys are on file: one statement compiled once per number of keys and
+        sent to the driver as it is (a million keys through SQLAlchemy's expanding IN and
+        its result rows cost more than the lookups themselves)."""
+        connection = self.session.connection()
+        found = self._lookups.get(len(keys))
+        if found is None:
+            column = self.ledger.model.source_key
+            marks = [bindparam(f"k{at}") for at in range(len(keys))]
+            compiled = select(column).where(column.in_(marks)).compile(dialect=connection.dialect)
+            if compiled.positional:
+                assert list(compiled.positiontup or []) == [m.key for m in marks]
+            found = self._lookups[len(keys)] = (str(compiled), bool(compiled.positional))
+        sql, positional = found
+        params = tuple(keys) if positional else {f"k{at}": k for at, k in enumerate(keys)}
+        return {key for (key,) in connection.exec_driver_sql(sql, params).fetchall()}
 
     def _create_customers(self) -> dict[int, int]:
         rows = list(self._queued.values())
@@ -188,6 +210,7 @@ class SaleBook:
             self._stack.enter_context(bulk.indexes_set_aside(self.session, model.__table__))
             keys = pg_copy.foreign_keys_set_aside(self.session, model.__table__)
             self._stack.enter_context(keys)
+            self._stack.enter_context(pg_copy.straight_in(self.session, self.insert))
 
     def record_effects(self) -> None:
         """Each customer's first sale here (a return is none) wins or reopens it, as `sale add`

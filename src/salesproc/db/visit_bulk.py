@@ -9,7 +9,8 @@ exist yet are created, the visits inserted in chunks (in the order
 `log-visit` would have seen them, each with the category its customer had at
 that visit and its next visit by the grade's cadence), and customers, report
 headers and schedules updated in bulk. On PostgreSQL the rows go in by COPY
-(`pg_copy`), each table's with one INSERT … SELECT, in the same transaction.
+(`pg_copy`), each table's with one INSERT … SELECT (a first import of the
+history by the owner: straight into the table), in the same transaction.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -160,6 +161,7 @@ def _visit_rows(
     won = Outcome.WON.value
     counted_days: dict[date, date] = {}  # a counted revisit → the working day it lands on
     prospect, new = Category.PROSPECT.value, Category.NEW.value
+    wooing = Category.PROSPECT  # an enum member's lookup is a Python call: once, not a row
     placed = 0  # visits yielded so far: a visit's place, for `money`
     for chunk in chunks:
         batch = []
@@ -182,7 +184,7 @@ def _visit_rows(
             c = customers[customer]
             if given is not None:
                 category = given
-            elif c.category is not Category.PROSPECT:
+            elif c.category is not wooing:
                 category = c.category.value
             else:  # the customer as it stood at this visit: won here only by an earlier one
                 category = new if c.win_key < key else prospect
@@ -235,6 +237,7 @@ def insert_visits(
         if big:
             aside.enter_context(bulk.indexes_set_aside(session, Visit.__table__))
             aside.enter_context(pg_copy.foreign_keys_set_aside(session, Visit.__table__))
+            aside.enter_context(pg_copy.straight_in(session, insert))
         for batch in rows:
             written += insert(batch)
             if progress is not None:

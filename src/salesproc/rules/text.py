@@ -29,6 +29,11 @@ def tidy(text: str) -> str:
     return text.strip()
 
 
+def tidy_cells(cells: list[str]) -> list[str]:
+    """`tidy` of each cell of a row, in C: a million-row import trims fourteen million cells."""
+    return list(map(str.strip, cells))
+
+
 def control_char(text: str) -> str | None:
     """The first control character of the text, as `U+001B`; None when there is none."""
     found = _CONTROL.search(text)
