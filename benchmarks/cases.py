@@ -22,8 +22,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-#: The command line for `log-visit` (rep and customer are filled in from the database).
-VISIT_ARGS = ("--purpose", "order", "--start", "10:00", "--end", "10:30", "--amount", "1234.50")
+#: The command line for `log-visit` (rep and customer are filled in from the database);
+#: `--again`, since every run logs the same visit on the copy and a second would be refused.
+VISIT_ARGS = (
+    "--purpose", "order", "--start", "10:00", "--end", "10:30", "--amount", "1234.50", "--again",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ def queries(clock: Clock, visitor: Visitor) -> list[Query]:
             end=datetime.strptime("10:30", "%H:%M").time(),
             amount_cents=parse_amount("1234.50"),
         )
-        writes.log_visit(s, entry, DEFAULT_CADENCE, today, clock.now)
+        writes.log_visit(s, entry, DEFAULT_CADENCE, today, clock.now, again=True)
         return 1
 
     return [

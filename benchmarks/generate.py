@@ -107,6 +107,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="random seed [1]")
     parser.add_argument("--reps", type=int, help="reps [customers / 100, at most 200]")
     parser.add_argument("--customers", type=int, help="customers [visits / 50, at most 20000]")
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=HISTORY_DAYS,
+        help=f"days of history ending today [{HISTORY_DAYS}]; with --reps and --customers fixed, "
+        "more days grow the history alone",
+    )
     parser.add_argument("--force", action="store_true", help="replace an existing file")
     args = parser.parse_args(argv)
     if args.visits < 1:
@@ -117,6 +124,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         args.reps = max(2, min(200, args.customers // 100))
     if args.customers < 1 or args.reps < 1:
         parser.error("--customers and --reps must be at least 1")
+    if args.days < 30:
+        parser.error("--days must be at least 30")
     return args
 
 
@@ -172,8 +181,10 @@ def behind(rng: random.Random, cadence: int) -> int:
     return cadence + 1 + int(rng.expovariate(1 / cadence))
 
 
-def plan_customers(rng: random.Random, customers: int, reps: int, today: int) -> list[Plan]:
-    start = today - HISTORY_DAYS
+def plan_customers(
+    rng: random.Random, customers: int, reps: int, today: int, days: int = HISTORY_DAYS
+) -> list[Plan]:
+    start = today - days
     plans = []
     for cid in range(1, customers + 1):
         grade = pick(rng, GRADE_WEIGHTS)
@@ -190,7 +201,7 @@ def plan_customers(rng: random.Random, customers: int, reps: int, today: int) ->
             plan = Plan(cid, rep, grade, kind, added, first, last, 0.0, min_visits=1)
             plan.weight = (last - first) / cadence + 1
         elif kind in ("won", "won_lost"):
-            added = rng.randint(start, today - 21)
+            added = rng.randint(min(start, today - 21), today - 21)
             first = min(added + rng.randint(0, 5), today)
             last = max(first, today - behind(rng, cadence))
             if kind == "won_lost":
@@ -200,14 +211,14 @@ def plan_customers(rng: random.Random, customers: int, reps: int, today: int) ->
             plan.min_visits = 1 if kind == "won" else 2
             plan.weight = max((last - first) / cadence + 1, plan.win_after + 1)
         elif kind == "prospect":
-            added = today - rng.randint(0, 150)
+            added = max(start, today - rng.randint(0, 150))  # within the history
             first = min(added + rng.randint(0, 5), today)
             last = max(first, today - behind(rng, cadence))
             weight = 0.0 if rng.random() < 0.12 else min((last - first) / cadence + 1, 6)
             plan = Plan(cid, rep, grade, kind, added, first, last, weight)
         else:  # lost_prospect
             visits = rng.randint(1, 6)
-            added = rng.randint(start, today - 7)
+            added = rng.randint(min(start, today - 7), today - 7)
             first = min(added + rng.randint(0, 5), today)
             last = min(today, first + int(visits * cadence * rng.uniform(0.6, 1.4)))
             plan = Plan(cid, rep, grade, kind, added, first, last, visits, min_visits=1)
@@ -468,11 +479,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     create_schema(db)
     schema_s = time.perf_counter() - began
 
-    plans = plan_customers(rng, args.customers, args.reps, today)
+    plans = plan_customers(rng, args.customers, args.reps, today, args.days)
     allocate(plans, args.visits)
     for plan in plans:
         place_visits(rng, plan)
-    created = f"{iso(today - HISTORY_DAYS - 400)} 09:00:00.000000"
+    created = f"{iso(today - args.days - 400)} 09:00:00.000000"
     reps = rep_rows(rng, args.reps, created)
     customers = customer_rows(rng, plans)
     plan_s = time.perf_counter() - began - schema_s
@@ -523,6 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "reps": len(reps),
         "customers": len(customers),
         "visits": counters.visits,
+        "days": args.days,
         "sales": counters.sales,
         "seconds": round(total_s, 1),
     }

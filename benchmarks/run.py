@@ -7,6 +7,11 @@ database work itself fits its share. Targets (2 cores): each whole command
 under 0.6 s and each query part under 50 ms, medians of 5 runs.
 
     python benchmarks/run.py --db /tmp/salesproc-bench.db [--runs 5] [--json] [--plans]
+    python benchmarks/run.py --floor --db A.db [--db B.db …] [--runs 5] [--export-days N]
+
+`--floor` is issue 14's run (see floor.py): every command against the same SQL
+sent by a bare SQLAlchemy script and by raw sqlite3, the interpreter, Typer and
+Taskwarrior, CPU time, interleaved, one table per database.
 
 The benchmark database is never written: `log-visit` runs on a throwaway copy
 (each run adds one visit to that copy).
@@ -211,7 +216,13 @@ def table(results: Sequence[Timing]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True, type=Path, help="a database from generate.py")
+    parser.add_argument(
+        "--db",
+        required=True,
+        type=Path,
+        action="append",
+        help="a database from generate.py (with --floor: repeat it, one table each)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each [5]")
     parser.add_argument("--now", help="pin SALESPROC_NOW [the generator's, from PATH.bench.json]")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -221,10 +232,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="keep PYTHONDONTWRITEBYTECODE as set (default: cache .pyc in a temp dir, as users do)",
     )
+    parser.add_argument(
+        "--floor", action="store_true", help="issue 14: each command against its floors"
+    )
+    parser.add_argument(
+        "--export-days",
+        type=int,
+        help="with --floor: export only the last N days of visits [all of them]",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="with --floor: only this command (a prefix, repeatable) besides the floors",
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        help="with --floor: leave out the command of this exact name (repeatable)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    db = args.db.expanduser().resolve()
+    if args.floor:
+        import floor
+
+        return floor.run(
+            args.db, args.runs, args.now, args.export_days, args.json, args.only, args.skip
+        )
+    if len(args.db) > 1:
+        parser.error("--db may be repeated only with --floor")
+    db = args.db[0].expanduser().resolve()
     if not db.is_file():
         print(f"error: no database at {db}; build one with benchmarks/generate.py", file=sys.stderr)
         return 2
