@@ -201,3 +201,63 @@ def queries(clock: Clock, visitor: Visitor) -> list[Query]:
         Query("leaderboard all", "rank --cumulative --period all", rank_all),
         Query("log_visit", "log-visit", log_visit, writes=True),
     ]
+
+
+@dataclass(frozen=True)
+class Child:
+    """One timed process: wall time (s), what it printed, its own CPU (user + system, s) and
+    its own peak memory (MiB)."""
+
+    wall: float
+    said: str
+    cpu: float
+    peak: float
+
+
+def run_child(command: list[str], env: dict[str, str]) -> Child:
+    """Run a command to its end, timed by the child's own rusage (not all children's);
+    a failure stops the benchmark with its stderr."""
+    import subprocess
+    import tempfile
+    import time
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        began = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - began
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"error: {' '.join(command)}\n{err.read().decode()}")
+        return Child(
+            wall, out.read().decode().strip(), usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss / 1024,
+        )  # fmt: skip
+
+
+def import_env(scratch: Path, now: str) -> dict[str, str]:
+    """The environment of a timed import: pinned clock, an empty config, no stray --db, and
+    bytecode cached (in `scratch`) as on a user's machine, even where the sandbox turns it off."""
+    config = scratch / "none.toml"
+    config.write_text("", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("SALESPROC_DB",)}
+    env.update(SALESPROC_NOW=now, SALESPROC_CONFIG=str(config))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+    return env
+
+
+def import_summary(label: str, rows: int, runs: list[Child]) -> str:
+    """The line an import benchmark ends with, the same for every import: median, min and max
+    wall time and rows a second, the median CPU and rows per CPU-second, the peak memory."""
+    import statistics
+
+    wall = statistics.median(r.wall for r in runs)
+    cpu = statistics.median(r.cpu for r in runs)
+    return (
+        f"{label}: median {wall:.2f} s wall ({rows / wall:,.0f} rows/s), "
+        f"min {min(r.wall for r in runs):.2f} s, max {max(r.wall for r in runs):.2f} s over "
+        f"{len(runs)} runs; salesproc CPU median {cpu:.2f} s ({rows / cpu:,.0f} rows/s); "
+        f"peak memory {max(r.peak for r in runs):,.0f} MiB"
+    )

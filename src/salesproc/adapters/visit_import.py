@@ -7,8 +7,9 @@ keeps, per customer and per rep and day, only what the writing needs (the
 first visit, the first win, the last win or loss, the last weather and
 region); the good rows go to a temporary file, which the writing reads back
 instead of checking the file again. With any bad row, checking the rest is
-all that is left, and the caller writes nothing. Memory grows with customers
-and reps, and by one int a row: the visits seen, to find the same visit twice.
+all that is left, and the caller writes nothing. Memory grows with customers,
+reps and their days, and by ~18 bytes a row: the visits seen, to find the same
+visit twice, packed for the days the file has left behind (`_SeenDays`).
 
 A visit is known by its rep, customer, day and start time (`db.visit_keys`;
 no start time is a time too: two untimed visits of one customer on one day
@@ -19,6 +20,7 @@ nothing.
 """
 
 import pickle
+from array import array
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +38,10 @@ from salesproc.rules.vocab import Category, Outcome
 
 #: good rows pickled to the temporary file at a time
 CHUNK = 5_000
+#: days whose visits seen are kept as dicts: the file's current day and the few before it
+OPEN_DAYS = 4
+#: the rep and customer bits of a visit's identity (`visit_keys.identity`)
+_LOW = (1 << 64) - 1
 
 
 @dataclass
@@ -82,6 +88,9 @@ def survey(
     #: by day, each visit's identity (`visit_keys.identity`, inlined) → its first row:
     #: sheet << 32 | row. A day's few visits at a time stay in the processor's cache.
     seen_on: dict[date, dict[int, int]] = {}
+    seen_day = _SeenDays(seen_on).open
+    #: each weather and region text once: a header per rep and day holds one of a few words
+    words: dict[str, str] = {}
     layouts: list[Layout] = []
     on_file_by_day, load_day, nothing_on_file = on_file.days, on_file.load, on_file.empty
     with open_sheets(path) as book:
@@ -104,7 +113,7 @@ def survey(
                 visit = ((key >> 32) << 64) | (rep << 32) | (customer & 0xFFFFFFFF)
                 seen = seen_on.get(day)
                 if seen is None:
-                    seen = seen_on[day] = {}
+                    seen = seen_day(day)
                 first = seen.get(visit)
                 if first is not None:
                     problems.same(layout, number, layouts[first >> 32], first & 0xFFFFFFFF)
@@ -140,13 +149,57 @@ def survey(
                     if h is None:
                         h = headers[(rep, day)] = HeaderTally()
                     if region and key > h.region_key:
-                        h.region_key, h.region = key, region
+                        h.region_key, h.region = key, words.setdefault(region, region)
                     if weather and key > h.weather_key:
-                        h.weather_key, h.weather = key, weather
+                        h.weather_key, h.weather = key, words.setdefault(weather, weather)
     if not layouts:  # as `import sales` and `import customers` refuse one
         raise InputError(_("{file} is empty: it needs a heading row").format(file=path.name))
     found.count += _store(chunk, stored)
     return found
+
+
+class _SeenDays:
+    """The visits seen so far, by day: the last few days' as dicts, the others packed.
+
+    Why: a dict entry and its int cost ~120 bytes a visit, 119 MiB for a
+    million rows. A file in day order (every export, every form) never comes
+    back to a day it has left, so a day left behind is packed into arrays,
+    18 bytes a visit. A file out of day order that comes back to a packed day
+    gets the day's dict back, and from then on nothing is packed: as quick as
+    ever, holding what it always held.
+    """
+
+    def __init__(self, seen_on: dict[date, dict[int, int]]) -> None:
+        self.seen_on = seen_on
+        #: a day left behind → the rep and customer bits, the start minutes and the first rows
+        self.packed: dict[date, tuple[array[int], array[int], array[int]]] = {}
+        self.in_order = True
+
+    def open(self, day: date) -> dict[int, int]:
+        """The day's dict, for the first row of the day or of a return to it."""
+        seen_on = self.seen_on
+        if day in self.packed:
+            self.in_order = False
+            low, minutes, firsts = self.packed.pop(day)
+            base = day.toordinal() * 1441
+            seen = seen_on[day] = {
+                ((base + m) << 64) | bits: first
+                for bits, m, first in zip(low, minutes, firsts, strict=True)
+            }
+            return seen
+        seen = seen_on[day] = {}
+        if self.in_order and len(seen_on) > OPEN_DAYS:
+            left = next(iter(seen_on))
+            self._pack(left, seen_on.pop(left))
+        return seen
+
+    def _pack(self, day: date, seen: dict[int, int]) -> None:
+        base = day.toordinal() * 1441
+        self.packed[day] = (
+            array("Q", [visit & _LOW for visit in seen]),
+            array("H", [(visit >> 64) - base for visit in seen]),
+            array("q", seen.values()),
+        )
 
 
 def _store(chunk: list[Row], file: IO[bytes]) -> int:

@@ -4,9 +4,10 @@ INSERT … SELECT.
 Why: `executemany` sends a million rows as a million executions of one
 statement (psycopg pipelines them, but the server still plans and runs each
 one), about 20,000 rows a second here. COPY streams the rows in the server's
-own text format, and a single INSERT … SELECT moves them into the real table
-in one statement, with the table's defaults, constraints and foreign keys
-checked as for any insert.
+own text format (built here a chunk at a time, `copy_text`: psycopg's
+`write_row` costs a dumper look-up a value), and a single INSERT … SELECT
+moves them into the real table in one statement, with the table's defaults,
+constraints and foreign keys checked as for any insert.
 
 Why a temporary table first and not COPY straight into the table: the
 import keeps its rows (and their ids) in file order, and the rows of a
@@ -26,6 +27,7 @@ Both take the same rows; this one holds them (in the temporary table) until
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime, time
 from enum import Enum
 from itertools import count
 from typing import Any
@@ -52,6 +54,57 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+#: COPY's text format: a NULL, and what a value's text must escape (its own backslash first)
+_NULL = "\\N"
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value: Any) -> str | None:
+    """A value as COPY's text reads it back (None stays None): str, int, date, time, datetime."""
+    if value is None or type(value) is str:
+        return value
+    if isinstance(value, (date, time)):  # a datetime is a date: ISO with a space, as psycopg
+        return value.isoformat(" ") if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, Enum):
+        return _text(value.value)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)  # int, Decimal, float: their own repr is what the server reads
+
+
+def _escaped(value: Any) -> str:
+    text = _text(value)
+    return _NULL if text is None else text.translate(_ESCAPES)
+
+
+def copy_text(rows: Sequence[tuple[Any, ...]], width: int) -> str:
+    """The rows in COPY's text format: tab-separated, a line each, NULL as `\\N`, and a
+    backslash, tab, newline or carriage return in a value escaped.
+
+    Why not psycopg's `write_row`: it looks up a dumper per value of every row,
+    most of a big load's client time; here a plain str or int is taken as it is,
+    and a chunk is escaped value by value only when its text shows it must be:
+    when its backslashes are not exactly its NULLs, or its tabs and line ends
+    not exactly the separators.
+    """
+    null = _NULL
+    lines = [
+        "\t".join([null if v is None else v if v.__class__ is str else _escaped(v) for v in row])
+        for row in rows
+    ]
+    data = "\n".join(lines)
+    nulls = sum(row.count(None) for row in rows)
+    if (
+        data.count("\\") != nulls
+        or data.count("\t") != (width - 1) * len(rows)
+        or data.count("\n") != len(rows) - 1
+        or "\r" in data
+    ):
+        lines = ["\t".join(map(_escaped, row)) for row in rows]
+        data = "\n".join(lines)
+    return data + "\n"  # psycopg encodes it in the connection's encoding
+
+
 class CopyInsert(bulk.FastInsert):
     """`bulk.FastInsert` on PostgreSQL: each call COPYs its rows into a temporary table;
     `flush` moves all of them into the table with one INSERT … SELECT, in the order given.
@@ -68,6 +121,8 @@ class CopyInsert(bulk.FastInsert):
         self.pending = 0
         #: where COPY writes: the temporary table, or the table itself (`straight_in`)
         self.into = self.temp
+        #: the COPY left open across calls (`streaming`), else None: a COPY a call
+        self.stream: Any = None
         with self.driver.cursor() as cursor:
             # the real table's column types, so COPY reads each value as the insert would
             cursor.execute(
@@ -76,18 +131,25 @@ class CopyInsert(bulk.FastInsert):
             )
             cursor.execute(f"ALTER TABLE {self.temp} ADD COLUMN _seq bigserial")
 
+    def stored(self, column: str) -> dict[Any, Any]:
+        """A memo from a column's Python values to COPY's text of them (dates, times and
+        timestamps in ISO form, which the server reads whatever its DateStyle)."""
+        return bulk._Stored(_text)
+
     def __call__(self, rows: list[tuple[Any, ...]]) -> int:
         """COPY the rows into the temporary table; returns how many."""
         if rows:
-            with self.driver.cursor() as cursor:
-                statement = f"COPY {self.into} ({self.names}) FROM STDIN"
-                with cursor.copy(statement) as copy:
-                    write = copy.write_row
-                    for row in rows:
-                        write(row)
+            if self.stream is not None:
+                self.stream.write(copy_text(rows, len(self.columns)))
+            else:
+                with self.driver.cursor() as cursor, cursor.copy(self.statement()) as copy:
+                    copy.write(copy_text(rows, len(self.columns)))
             if self.into == self.temp:
                 self.pending += len(rows)
         return len(rows)
+
+    def statement(self) -> str:
+        return f"COPY {self.into} ({self.names}) FROM STDIN"
 
     def flush(self) -> int:
         """Move the rows COPYed so far into the table, in the order they came; how many."""
@@ -128,6 +190,27 @@ def straight_in(session: Session, insert: bulk.FastInsert) -> Iterator[None]:
             yield
         finally:
             insert.into = insert.temp
+
+
+@contextmanager
+def streaming(insert: bulk.FastInsert) -> Iterator[None]:
+    """Within the block, on PostgreSQL, `insert` sends every call's rows down one COPY.
+
+    Why: a COPY a chunk waits at its end for the server to store the chunk,
+    and only then does this process build the next: the two take turns. One
+    COPY left open lets the server store a chunk while the next is being
+    built. Nothing else may use the connection within the block (the caller
+    only makes rows there); elsewhere, or for another writer, nothing changes.
+    """
+    if not isinstance(insert, CopyInsert):
+        yield
+        return
+    with insert.driver.cursor() as cursor, cursor.copy(insert.statement()) as copy:
+        insert.stream = copy
+        try:
+            yield
+        finally:
+            insert.stream = None
 
 
 def inserter(session: Session, table: Table, columns: Sequence[str]) -> bulk.FastInsert:
@@ -202,9 +285,7 @@ class KeyProbe:
             return set()
         with self.driver.cursor() as cursor:
             with cursor.copy(f"COPY {self.temp} (key) FROM STDIN") as copy:
-                write = copy.write_row
-                for key in keys:
-                    write((key,))
+                copy.write(copy_text([(key,) for key in keys], 1))
             cursor.execute(self.match)
             found = {key for (key,) in cursor.fetchall()}
             cursor.execute(f"TRUNCATE {self.temp}")

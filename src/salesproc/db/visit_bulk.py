@@ -161,7 +161,18 @@ def _visit_rows(
     won = Outcome.WON.value
     counted_days: dict[date, date] = {}  # a counted revisit → the working day it lands on
     prospect, new = Category.PROSPECT.value, Category.NEW.value
-    wooing = Category.PROSPECT  # an enum member's lookup is a Python call: once, not a row
+    # Each customer as its visits need it, looked up once a row: its id, its category's word
+    # (None for a prospect, whose visits' category depends on when it was won) and its first
+    # win's key, and its grade's cadence (an enum's value and hash are Python calls).
+    plan = {
+        number: (
+            c.id,
+            None if c.category is Category.PROSPECT else c.category.value,
+            c.win_key,
+            every[c.grade],
+        )
+        for number, c in customers.items()
+    }
     placed = 0  # visits yielded so far: a visit's place, for `money`
     for chunk in chunks:
         batch = []
@@ -181,16 +192,16 @@ def _visit_rows(
             amount,
             collected,
         ) in chunk:
-            c = customers[customer]
+            customer_id, standing, win_key, cadence_days = plan[customer]
             if given is not None:
                 category = given
-            elif c.category is not wooing:
-                category = c.category.value
+            elif standing is not None:
+                category = standing
             else:  # the customer as it stood at this visit: won here only by an earlier one
-                category = new if c.win_key < key else prospect
+                category = new if win_key < key else prospect
             if agreed is None:
                 wooed = prospect_cadence is not None and category == prospect and outcome != won
-                counted = day + (every_prospect if wooed else every[c.grade])
+                counted = day + (every_prospect if wooed else cadence_days)
                 if calendar is not None:
                     if counted not in counted_days:
                         counted_days[counted] = next_working_day(counted, calendar)
@@ -198,12 +209,12 @@ def _visit_rows(
                 agreed = counted
             batch.append(
                 (
-                    rep, c.id, days[day], times[start], times[end], purposes, result,
+                    rep, customer_id, days[day], times[start], times[end], purposes, result,
                     outcome, category, days[agreed], note, logged_at,
                 )
             )  # fmt: skip
             if money is not None and (amount is not None or collected is not None):
-                money.append((placed + len(batch) - 1, amount, collected, rep, c.id, day))
+                money.append((placed + len(batch) - 1, amount, collected, rep, customer_id, day))
         placed += len(batch)
         yield batch
 
@@ -238,10 +249,11 @@ def insert_visits(
             aside.enter_context(bulk.indexes_set_aside(session, Visit.__table__))
             aside.enter_context(pg_copy.foreign_keys_set_aside(session, Visit.__table__))
             aside.enter_context(pg_copy.straight_in(session, insert))
-        for batch in rows:
-            written += insert(batch)
-            if progress is not None:
-                progress(written)
+        with pg_copy.streaming(insert):  # nothing but rows made in here
+            for batch in rows:
+                written += insert(batch)
+                if progress is not None:
+                    progress(written)
         pg_copy.flush(insert)  # before the indexes are built again
     if big:
         pg_copy.analyze(session, Visit.__table__)
