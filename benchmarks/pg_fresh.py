@@ -25,13 +25,16 @@ def is_postgresql(db: str | None) -> bool:
 
 
 @contextmanager
-def fresh_database(server: str, label: str) -> Iterator[str]:
-    """Create `copy_bench_<label>_<pid>` on `server` (a superuser URL); yield its URL; drop it."""
+def fresh_database(server: str, label: str, prefix: str = "copy_bench") -> Iterator[str]:
+    """Create `<prefix>_<label>_<pid>` on `server` (a superuser URL); yield its URL; drop it.
+
+    The one such helper: the PostgreSQL import tests (tests/test_pg_copy.py) use it too,
+    with their own prefix, so a database left by a killed run says whose it was."""
     import psycopg
 
     url = make_url(server)
     admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"copy_bench_{label}_{os.getpid()}"
+    name = f"{prefix}_{label}_{os.getpid()}"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')

@@ -20,23 +20,14 @@ from helpers import ok
 
 @pytest.fixture
 def pg() -> Iterator[str]:
-    """A fresh PostgreSQL database's URL, dropped after the test."""
+    """A fresh PostgreSQL database's URL, dropped after the test (benchmarks/pg_fresh.py)."""
     server = os.environ.get("SALESPROC_TEST_PG")
     if not server:
         pytest.skip("imports by COPY need PostgreSQL: set SALESPROC_TEST_PG")
-    import psycopg
-    from sqlalchemy.engine import make_url
+    from pg_fresh import fresh_database
 
-    url = make_url(server)
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"copy_t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(server, uuid.uuid4().hex[:12], prefix="copy_t") as url:
+        yield url
 
 
 def schema(url: str) -> list[tuple[str, str]]:

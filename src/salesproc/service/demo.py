@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from random import Random
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from salesproc.adapters import demo as world
 from salesproc.db import callcheck, queries, writes
@@ -37,6 +36,9 @@ from salesproc.rules.calendar import WorkCalendar, days_in
 from salesproc.rules.callplan.timing import window_at
 from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
 from salesproc.service.context import Context
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 #: the kinds of case planted, each on its own rep, as the audit's rules name what they find
 KINDS = (
@@ -103,7 +105,7 @@ def build_demo(ctx: Context, seed: int = 7, force: bool = False) -> DemoTeam:
     calendar = ctx.calendar(range(now.year - 1, now.year + 1), warn=False)
     cadence = ctx.settings.cadence
 
-    def work(s: Session) -> "tuple[_Team, tuple[int, int, int]]":
+    def work(s: "Session") -> "tuple[_Team, tuple[int, int, int]]":
         """Run again from the start if another writer was in the way: a fresh story from the
         same seed, so the same team."""
         if queries.has_data(s):
@@ -717,7 +719,7 @@ class _Team:
 
     # --- writing it down --------------------------------------------------------------
 
-    def write(self, session: Session) -> None:
+    def write(self, session: "Session") -> None:
         """Everything in the order the team typed it: reps and customers, then each visit,
         call and correction at its time."""
         now = self.now

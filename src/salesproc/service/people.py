@@ -8,8 +8,7 @@ reps type them.
 
 from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from salesproc.db import merge, queries, writes
 from salesproc.db.merge import Moved
@@ -18,6 +17,9 @@ from salesproc.db.queries import CustomerRow, VisitRow
 from salesproc.db.writes import CustomerFields
 from salesproc.rules.vocab import Category, Grade
 from salesproc.service.context import Context
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "CustomerFields",
@@ -203,7 +205,7 @@ def merge_customers(ctx: Context, keep: str, other: str, dry_run: bool = False) 
     """
     who = ctx.who
 
-    def work(s: Session) -> MergeInfo:  # run again if another writer was in the way
+    def work(s: "Session") -> MergeInfo:  # run again if another writer was in the way
         done = merge.merge_customers(s, keep, other, who, dry_run=dry_run)
         return MergeInfo(_customer(done.keep), _customer(done.other), done.moved, dry_run)
 
@@ -234,7 +236,7 @@ def reassign_customers(
     """Hand a leaving rep's customers (all, or of one grade or category) to another rep."""
     who = ctx.who
 
-    def work(s: Session) -> ReassignInfo:  # run again if another writer was in the way
+    def work(s: "Session") -> ReassignInfo:  # run again if another writer was in the way
         done = merge.reassign_customers(s, source, target, who, grade, category)
         return ReassignInfo(done.source, done.target, done.customers)
 
