@@ -14,13 +14,17 @@ from salesproc import __version__
 from salesproc.cli import localized
 from salesproc.cli.choices import language_option
 from salesproc.cli.output import Language
+from salesproc.cli.registry import LazyCommands
 from salesproc.cli.runtime import Runtime
 from salesproc.errors import SalesprocError
 from salesproc.i18n import _
 
 
-class Group(localized.Group):
-    """Every failure becomes one line on stderr and an exit code; a traceback only with --debug."""
+class Group(LazyCommands, localized.Group):
+    """Every failure becomes one line on stderr and an exit code; a traceback only with --debug.
+
+    Its commands are built on first use (`registry`): a run builds only the one it runs.
+    """
 
     def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:  # type: ignore[override]
         argv = list(sys.argv[1:] if args is None else args)
@@ -157,36 +161,7 @@ def root(
     i18n.use(rt.settings.lang.value)
 
 
-def _register() -> None:
-    from salesproc.cli import (
-        admin,
-        audit,
-        broadcast,
-        calls,
-        collections,
-        customers,
-        daily_report,
-        exports,
-        field,
-        history,
-        imports,
-        reports,
-        reps,
-        sales,
-        targets,
-        team,
-        visits,
-    )
-
-    for module in (
-        admin, reps, customers, visits, sales, reports, daily_report, targets, broadcast, calls,
-        audit, field, imports, exports, collections, history, team,
-    ):  # fmt: skip
-        module.register(app)
-    localized.localize(app)  # every command's --help in the output language, with an example
-
-
-_register()
+Group.app = app  # the commands, listed in `registry.COMMANDS`, are built from their modules
 
 
 def main() -> None:

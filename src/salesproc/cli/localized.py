@@ -157,15 +157,22 @@ def _lang_flag(argv: Sequence[str]) -> str | None:
 
 
 def _config_language(environ: Mapping[str, str]) -> str | None:
-    import tomllib
     from pathlib import Path
 
     try:
-        from salesproc.config import default_config_path
-
         named = environ.get("SALESPROC_CONFIG")
-        path = Path(named).expanduser() if named else default_config_path()
-        found = tomllib.loads(path.read_text(encoding="utf-8")).get("lang")
+        if named:
+            path = Path(named).expanduser()
+        else:
+            from salesproc.config import default_config_path
+
+            path = default_config_path()
+        text = path.read_text(encoding="utf-8")
+        if "lang" not in text:  # no key `lang`: no TOML parser to load
+            return None
+        import tomllib
+
+        found = tomllib.loads(text).get("lang")
     except (OSError, ValueError):
         return None
     return found if found in ("en", "zh") else None
@@ -268,8 +275,24 @@ _OPENING = set("（《「『“‘［([")
 
 
 def _tokens(paragraph: str) -> Iterator[str]:
-    """Words for wrapping: a run of Latin text with its spaces, or one wide character."""
-    yield from re.findall(r"\s+|[^\s\u2e80-\uffef]+|[\u2e80-\uffef]", paragraph)
+    """Words for wrapping: a run of spaces, a run of Latin text, or one wide character.
+
+    By hand, as `re.findall(r"\\s+|[^\\s\\u2e80-\\uffef]+|[\\u2e80-\\uffef]")` would split it:
+    compiling that pattern costs every `--help` more than the rest of its wrapping.
+    """
+    end = len(paragraph)
+    i = 0
+    while i < end:
+        char = paragraph[i]
+        j = i + 1
+        if char.isspace():
+            while j < end and paragraph[j].isspace():
+                j += 1
+        elif not "\u2e80" <= char <= "\uffef":
+            while j < end and not (paragraph[j].isspace() or "\u2e80" <= paragraph[j] <= "\uffef"):
+                j += 1
+        yield paragraph[i:j]
+        i = j
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
@@ -402,26 +425,30 @@ class Localized:
         if options:
             with formatter.section(_("Options")):
                 formatter.write_dl(options)
-        if isinstance(self, _click.Command) and hasattr(self, "commands"):
+        if isinstance(self, TyperGroup):  # not `hasattr(commands)`: the root would build them all
             self.format_commands(ctx, formatter)  # type: ignore[attr-defined]
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        """The first sentence of the translated help, cut to `limit` cells."""
-        text = _(inspect.cleandoc(self.help or "").partition("\f")[0]) if self.help else ""  # type: ignore[attr-defined]
-        first = re.split(r"(?<=[。！？])|(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
-        first = " ".join(first.split())
-        if _width(first) <= limit:
-            return first
-        cut = ""
-        used = 0
-        for char in first:
-            used += _width(char)
-            if used > limit - 3:
-                break
-            cut += char
-        if first[len(cut)].isascii() and " " in cut:  # an English word is not cut in two
-            cut = cut.rsplit(" ", 1)[0]
-        return cut.rstrip() + "..."
+        return short_help(self.help, limit)  # type: ignore[attr-defined]
+
+
+def short_help(help_text: str | None, limit: int = 45) -> str:
+    """The first sentence of the translated help, cut to `limit` cells."""
+    text = _(inspect.cleandoc(help_text or "").partition("\f")[0]) if help_text else ""
+    first = re.split(r"(?<=[。！？])|(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    first = " ".join(first.split())
+    if _width(first) <= limit:
+        return first
+    cut = ""
+    used = 0
+    for char in first:
+        used += _width(char)
+        if used > limit - 3:
+            break
+        cut += char
+    if first[len(cut)].isascii() and " " in cut:  # an English word is not cut in two
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "..."
 
 
 class Command(Localized, TyperCommand):
@@ -430,16 +457,20 @@ class Command(Localized, TyperCommand):
 
 class Group(Localized, TyperGroup):
     def format_commands(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
-        rows = []
         commands = [(n, self.get_command(ctx, n)) for n in self.list_commands(ctx)]
-        shown = [(n, c) for n, c in commands if c is not None and not c.hidden]
+        shown = [(n, c.help) for n, c in commands if c is not None and not c.hidden]
         if not shown:
             return
-        limit = formatter.width - 6 - max(len(n) for n, _c in shown)
-        for name, command in shown:
-            rows.append((name, command.get_short_help_str(limit)))
         with formatter.section(_("Commands")):
-            formatter.write_dl(rows)
+            formatter.write_dl(command_rows(shown, formatter))
+
+
+def command_rows(
+    shown: Sequence[tuple[str, str | None]], formatter: _click.HelpFormatter
+) -> list[tuple[str, str]]:
+    """A group's list of commands: each name and the first sentence of its help."""
+    limit = formatter.width - 6 - max(len(n) for n, _h in shown)
+    return [(name, short_help(text, limit)) for name, text in shown]
 
 
 def localize(app: typer.Typer) -> None:

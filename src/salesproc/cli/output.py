@@ -184,52 +184,56 @@ RICH_TABLE_ROWS = 300
 
 
 def _plain_lines(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], justify: Sequence[str]
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    justify: Sequence[str],
+    measure: bool = True,
 ) -> tuple[list[str], int]:
-    """Columns padded to their width in terminal cells, so Chinese names line up; and the
-    widest line's width in cells, which decides between a Rich table and these lines.
+    """Columns padded to their width in terminal cells, so Chinese names line up; and, when
+    `measure`, the widest line's width in cells, which decides between a Rich table and
+    these lines (piped output needs only the lines).
 
-    Each distinct text is measured once: a listing repeats its grades, reps and results,
-    and measuring a Chinese text goes character by character.
+    Column by column, each distinct text measured and padded once: a listing repeats its
+    grades, reps and results, and measuring a Chinese text goes character by character.
     """
-    from rich.cells import cell_len
-
-    known: dict[str, int] = {}
+    table = [headers, *rows] if any(headers) else list(rows)
+    if not table:
+        return [], 0
     #: Rich joins emoji sequences (ZWJ, VS16): a line's width is then not its cells' sum
     joined = False
-
-    def width(text: str) -> int:
-        nonlocal joined
-        size = known.get(text)
-        if size is None:
-            if text.isascii():
-                size = len(text)
-            else:
-                size = cell_len(text)
+    padded_columns = []
+    widths = []
+    for column, justified in zip(zip(*table, strict=True), justify, strict=True):
+        sizes = {text: len(text) for text in set(column)}
+        for text in sizes:
+            if not text.isascii():
+                sizes[text] = _cells(text)
                 joined = joined or "\u200d" in text or "\ufe0f" in text
-            known[text] = size
-        return size
-
-    table = [headers, *rows] if any(headers) else list(rows)
-    sized = [[width(cell) for cell in row] for row in table]
-    widths = [max(sizes) for sizes in zip(*sized, strict=True)]
-    full = sum(widths) + 2 * (len(widths) - 1)
-    right = [j == "right" for j in justify]
-    lines = []
-    natural = 0
-    for row, sizes in zip(table, sized, strict=True):
-        cells = (
-            " " * (w - n) + cell if r else cell + " " * (w - n)
-            for cell, n, w, r in zip(row, sizes, widths, right, strict=True)
-        )
-        padded = "  ".join(cells)
-        line = padded.rstrip()
-        lines.append(line)
-        cut = padded[len(line) :]
-        natural = max(natural, full - (len(cut) if cut.isascii() else cell_len(cut)))
+        wide = max(sizes.values())
+        widths.append(wide)
+        if justified == "right":
+            padded = {text: " " * (wide - n) + text for text, n in sizes.items()}
+        else:
+            padded = {text: text + " " * (wide - n) for text, n in sizes.items()}
+        padded_columns.append([padded[text] for text in column])
+    full_lines = ["  ".join(cells) for cells in zip(*padded_columns, strict=True)]
+    lines = [line.rstrip() for line in full_lines]
+    if not measure:
+        return lines, 0
     if joined:
-        natural = max((cell_len(line) for line in lines), default=0)
+        return lines, max((_cells(line) for line in lines), default=0)
+    full = sum(widths) + 2 * (len(widths) - 1)
+    natural = 0
+    for padded_line, line in zip(full_lines, lines, strict=True):
+        cut = padded_line[len(line) :]
+        natural = max(natural, full - (len(cut) if cut.isascii() else _cells(cut)))
     return lines, natural
+
+
+def _cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 class _Lines:
@@ -259,6 +263,25 @@ def _one_line(text: str) -> str:
     return text if text.isprintable() else " ".join(escape_controls(text).split())
 
 
+#: values equal only when shown alike (never across these types)
+_SHOWN_ONCE = frozenset((str, int, date, type(None)))
+
+
+def _cells_of(
+    records: Sequence[Record], shows: Sequence[tuple[str, Callable[[Any], str]]]
+) -> list[tuple[str, ...]]:
+    """Each record's cells as shown, column by column: a column's `show` is a function of
+    its value alone, so each distinct text, number or day is shown once (a due list repeats
+    its grades, reps and days). Not a Decimal: 3200 and 3200.00 are equal, shown apart."""
+    columns = []
+    once = _SHOWN_ONCE
+    for key, show in shows:
+        values = [record.get(key) for record in records]
+        seen = {value: _one_line(show(value)) for value in {v for v in values if type(v) in once}}
+        columns.append([seen[v] if type(v) in once else _one_line(show(v)) for v in values])
+    return list(zip(*columns, strict=True)) if columns else [() for _record in records]
+
+
 def print_table(
     records: Sequence[Record],
     columns: Sequence[Column],
@@ -277,9 +300,9 @@ def print_table(
     footer = None if footer is None else escape_controls(footer)
     justify = [c.justify for c in columns]
     shows = [(c.key, c.show or _text) for c in columns]
-    rows = [[_one_line(show(r.get(key))) for key, show in shows] for r in records]
+    rows = _cells_of(records, shows)
     if not sys.stdout.isatty():
-        body = _plain_lines(headers, rows, justify)[0] if rows else []
+        body = _plain_lines(headers, rows, justify, measure=False)[0] if rows else []
         lines = [text for text in (title, *body, footer) if text is not None]
         sys.stdout.write("".join(f"{line}\n" for line in lines))
         return

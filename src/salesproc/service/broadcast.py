@@ -18,8 +18,6 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from salesproc.adapters.channels import DeliveryError, describe, send
-from salesproc.channel_settings import Channel
 from salesproc.db import reads
 from salesproc.db.reads import BroadcastRow
 from salesproc.errors import InputError
@@ -43,8 +41,10 @@ from salesproc.rules.ranking import Metric
 from salesproc.rules.text import escape_controls
 from salesproc.service.context import Context
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the channels' models and adapters (pydantic) load when a message is sent
     from sqlalchemy.orm import Session
+
+    from salesproc.channel_settings import Channel
 
 __all__ = [
     "Broadcast",
@@ -145,7 +145,9 @@ def edition_now(ctx: Context) -> Edition:
     return Edition.MORNING if ctx.now.hour < t.EVENING_HOUR else Edition.EVENING
 
 
-def channels(ctx: Context, names: Sequence[str] = (), dry_run: bool = False) -> dict[str, Channel]:
+def channels(
+    ctx: Context, names: Sequence[str] = (), dry_run: bool = False
+) -> "dict[str, Channel]":
     """The configured channels called `names` (all of them when none is named).
 
     A name not configured is an error even for a dry run, which is how a cron
@@ -248,7 +250,7 @@ def corrections(ctx: Context, on: date, edition: Edition) -> list[Correction]:
 def deliver(
     ctx: Context,
     composed: Message,
-    to: Mapping[str, Channel],
+    to: "Mapping[str, Channel]",
     force: bool = False,
     on_delivery: Callable[[Delivery], None] | None = None,
 ) -> list[Delivery]:
@@ -267,10 +269,21 @@ def deliver(
     return deliveries
 
 
-def _attempt(ctx: Context, composed: Message, name: str, channel: Channel, force: bool) -> Delivery:
+def send(channel: "Channel", name: str, subject: str, text: str) -> None:
+    """`adapters.channels.send`, imported when a message goes out: a dry run needs none."""
+    from salesproc.adapters.channels import send as send_to
+
+    send_to(channel, name, subject, text)
+
+
+def _attempt(
+    ctx: Context, composed: Message, name: str, channel: "Channel", force: bool
+) -> Delivery:
+    from salesproc.adapters.channels import DeliveryError, describe
     from salesproc.db import outbox  # the ORM: a send records, a dry run never gets here
 
     day, edition = composed.day, composed.edition
+
     # the state is read just before the send, in the transaction that records it: a run
     # that overlaps this one sees its `sending` row as soon as it is committed
     def claim(s: "Session") -> Delivery | int | None:
