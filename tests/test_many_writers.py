@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from salesproc.db import contention, writes
+from salesproc.db import contention, daily_writes
 
 ROOT = Path(__file__).resolve().parents[1]
 BUSY = (
@@ -66,7 +66,7 @@ def test_four_writers_and_a_reader_lose_no_visit_on_postgresql():
 
 
 def test_a_busy_moment_is_waited_out_and_the_visit_logged_once(team, monkeypatch):
-    real = writes.log_visit
+    real = daily_writes.log_visit
     tries = []
 
     def busy_twice(*args, **kwargs):
@@ -76,7 +76,7 @@ def test_a_busy_moment_is_waited_out_and_the_visit_logged_once(team, monkeypatch
             raise _locked()
         return visit
 
-    monkeypatch.setattr(writes, "log_visit", busy_twice)
+    monkeypatch.setattr(daily_writes, "log_visit", busy_twice)
     result = team(*LOG)
     assert (result.exit_code, result.stderr) == (0, "")
     assert len(tries) == 3
@@ -89,7 +89,7 @@ def test_a_deadlock_on_postgresql_is_run_again(team, monkeypatch):
     class Deadlock(Exception):
         sqlstate = "40P01"
 
-    real = writes.log_visit
+    real = daily_writes.log_visit
     tries = []
 
     def deadlocked_once(*args, **kwargs):
@@ -98,23 +98,23 @@ def test_a_deadlock_on_postgresql_is_run_again(team, monkeypatch):
             raise OperationalError("INSERT INTO visits", {}, Deadlock("deadlock detected"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(writes, "log_visit", deadlocked_once)
+    monkeypatch.setattr(daily_writes, "log_visit", deadlocked_once)
     assert team(*LOG).exit_code == 0
     assert len(tries) == 2 and len(_visits(team)) == 1
 
 
 def test_a_database_busy_too_long_gives_up_with_nothing_written(team, monkeypatch):
     monkeypatch.setattr(contention, "DEADLINE_S", 0.05)
-    real = writes.log_visit
+    real = daily_writes.log_visit
 
     def always_busy(*args, **kwargs):
         real(*args, **kwargs)
         raise _locked()
 
-    monkeypatch.setattr(writes, "log_visit", always_busy)
+    monkeypatch.setattr(daily_writes, "log_visit", always_busy)
     result = team(*LOG, "--amount", "300")
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", BUSY)
-    monkeypatch.setattr(writes, "log_visit", real)
+    monkeypatch.setattr(daily_writes, "log_visit", real)
     assert _visits(team) == []
     assert team("sale", "list", "--format", "json").json() == []
 

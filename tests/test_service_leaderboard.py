@@ -14,7 +14,7 @@ from salesproc.rules.dates import Period
 from salesproc.rules.ranking import By, Metric
 from salesproc.rules.targets import parse_split
 from salesproc.rules.vocab import Grade
-from salesproc.service import Context, broadcast, leaderboard, schedule, visits
+from salesproc.service import Context, broadcast, leaderboard, sales, schedule
 from salesproc.service.broadcast import Edition, Outcome
 
 NOW = datetime(2026, 11, 30, 18, 30)
@@ -38,7 +38,7 @@ def ctx(tmp_path: Path) -> Iterator[Context]:
 
 
 def sell(ctx: Context, rep: str, cents: int, day: date) -> None:
-    visits.add_sale(ctx, rep, cents, day)
+    sales.add_sale(ctx, rep, cents, day)
 
 
 # --- one target per period, wherever it shows ---------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 
 from salesproc.errors import InputError
 from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
-from salesproc.service import Context, people, visits
+from salesproc.service import Context, people, sales, visits
 
 NOW = datetime(2026, 11, 30, 18, 30)
 
@@ -101,7 +101,7 @@ def test_show_gathers_details_visits_and_sales(ctx):
             start=start, outcome=outcome,
         )  # fmt: skip
         visits.log_visit(ctx, entry)
-    visits.add_sale(ctx, "zhang", 120_050, date(2026, 11, 27), "万家超市", ref="SO-1")
+    sales.add_sale(ctx, "zhang", 120_050, date(2026, 11, 27), "万家超市", ref="SO-1")
     found = people.show_customer(ctx, " 万家超市 ")
     assert (found.details.name, found.details.contact) == ("万家超市", "王经理")
     assert (found.details.category, found.details.won_on) == ("new", date(2026, 11, 27))

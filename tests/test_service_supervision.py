@@ -17,7 +17,7 @@ from salesproc.errors import InputError
 from salesproc.rules import audit, callplan
 from salesproc.rules.audit import Rule, Verdict
 from salesproc.rules.vocab import Grade, Purpose
-from salesproc.service import Context, people, supervision, visits
+from salesproc.service import Context, people, sales, supervision, visits
 
 NOW = datetime(2026, 11, 30, 18, 30)  # a Monday
 FRIDAY = date(2026, 11, 27)
@@ -90,7 +90,7 @@ def test_every_rule_the_plan_lists_was_raised_by_the_audit_for_that_rep(ctx):
 
 
 def test_the_plan_is_the_same_on_rerun_and_announces_the_day_before(ctx):
-    visits.add_sale(ctx, "li", 50_000, FRIDAY)
+    sales.add_sale(ctx, "li", 50_000, FRIDAY)
     first = supervision.call_plan(ctx, NOW.date(), seed=3)
     assert first == supervision.call_plan(ctx, NOW.date(), seed=3)
     assert first.announce[0] == "Best sales on 2026-11-27: 李娜 500.00. Well done!"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from salesproc.db import history
 from salesproc.db.history import Who
 from salesproc.db.models import Collection, Customer, Rep
-from salesproc.db.queries import between
+from salesproc.db.reads import between
 from salesproc.db.writes import find_active_rep, find_customer, find_visit
 from salesproc.errors import InputError
 from salesproc.i18n import _

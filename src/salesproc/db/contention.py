@@ -179,15 +179,15 @@ def retried(engine: Engine, work: "Callable[[Session], T]", *, commit: bool = Tr
 
 
 @contextmanager
-def reading(engine: Engine) -> Iterator[Connection]:
-    """One read transaction on a Core connection: the same deferred BEGIN (one snapshot, no
-    wait for writers) as a `unit_of_work(write=False)`, without loading the ORM; always
-    rolled back, having written nothing."""
-    attempts = Attempts()
+def _core_unit(
+    engine: Engine, *, write: bool, commit: bool, attempts: Attempts
+) -> Iterator[Connection]:
+    """`unit_of_work` on a Core connection: the write lock (for a writer) taken at BEGIN,
+    busy on the way in waited out, busy inside the block `Busy`."""
     while True:
-        connection = for_session(engine, write=False, wait_ms=attempts.wait_ms()).connect()
+        connection = for_session(engine, write=write, wait_ms=attempts.wait_ms()).connect()
         try:
-            transaction = connection.begin()
+            transaction = connection.begin()  # BEGIN (IMMEDIATE for a writer) now
             break
         except Exception as exc:
             connection.close()
@@ -197,10 +197,34 @@ def reading(engine: Engine) -> Iterator[Connection]:
     with connection:
         try:
             yield connection
-        except Exception as exc:
-            if is_busy(exc):
-                raise Busy() from None
-            raise
-        finally:
+            if commit:
+                transaction.commit()
+            else:
+                transaction.rollback()
+        except BaseException as exc:
             if transaction.is_active:
                 transaction.rollback()
+            if isinstance(exc, Exception) and is_busy(exc):
+                raise Busy() from None
+            raise
+
+
+def retried_core(engine: Engine, work: Callable[[Connection], T], *, commit: bool = True) -> T:
+    """`retried` for work written in Core (`db.daily_writes`): the same lock, retries and
+    deadline, without loading the ORM."""
+    attempts = Attempts()
+    while True:
+        try:
+            with _core_unit(engine, write=True, commit=commit, attempts=attempts) as connection:
+                return work(connection)
+        except Busy:
+            attempts.pause_or_give_up()
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """One read transaction on a Core connection: the same deferred BEGIN (one snapshot, no
+    wait for writers) as a `unit_of_work(write=False)`, without loading the ORM; always
+    rolled back, having written nothing."""
+    with _core_unit(engine, write=False, commit=False, attempts=Attempts()) as connection:
+        yield connection

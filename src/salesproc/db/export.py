@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from salesproc.db.collation import bytewise
 from salesproc.db.models import Customer, DailyReport, Rep, Sale, Visit
-from salesproc.db.queries import between, report_order
+from salesproc.db.reads import between, report_order
 
 #: rows fetched from the database at a time
 BATCH = 5000

@@ -17,15 +17,28 @@ from typing import Any
 
 from sqlalchemy import String, inspect
 
-from salesproc.db.models import Base
+from salesproc.db.tables import metadata
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
-from salesproc.rules.text import control_char
+from salesproc.rules.text import control_char, tidy
+
+#: each table's columns that hold what people type (not codes, keys, JSON or generated text):
+#: stored trimmed (`typed_text` for a session, `checked_row` past it)
+TYPED: dict[str, tuple[str, ...]] = {
+    "reps": ("name", "region", "phone"),
+    "customers": ("name", "contact", "phone", "region"),
+    "visits": ("result", "note"),
+    "sales": ("ref",),
+    "collections": ("ref",),
+    "daily_reports": ("region", "weather"),
+    "calls": ("note",),
+    "field_days": ("region", "note", "resolution"),
+}
 
 #: "table.column" → the most characters it holds, for every column of bounded text
 LENGTH: dict[str, int] = {
     f"{table.name}.{column.name}": column.type.length
-    for table in Base.metadata.tables.values()
+    for table in metadata.tables.values()
     for column in table.columns
     if isinstance(column.type, String) and column.type.length
 }
@@ -110,14 +123,42 @@ def check_record(record: Any, typed: tuple[str, ...] = ()) -> None:
     for key, column, limit, controls in _texts(type(record), typed):
         if changed is not None and key not in changed:
             continue
-        value = values.get(key)
-        if not isinstance(value, str):
-            continue
-        if limit is not None and len(value) > limit:
-            check(value, column)
-        if controls and (code := control_char(value)):
-            raise InputError(
-                _("{field} contains the control character {code}; type it without").format(
-                    field=field_name(column), code=code
-                )
+        _check_text(values.get(key), column, limit, controls)
+
+
+def _check_text(value: object, column: str, limit: int | None, controls: bool) -> None:
+    if not isinstance(value, str):
+        return
+    if limit is not None and len(value) > limit:
+        check(value, column)
+    if controls and (code := control_char(value)):
+        raise InputError(
+            _("{field} contains the control character {code}; type it without").format(
+                field=field_name(column), code=code
             )
+        )
+
+
+@cache
+def _columns(table: str) -> tuple[tuple[str, str, int | None, bool], ...]:
+    """`_texts` of a table's columns, for rows written past the ORM."""
+    typed = TYPED.get(table, ())
+    found = []
+    for name in metadata.tables[table].columns.keys():  # noqa: SIM118  (names, not columns)
+        column = f"{table}.{name}"
+        controls = column in FIELD or name in typed
+        if column in LENGTH or controls:
+            found.append((name, column, LENGTH.get(column), controls))
+    return tuple(found)
+
+
+def checked_row(table: str, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` (a new row, or the changed columns of one) as a session would store them
+    (`typed_text`): the typed texts trimmed, then every text refused by `check_record`'s rules."""
+    for name in TYPED.get(table, ()):
+        value = values.get(name)
+        if isinstance(value, str):
+            values[name] = tidy(value)
+    for name, column, limit, controls in _columns(table):
+        _check_text(values.get(name), column, limit, controls)
+    return values

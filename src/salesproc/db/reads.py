@@ -36,7 +36,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from salesproc.db import tables
 from salesproc.db.collation import bytewise
-from salesproc.errors import InputError
+from salesproc.db.shared_core import due_on, latest_visit_id, visit_count
 from salesproc.rules.corrections import ChangeFact, SentEdition
 from salesproc.rules.due import days_overdue
 from salesproc.rules.fourvisit import (
@@ -47,7 +47,7 @@ from salesproc.rules.fourvisit import (
     sort_key,
     summarize_wins,
 )
-from salesproc.rules.names import code_key, name_key, shown_names
+from salesproc.rules.names import shown_names
 from salesproc.rules.ranking import Metric, Ranked, rank_with_ties
 from salesproc.rules.vocab import Category
 
@@ -78,50 +78,11 @@ def between(query: Select, column: Any, start: date | None, end: date | None) ->
     return query
 
 
-def latest_first(v: FromClause) -> tuple[ColumnElement[object], ...]:
-    """The order that makes a visit a customer's latest (see `rules.due`); `v`: the visits
-    or an alias of them.
-
-    By visit date, then start time (none counts as the day's first), then time
-    logged: the order of `ix_visits_customer_latest`, read backwards.
-    """
-    c = v.c
-    return (
-        c.visit_date.desc(), c.start_time.desc().nulls_last(), c.logged_at.desc(), c.id.desc()
-    )  # fmt: skip
-
-
 def report_order() -> tuple[ColumnElement[object], ...]:
     """The daily report's order (`latest_first` forwards): day, start time (none first), logged."""
     return (
         _v.visit_date, _v.start_time.asc().nulls_first(), _v.logged_at, _v.id
     )  # fmt: skip
-
-
-def latest_visit_id(as_of: date | None = None) -> ColumnElement[int]:
-    """The id of a customer's latest visit on or before `as_of` (None: of all)."""
-    v = tables.visits.alias()
-    bound = [] if as_of is None else [v.c.visit_date <= as_of]
-    return (
-        select(v.c.id)
-        .where(v.c.customer_id == _c.id, *bound)
-        .order_by(*latest_first(v))
-        .limit(1)
-        .correlate(tables.customers)
-        .scalar_subquery()
-    )
-
-
-def visit_count(until: date | ColumnElement[date] | None = None) -> ColumnElement[int]:
-    """How many visits a customer had on or before `until` (a date or a column; None: all)."""
-    v = tables.visits.alias()
-    bound = [] if until is None else [v.c.visit_date <= until]
-    return (
-        select(func.count(v.c.id))
-        .where(v.c.customer_id == _c.id, *bound)
-        .correlate(tables.customers)
-        .scalar_subquery()
-    )
 
 
 @dataclass(frozen=True)
@@ -156,11 +117,6 @@ def _schedule(as_of: date, today: date) -> _Schedule:
         due_on(last.c.next_visit),
         known_and_open,
     )
-
-
-def due_on(latest_next_visit: ColumnElement[date]) -> ColumnElement[date]:
-    """`rules.due.due_date` in SQL: the latest visit's revisit date, else the day added."""
-    return func.coalesce(latest_next_visit, _c.added_on)
 
 
 def _prospect_on(as_of: date) -> ColumnElement[bool]:
@@ -395,42 +351,6 @@ def target_years(
         scope = found.setdefault(rid, TargetYear(code, rid, year, [0] * 12, split))
         scope.months[month - 1] = int(cents)
     return list(found.values())
-
-
-@dataclass(frozen=True)
-class RepRef:
-    """A rep as a `--rep` names it."""
-
-    id: int
-    code: str
-    name: str
-    active: bool
-
-
-def find_rep(db: Reader, code: str, option: str | None = "--rep") -> RepRef:
-    """The rep `code` names: its code exactly, else its code ignoring case, else its name
-    (as `name_key` compares names). A name several reps share is refused, listing their codes.
-
-    The one resolver of every `--rep` (and `customer reassign --from/--to`: `option`);
-    `writes.find_rep` loads the record it finds.
-    """
-    text = code.strip()
-    columns = select(_r.id, _r.code, _r.name, _r.active)
-    exact = db.execute(columns.where(_r.code == text)).first()
-    if exact is not None:
-        return RepRef(*exact)
-    reps = [RepRef(*row) for row in db.execute(columns.order_by(_r.id))]
-    found = [r for r in reps if code_key(r.code) == code_key(text)]
-    if not found:
-        found = [r for r in reps if name_key(r.name) == name_key(text)]
-    from salesproc.db import writes  # the words of a rep not found; never on the way to one
-
-    if len(found) > 1:
-        raise InputError(writes.same_name_reps(text, [r.code for r in found], option))
-    if found:
-        return found[0]
-    writes.refuse_unknown_rep(db, code, [r.code for r in reps])
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @dataclass(frozen=True)

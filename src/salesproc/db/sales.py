@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from salesproc.db import history, writes
 from salesproc.db.history import Who
 from salesproc.db.models import Customer, Rep, Sale
-from salesproc.db.queries import between
+from salesproc.db.reads import between
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.dates import SALE_DATE_AHEAD, check_not_future

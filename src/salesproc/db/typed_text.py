@@ -11,20 +11,15 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from salesproc.db.limits import TYPED as TYPED_COLUMNS
 from salesproc.db.limits import check_record
 from salesproc.db.models import Call, Collection, Customer, DailyReport, FieldDay, Rep, Sale, Visit
 from salesproc.rules.text import tidy
 
-#: the columns that hold what people type (not codes, keys, JSON or generated text)
+#: the columns that hold what people type (`limits.TYPED`), by model
 TYPED: dict[type, tuple[str, ...]] = {
-    Rep: ("name", "region", "phone"),
-    Customer: ("name", "contact", "phone", "region"),
-    Visit: ("result", "note"),
-    Sale: ("ref",),
-    Collection: ("ref",),
-    DailyReport: ("region", "weather"),
-    Call: ("note",),
-    FieldDay: ("region", "note", "resolution"),
+    model: TYPED_COLUMNS[model.__table__.name]  # type: ignore[attr-defined]
+    for model in (Rep, Customer, Visit, Sale, Collection, DailyReport, Call, FieldDay)
 }
 
 

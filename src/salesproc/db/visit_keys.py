@@ -14,11 +14,17 @@ a time, only for the days the file names (`OnFile`).
 """
 
 from datetime import date, time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from salesproc.db.models import Rep, Visit
+from salesproc.db.tables import reps, visits
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+_v = visits.c
 
 #: a customer id's bits in an identity (a customer an import creates has a negative id)
 _CUSTOMER_BITS = 0xFFFFFFFF
@@ -43,22 +49,22 @@ class OnFile:
     names it: a form of one day loads that day's, a history of two years a day at a time
     (one index seek per rep and day), never the whole table."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: "Session") -> None:
         self.session = session
         #: the identities of the visits of each day loaded so far
         self.days: dict[date, set[int]] = {}
         #: no visit on file at all: nothing to load, ever
-        self.empty = session.scalar(select(Visit.id).limit(1)) is None
+        self.empty = session.scalar(select(_v.id).limit(1)) is None
 
     def load(self, day: date) -> set[int]:
         """The day's visits' identities (asked once a day)."""
         keys = self.days[day] = set()
         if self.empty:
             return keys
-        query = select(Visit.rep_id, Visit.customer_id, Visit.start_time).where(
+        query = select(_v.rep_id, _v.customer_id, _v.start_time).where(
             # by ix_visits_rep_date: a seek per rep, not a scan of the visits
-            Visit.rep_id.in_(select(Rep.id)),
-            Visit.visit_date == day,
+            _v.rep_id.in_(select(reps.c.id)),
+            _v.visit_date == day,
         )
         for rep, customer, start in self.session.execute(query):
             keys.add((_minute(day, start) << 64) | (rep << 32) | (customer & _CUSTOMER_BITS))
@@ -66,25 +72,25 @@ class OnFile:
 
 
 def same_visit(
-    session: Session,
+    db: "Connection | Session",
     rep_id: int,
     customer_id: int,
     day: date,
     start: time | None,
     other_than: int | None = None,
-) -> Visit | None:
-    """The visit on file with this rep, customer, day and start time (the first logged),
-    `other_than` the visit being edited."""
+) -> int | None:
+    """The id of the visit on file with this rep, customer, day and start time (the first
+    logged), `other_than` the visit being edited."""
     query = (
-        select(Visit)
+        select(_v.id)
         .where(
-            Visit.rep_id == rep_id,
-            Visit.customer_id == customer_id,
-            Visit.visit_date == day,
-            Visit.start_time.is_(None) if start is None else Visit.start_time == start,
-            Visit.id != (other_than or 0),
+            _v.rep_id == rep_id,
+            _v.customer_id == customer_id,
+            _v.visit_date == day,
+            _v.start_time.is_(None) if start is None else _v.start_time == start,
+            _v.id != (other_than or 0),
         )
-        .order_by(Visit.id)
+        .order_by(_v.id)
         .limit(1)
     )
-    return session.scalar(query)
+    return db.scalar(query)

@@ -10,33 +10,29 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
 
 from sqlalchemy import (
     Connection,
     Update,
-    bindparam,
-    case,
     delete,
     literal,
     null,
     select,
     union_all,
-    update,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from salesproc.db import limits, visit_keys
+from salesproc.db import daily_writes, limits, visit_keys
+from salesproc.db.daily_writes import VisitInput, ends_before_start, header_region, pick_customer
 from salesproc.db.history import Who
 from salesproc.db.models import Call, Collection, Customer, DailyReport, FieldDay, Rep, Sale, Visit
-from salesproc.db.queries import due_on, latest_visit_id, visit_count
 from salesproc.errors import InputError
 from salesproc.i18n import _
-from salesproc.rules.cadence import Revisit, cadence_days, next_working_day, revisit
+from salesproc.rules.cadence import next_working_day
 from salesproc.rules.calendar import WorkCalendar
-from salesproc.rules.dates import SALE_DATE_AHEAD, VISIT_DATE_AHEAD, check_not_future
-from salesproc.rules.lifecycle import Standing, after_event, before_history, replay, sells
+from salesproc.rules.dates import VISIT_DATE_AHEAD, check_not_future
+from salesproc.rules.lifecycle import Standing, before_history, replay, sells
 from salesproc.rules.names import clean_name, code_key, legacy_name_key, name_key
 from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
 
@@ -59,14 +55,14 @@ def same_name_reps(text: str, codes: Sequence[str], option: str | None = None) -
 
 
 def find_rep(session: Session, code: str, option: str | None = "--rep") -> Rep:
-    """The rep `code` names, as `reads.find_rep` resolves every `--rep`: its record."""
-    from salesproc.db.reads import find_rep as resolve
+    """The rep `code` names, as `shared_core.find_rep` resolves every `--rep`: its record."""
+    from salesproc.db.shared_core import find_rep as resolve
 
     return session.get_one(Rep, resolve(session, code, option).id)
 
 
 def refuse_unknown_rep(db: Session | Connection, code: str, codes: Sequence[str]) -> None:
-    """Why no rep is named `code` (`reads.find_rep` found none): another rep's, for a rep's
+    """Why no rep is named `code` (`shared_core.find_rep` found none): another rep's, for a rep's
     login; else unknown, with the closest of `codes`."""
     text = code.strip()
     _refuse_a_colleague(db if isinstance(db, Session) else Session(bind=db), text)
@@ -121,18 +117,20 @@ def find_customer(session: Session, name: str) -> Customer:
     """
     keys = {name_key(name), legacy_name_key(name)}
     found = list(session.scalars(select(Customer).where(Customer.name_key.in_(keys))))
-    exact = [c for c in found if c.name == clean_name(name)]
-    current = [c for c in found if c.name_key == name_key(name)]
-    customer = (exact or current or [None])[0]
+    customer = pick_customer(found, name)
     if customer is None:
-        names = list(session.scalars(select(Customer.name)))
-        matches = _close_matches(clean_name(name), names)
-        if matches:
-            message = _("unknown customer {name!r}; did you mean {matches}?")
-        else:
-            message = _("unknown customer {name!r}; add it with `salesproc customer add`")
-        raise InputError(message.format(name=name, matches=", ".join(matches)))
+        raise unknown_customer(name, list(session.scalars(select(Customer.name))))
     return customer
+
+
+def unknown_customer(name: str, names: Sequence[str]) -> InputError:
+    """No customer is called `name`: the closest of `names`, else how to add it."""
+    matches = _close_matches(clean_name(name), names)
+    if matches:
+        message = _("unknown customer {name!r}; did you mean {matches}?")
+    else:
+        message = _("unknown customer {name!r}; add it with `salesproc customer add`")
+    return InputError(message.format(name=name, matches=", ".join(matches)))
 
 
 def add_rep(
@@ -273,70 +271,6 @@ def edit_customer(session: Session, name: str, fields: CustomerFields, who: Who)
     return customer
 
 
-def _apply(customer: Customer, day: date, outcome: Outcome | None, sold: bool) -> None:
-    before = Standing(Category(customer.category), customer.lost_on, customer.won_on)
-    after = after_event(before, day, outcome, sold)
-    customer.category, customer.lost_on, customer.won_on = (
-        after.category,
-        after.lost_on,
-        after.won_on,
-    )
-
-
-def _refuse_same_visit(
-    session: Session, rep: Rep, customer: Customer, day: date, start: time | None
-) -> None:
-    """A visit logged twice (a retry after a doubtful call, a slip) would count twice."""
-    found = visit_keys.same_visit(session, rep.id, customer.id, day, start)
-    if found is None:
-        return
-    message = (
-        _(
-            "visit #{id} is already on file: {rep} → {customer} on {day} at {start:%H:%M}; "
-            "pass --again to log another"
-        )
-        if start is not None
-        else _(
-            "visit #{id} is already on file: {rep} → {customer} on {day} without a start "
-            "time; pass --start, or --again to log another"
-        )
-    )
-    raise InputError(
-        message.format(id=found.id, rep=rep.code, customer=customer.name, day=day, start=start)
-    )
-
-
-def _ends_before_start(start: time, end: time) -> str:
-    return _("visit ends ({end:%H:%M}) before it starts ({start:%H:%M})").format(
-        start=start, end=end
-    )
-
-
-@dataclass(frozen=True)
-class VisitInput:
-    rep: str
-    customer: str
-    purposes: tuple[Purpose, ...]
-    visit_date: date
-    start: time | None = None
-    end: time | None = None
-    result: str | None = None
-    outcome: Outcome | None = None
-    next_visit: date | None = None
-    note: str | None = None
-    weather: str | None = None
-    #: the daily report's region, when not the rep's own (an imported report)
-    region: str | None = None
-    amount_cents: int | None = None
-    #: money collected on the visit (回款, `--collected`)
-    collected_cents: int | None = None
-    #: the customer's category as the visit recorded it, when replaying an exported report;
-    #: None: the customer's category now
-    category: Category | None = None
-    #: `--next +N`: the revisit N days after the visit, moved off a day off (unlike `next_visit`)
-    next_days: int | None = None
-
-
 def log_visit(
     session: Session,
     entry: VisitInput,
@@ -348,110 +282,29 @@ def log_visit(
     prospect_cadence: int | None = None,
     refresh: bool = True,
 ) -> Visit:
-    """One row of the daily report; with an amount, the sale it brought too. The same visit
-    (rep, customer, day, start time: `visit_keys`) twice is refused unless `again`.
-
-    A revisit the tool counts (cadence, `+N`) lands on a working day of `calendar`
-    (none: as counted); `planned_revisit` tells the caller where it was moved from.
-    A caller writing many visits in one session may pass `refresh=False` and call
-    `refresh_schedules` once at the end (the demo), instead of once a visit."""
-    rep = find_active_rep(session, entry.rep)
-    customer = find_customer(session, entry.customer)
-    check_not_future(entry.visit_date, today, VISIT_DATE_AHEAD)
-    if entry.start and entry.end and entry.end < entry.start:
-        raise InputError(_ends_before_start(entry.start, entry.end))
-    if not again:
-        _refuse_same_visit(session, rep, customer, entry.visit_date, entry.start)
-    next_visit = planned_revisit(
-        entry, customer, cadence, calendar or WorkCalendar(frozenset(range(7))), prospect_cadence
-    ).day
-
-    visit = Visit(
-        rep_id=rep.id,
-        customer_id=customer.id,
-        visit_date=entry.visit_date,
-        start_time=entry.start,
-        end_time=entry.end,
-        purposes=",".join(entry.purposes),
-        result=entry.result,
-        outcome=entry.outcome,
-        category=entry.category or customer.category,
-        next_visit=next_visit,
-        note=entry.note,
-        logged_at=logged_at,
-    )
-    session.add(visit)
-    if customer.rep_id is None:
-        customer.rep_id = rep.id
-    customer.added_on = min(customer.added_on, entry.visit_date)
-    _apply(customer, entry.visit_date, entry.outcome, sold=entry.amount_cents is not None)
-    if refresh:
-        refresh_schedules(session, [customer.id])
-    if entry.amount_cents is not None:
-        session.add(
-            Sale(
-                rep_id=rep.id,
-                customer_id=customer.id,
-                visit=visit,
-                sale_date=entry.visit_date,
-                amount_cents=entry.amount_cents,
-                created_at=logged_at,
-            )
-        )
-    if entry.collected_cents is not None:
-        session.add(
-            Collection(
-                rep_id=rep.id,
-                customer_id=customer.id,
-                visit=visit,
-                collection_date=entry.visit_date,
-                amount_cents=entry.collected_cents,
-                created_at=logged_at,
-            )
-        )
-    if entry.weather or entry.region:
-        set_report_header(session, rep, entry.visit_date, entry.weather, entry.region)
+    """`daily_writes.log_visit` in a session (the demo): its visit as a record, and the
+    customer it changed read afresh."""
     session.flush()
-    return visit
+    logged = daily_writes.log_visit(
+        session.connection(), entry, cadence, today, logged_at, again, calendar,
+        prospect_cadence, refresh,
+    )  # fmt: skip
+    _written_past(session, logged.customer_id)
+    return session.get_one(Visit, logged.id)
 
 
-def planned_revisit(
-    entry: VisitInput,
-    customer: Customer,
-    cadence: Mapping[Grade, int],
-    calendar: WorkCalendar,
-    prospect_cadence: int | None = None,
-) -> Revisit:
-    """The next visit `log_visit` gives `entry` to `customer` (as it stands before the visit).
-
-    A prospect won on this visit is no longer one: its next visit goes by its grade.
-    """
-    is_prospect = customer.category == Category.PROSPECT and entry.outcome is not Outcome.WON
-    days = cadence_days(Grade(customer.grade), cadence, prospect_cadence, is_prospect)
-    return revisit(entry.visit_date, days, calendar, entry.next_visit, entry.next_days)
+def _written_past(session: Session, customer_id: int) -> None:
+    """A customer `daily_writes` changed past the session: its loaded record is out of date."""
+    customer = session.identity_map.get(identity_key(Customer, customer_id))
+    if customer is not None:
+        session.expire(customer)
 
 
 SCHEDULE = ["last_visit_id", "visit_count", "visits_to_win", "next_due"]
 
 
-@cache
 def _refresh_statements(scoped: bool) -> tuple[Update, Update]:
-    """Built once: making the aliased subqueries costs more than running them."""
-    scope = [Customer.id.in_(bindparam("ids", expanding=True))] if scoped else []
-    won = Customer.won_on.is_not(None)
-    counts = (
-        update(Customer)
-        .where(*scope)
-        .values(
-            last_visit_id=latest_visit_id(),
-            visit_count=visit_count(),
-            visits_to_win=case((won, visit_count(Customer.won_on)), else_=None),
-        )
-    )
-    last = aliased(Visit)
-    latest_next = select(last.next_visit).where(last.id == Customer.last_visit_id).scalar_subquery()
-    due = update(Customer).where(*scope).values(next_due=due_on(latest_next))
-    return counts, due
+    return daily_writes.refresh_statements(scoped)
 
 
 def refresh_schedules(session: Session, customer_ids: Sequence[int] | None = None) -> None:
@@ -537,7 +390,7 @@ def edit_visit(
         if value is not None:
             setattr(visit, f"{attribute}_time", value)
     if visit.start_time and visit.end_time and visit.end_time < visit.start_time:
-        raise InputError(_ends_before_start(visit.start_time, visit.end_time))
+        raise InputError(ends_before_start(visit.start_time, visit.end_time))
     if changes.purposes is not None:
         visit.purposes = ",".join(changes.purposes)
     for attribute in ("result", "note"):
@@ -566,7 +419,7 @@ def edit_visit(
                 _(
                     "visit #{twin} is already on file for {customer} on {day} at that time; "
                     "delete one of the two instead (salesproc visit delete)"
-                ).format(twin=twin.id, customer=visit.customer.name, day=visit.visit_date)
+                ).format(twin=twin, customer=visit.customer.name, day=visit.visit_date)
             )
     refresh_schedules(session, [visit.customer_id])
     _record_changes(session, who, taken, "edit")
@@ -688,7 +541,7 @@ def set_report_header(
     if header is None:
         header = DailyReport(rep_id=rep.id, report_date=day)
         session.add(header)
-    header.region = region or header.region or rep.region
+    header.region = header_region(region, header.region, rep.region)
     if weather is not None:
         header.weather = weather
     return header
@@ -704,25 +557,15 @@ def add_sale(
     today: date,
     now: datetime,
 ) -> Sale:
-    rep = find_active_rep(session, rep_code)
-    customer = find_customer(session, customer_name) if customer_name else None
-    check_not_future(sale_date, today, SALE_DATE_AHEAD)
-    sale = Sale(
-        rep_id=rep.id,
-        customer_id=customer.id if customer else None,
-        sale_date=sale_date,
-        amount_cents=amount_cents,
-        ref=ref,
-        created_at=now,
-    )
-    session.add(sale)
-    if customer is not None:
-        if customer.rep_id is None:
-            customer.rep_id = rep.id
-        _apply(customer, sale_date, outcome=None, sold=sells(amount_cents))
-        refresh_schedules(session, [customer.id])
+    """`daily_writes.add_sale` in a session (a return): its sale as a record."""
     session.flush()
-    return sale
+    sale = daily_writes.add_sale(
+        session.connection(), rep_code, amount_cents, sale_date, customer_name, ref, today, now
+    )
+    record = session.get_one(Sale, sale.id)
+    if record.customer_id is not None:
+        _written_past(session, record.customer_id)
+    return record
 
 
 def _target_months(

@@ -162,6 +162,14 @@ class Context:
 
         return retried(self.engine(create=create), work, commit=commit)
 
+    def write(self, work: "Callable[[Connection], T]") -> T:
+        """`transaction` for work written in Core (`db.daily_writes`: `log-visit`, `sale add`):
+        `work(connection)`, with the same write lock and the same retries, never loading the
+        ORM."""
+        from salesproc.db.contention import retried_core
+
+        return retried_core(self.engine(), work)
+
     def close(self) -> None:
         """Give the database's connections back: a long-running caller opens many contexts."""
         if self._engine is not None:

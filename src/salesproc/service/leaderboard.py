@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from salesproc.db import reads
+from salesproc.db import reads, shared_core
 from salesproc.db.reads import RankRow, Reader, TargetYear
 from salesproc.errors import InputError
 from salesproc.i18n import _
@@ -215,7 +215,7 @@ class MonthTarget:
 def _scope(session: "Session", rep: str | None) -> tuple[int | None, Scope]:
     if rep is None:
         return None, Scope(None)
-    found = reads.find_rep(session, rep)
+    found = shared_core.find_rep(session, rep)
     return found.id, Scope(found.code, found.name)
 
 
@@ -307,7 +307,7 @@ def targets(
     """
     year = year or ctx.today.year
     with ctx.reading() as s:
-        rep_id = reads.find_rep(s, rep).id if rep else None
+        rep_id = shared_core.find_rep(s, rep).id if rep else None
         found = reads.target_years(s, year, rep_id, metric.value)
     if not found:
         raise _no_target(year, metric)
@@ -369,7 +369,7 @@ def progress(ctx: Context, on: date, rep: str | None = None) -> list[PeriodProgr
     """
     week = t.period_bounds(ProgressPeriod.WEEK, on)
     with ctx.reading() as s:
-        rep_id = reads.find_rep(s, rep).id if rep else None
+        rep_id = shared_core.find_rep(s, rep).id if rep else None
         found = [
             (metric, target)
             for metric in (Metric.SALES, Metric.COLLECTIONS)

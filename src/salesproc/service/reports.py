@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from salesproc.db import reads
+from salesproc.db import reads, shared_core
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.dates import REPORT_DATE_AHEAD, check_not_future
@@ -68,7 +68,7 @@ def daily_reports(ctx: Context, day: date, rep: str | None = None) -> list[Daily
     """Every active rep's report of `day` (or one rep's, active or not), by rep code."""
     quota = ctx.settings.visit_quota
     with ctx.reading() as db:
-        rep_id = reads.find_rep(db, rep).id if rep else None
+        rep_id = shared_core.find_rep(db, rep).id if rep else None
         rows = reads.daily_reports(db, day, rep_id)
     return [
         DailyReport(

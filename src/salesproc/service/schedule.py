@@ -7,7 +7,7 @@ up to date by every visit and sale written (see `db.writes.refresh_schedules`).
 from dataclasses import dataclass
 from datetime import date
 
-from salesproc.db import reads
+from salesproc.db import reads, shared_core
 from salesproc.db.reads import DueRow, ProspectRow
 from salesproc.rules.fourvisit import MIN_VISITS, WinSummary
 from salesproc.service.context import Context
@@ -35,7 +35,7 @@ def due(ctx: Context, as_of: date, rep: str | None = None, ahead: int = 0) -> li
     the list. A past `as_of` sees the schedule as it stood then.
     """
     with ctx.reading() as db:
-        rep_id = reads.find_rep(db, rep).id if rep else None
+        rep_id = shared_core.find_rep(db, rep).id if rep else None
         return reads.due_list(db, as_of, ctx.today, ahead, rep_id)
 
 
@@ -50,6 +50,6 @@ def four_visit(
     before their `min_visits`-th visit, and the visits the won ones took."""
     since = since or as_of.replace(day=1)
     with ctx.reading() as db:
-        rep_id = reads.find_rep(db, rep).id if rep else None
+        rep_id = shared_core.find_rep(db, rep).id if rep else None
         prospects, summary = reads.four_visit(db, as_of, ctx.today, since, min_visits, rep_id)
     return FourVisit(as_of, since, min_visits, prospects, summary)

@@ -1,33 +1,50 @@
 """Visits and sales: what reps record during the day, and its corrections.
 
 Each function is one thing a user does (`log-visit`, `visit list`, `visit edit`,
-`visit delete`; `sale add` lives in `service.sales`, re-exported here) and returns
-plain values: the session is closed by the time the caller reads them. Like every
-`service` module it imports the database layer at once: the CLI imports it inside
-the command that needs it.
+`visit delete`; `sale add` lives in `service.sales`) and returns
+plain values: the session is closed by the time the caller reads them. The CLI
+imports it inside the command that needs it. `log-visit`, run after every call,
+writes through Core (`db.daily_writes`) and never loads the ORM: the corrections
+import it (`db.writes`, `db.queries`) when they run.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from salesproc.db import queries, writes
-from salesproc.db.models import Visit
-from salesproc.db.queries import VisitRow
-from salesproc.db.writes import VisitChanges, VisitInput
+from salesproc.db import daily_writes
+from salesproc.db.daily_writes import VisitInput
 from salesproc.rules.calendar import WorkCalendar
 from salesproc.rules.vocab import Category, Purpose
 from salesproc.service.context import Context
-from salesproc.service.sales import RecordedSale, add_sale  # moved to `sales`; kept here too
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    from salesproc.db.models import Visit
+    from salesproc.db.queries import VisitRow
+    from salesproc.db.writes import VisitChanges
+
+
+def __getattr__(name: str) -> Any:
+    """What this module re-exports from the ORM side, loaded when first asked for."""
+    if name == "VisitRow":
+        from salesproc.db.queries import VisitRow
+
+        return VisitRow
+    if name == "VisitChanges":
+        from salesproc.db.writes import VisitChanges
+
+        return VisitChanges
+    raise AttributeError(name)
+
 
 __all__ = [
     "LoggedVisit",
-    "RecordedSale",
     "VisitChanges",
     "VisitInput",
     "VisitRow",
-    "add_sale",
     "delete_visit",
     "edit_visit",
     "list_visits",
@@ -57,7 +74,7 @@ class LoggedVisit:
     moved_from: date | None = None
 
 
-def _logged(visit: Visit, amount_cents: int | None = None, sales: int = 0) -> LoggedVisit:
+def _logged(visit: "Visit", amount_cents: int | None = None, sales: int = 0) -> LoggedVisit:
     return LoggedVisit(
         id=visit.id,
         rep=visit.rep.code,
@@ -77,19 +94,27 @@ def log_visit(ctx: Context, entry: VisitInput, again: bool = False) -> LoggedVis
     """One row of the daily report (with its sale, when it has an amount); the same visit
     (rep, customer, day, start time) as one on file only when `again`."""
     calendar = revisit_calendar(ctx, entry.visit_date, entry.next_days)
-    prospect = ctx.settings.prospect_cadence
+    settings, today, now = ctx.settings, ctx.today, ctx.now
 
-    def work(s: Session) -> LoggedVisit:  # run again if another writer was in the way
-        writes.find_active_rep(s, entry.rep)  # its error first, as log_visit gives them
-        customer = writes.find_customer(s, entry.customer)
-        planned = writes.planned_revisit(entry, customer, ctx.settings.cadence, calendar, prospect)
-        visit = writes.log_visit(
-            s, entry, ctx.settings.cadence, ctx.today, ctx.now, again, calendar, prospect
+    def work(db: "Connection") -> LoggedVisit:  # run again if another writer was in the way
+        visit = daily_writes.log_visit(
+            db, entry, settings.cadence, today, now, again, calendar, settings.prospect_cadence
         )
-        s.flush()
-        return replace(_logged(visit, entry.amount_cents), moved_from=planned.moved_from)
+        return LoggedVisit(
+            id=visit.id,
+            rep=visit.rep,
+            customer=visit.customer,
+            visit_date=entry.visit_date,
+            purposes=tuple(Purpose(p) for p in visit.purposes.split(",") if p),
+            next_visit=visit.next_visit,
+            category=Category(visit.category),
+            customer_category=visit.customer_category,
+            lost=visit.lost,
+            amount_cents=entry.amount_cents,
+            moved_from=visit.moved_from,
+        )
 
-    return ctx.transaction(work)
+    return ctx.write(work)
 
 
 def revisit_calendar(
@@ -114,16 +139,20 @@ def list_visits(
     customer: str | None = None,
     start: date | None = None,
     end: date | None = None,
-) -> list[VisitRow]:
+) -> "list[VisitRow]":
     """Visits in the daily report's order: by day, then time."""
+    from salesproc.db import queries, writes
+
     with ctx.session(write=False) as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         customer_id = writes.find_customer(s, customer).id if customer else None
         return queries.visit_list(s, rep_id, customer_id, start, end)
 
 
-def edit_visit(ctx: Context, visit_id: int, changes: VisitChanges) -> LoggedVisit:
+def edit_visit(ctx: Context, visit_id: int, changes: "VisitChanges") -> LoggedVisit:
     """Correct a visit's day, times, purposes, result, revisit or notes."""
+    from salesproc.db import writes
+
     calendar = None
     if isinstance(changes.next_visit, timedelta):  # counted from the visit: a working day
         calendar = revisit_calendar(ctx, changes.visit_date or ctx.today, changes.next_visit.days)
@@ -135,9 +164,11 @@ def edit_visit(ctx: Context, visit_id: int, changes: VisitChanges) -> LoggedVisi
 
 def delete_visit(ctx: Context, visit_id: int) -> LoggedVisit:
     """Remove a visit logged in error with its sale; a win or loss it made is undone."""
+    from salesproc.db import writes
+
     who = ctx.who
 
-    def work(s: Session) -> LoggedVisit:
+    def work(s: "Session") -> LoggedVisit:
         visit, sales = writes.delete_visit(s, visit_id, who)
         return _logged(visit, sales=sales)
 
