@@ -37,24 +37,49 @@ WRITE_SIDE = ("sqlalchemy.orm", "salesproc.db.models", "alembic")
 
 @pytest.mark.parametrize(
     "command",
-    [("due",), ("due", "--rep", "zhang"), ("rank", "--cumulative"), ("four-visit",)],
+    [
+        ("due",), ("due", "--rep", "zhang"), ("rank", "--cumulative"), ("four-visit",),
+        ("log-visit", "--rep", "zhang", "--customer", "万家超市", "--purpose", "order",
+         "--amount", "300", "--weather", "晴"),
+        ("sale", "add", "--rep", "zhang", "--customer", "万家超市", "--amount", "300"),
+    ],
     ids=" ".join,
-)
+)  # fmt: skip
 def test_the_daily_reads_load_no_orm_nor_models_nor_alembic(team, command):
     """The daily commands read through Core (`db.reads`): an import of the ORM, the models or
     Alembic on their way (a module-level import in engine, context, a use case) fails here."""
+    printed, loaded = _run_loading(command, WRITE_SIDE)
+    assert printed  # the command printed its rows
+    assert loaded == []
+
+
+@pytest.mark.sqlite_only("on a server a rep's login is looked up first, through the ORM")
+@pytest.mark.parametrize(
+    "command",
+    [("audit",), ("audit", "--all", "--format", "json"), ("audit", "--by", "rep"), ("call-plan",)],
+    ids=" ".join,
+)
+def test_the_audit_and_the_call_plan_load_no_orm(team, command):
+    """They read through Core too (`db.audit_reads`): the ORM would be a sixth of their time."""
+    printed, loaded = _run_loading(command, WRITE_SIDE)
+    assert printed and loaded == []
+
+
+def _run_loading(command: tuple[str, ...], modules: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Run `salesproc *command` in a fresh interpreter (it must succeed): the lines it printed,
+    and which of `modules` it loaded on the way."""
     code = (
         "import runpy, sys\n"
         f"sys.argv = ['salesproc', *{command!r}]\n"
         "try:\n    runpy.run_module('salesproc', run_name='__main__')\n"
         "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
-        f"print('LOADED', [m for m in {WRITE_SIDE!r} if m in sys.modules])"
+        f"print('LOADED', *[m for m in {modules!r} if m in sys.modules])"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert len(lines) > 1  # the command printed its rows
-    assert lines[-1] == "LOADED []"
+    *printed, last = done.stdout.splitlines()
+    assert last.startswith("LOADED")
+    return printed, last.split()[1:]
 
 
 def _commands(group, prefix=()):
@@ -288,3 +313,91 @@ def test_no_command_module_imports_another():
 
 def test_the_settings_import_no_adapter():
     assert [m for m in _imports(PACKAGE / "config.py") if m.startswith("salesproc.adapters")] == []
+
+
+def test_the_root_table_of_commands_is_the_commands_themselves():
+    """`salesproc --help` lists the commands from `registry.COMMANDS` without importing them:
+    each entry must be the command its module registers, in Typer's order, with its help."""
+    import importlib
+
+    import typer
+    import typer.main
+
+    from salesproc.cli.localized import localize
+    from salesproc.cli.registry import COMMANDS
+
+    whole = typer.Typer()  # every command module registered, as the root once did
+    for module in (
+        "admin", "reps", "customers", "visits", "sales", "reports", "daily_report", "targets",
+        "broadcast", "calls", "audit", "field", "imports", "exports", "collections", "history",
+        "team",
+    ):  # fmt: skip
+        importlib.import_module(f"salesproc.cli.{module}").register(whole)
+    localize(whole)
+    built = typer.main.get_command(whole).commands
+    assert list(built) == list(COMMANDS)
+    modules = {n: c.callback.__module__ if c.callback else None for n, c in built.items()}
+    for name, (module, help_text) in COMMANDS.items():
+        command = built[name]
+        assert (command.help, command.hidden) == (help_text, False), name
+        assert modules[name] in (module, None), name  # a group's module: the tree below
+    # and the root group built from the table is that tree
+    root = typer.main.get_command(app).commands
+    assert {n: (type(c), c.help) for n, c in root.items()} == {
+        n: (type(c), c.help) for n, c in built.items()
+    }
+
+
+def _command_modules() -> list[str]:
+    from salesproc.cli.registry import COMMANDS
+
+    return sorted({module for module, _help in COMMANDS.values()})
+
+
+COMMAND_MODULES = _command_modules()
+
+
+@pytest.mark.parametrize(
+    ("argv", "needed"),
+    [
+        (["--help"], set()),
+        (["--lang", "zh", "--help"], set()),
+        (["due", "--help"], {"salesproc.cli.reports"}),
+        (["rep", "--help"], {"salesproc.cli.reps"}),
+    ],
+    ids=" ".join,
+)
+def test_a_run_imports_only_the_module_of_its_command(argv, needed):
+    """A run builds the one command it runs (`registry.LazyCommands`): importing every command
+    module and building ~57 commands cost more than `due` itself."""
+    code = (
+        "import sys\n"
+        "from salesproc.cli import main\n"
+        f"sys.argv = ['salesproc', *{argv!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print('LOADED', sorted(m for m in {COMMAND_MODULES!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == f"LOADED {sorted(needed)!r}"
+
+
+#: what a piped daily read must not load either: the channels' models (pydantic; a dry run
+#: sends nothing) and Rich's console and tables (piped output is plain text)
+NOT_WHEN_PIPED = ("pydantic", "rich.console", "rich.table")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("due",),
+        ("rank", "--cumulative"),
+        ("four-visit",),
+        ("report", "daily"),
+        ("broadcast", "--dry-run"),
+    ],
+    ids=" ".join,
+)
+def test_a_piped_daily_read_loads_no_pydantic_nor_rich_console(team, command):
+    printed, loaded = _run_loading(command, NOT_WHEN_PIPED)
+    assert printed and loaded == []

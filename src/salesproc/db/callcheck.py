@@ -10,11 +10,22 @@ audit (`unconfirmed-visit`, and a confirmed visit clears the flags it drew).
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from salesproc.db.models import Call, Customer, Rep, Visit
+from salesproc.db import tables
+from salesproc.db.reads import Reader
+
+if TYPE_CHECKING:  # the call plan reads through Core; only `call log` loads the ORM
+    from sqlalchemy.orm import Session
+
+    from salesproc.db.models import Call, Customer, Visit
+
+_v = tables.visits.c
+_r = tables.reps.c
+_c = tables.customers.c
+_k = tables.calls.c
 
 #: how far before the call's day the visit a customer confirms may be
 CONFIRM_LOOK_BACK = timedelta(days=7)
@@ -34,35 +45,39 @@ class NamedVisit:
     phone: str | None
 
 
-def visits_by_id(session: Session, ids: Iterable[int]) -> list[NamedVisit]:
+def visits_by_id(db: Reader, ids: Iterable[int]) -> list[NamedVisit]:
     """The visits with these ids (those that still exist), in id order."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
     query = (
-        select(Visit.id, Rep.code, Visit.visit_date, Customer.name, Visit.start_time,
-               Visit.end_time, Customer.contact, Customer.phone)
-        .join(Rep, Rep.id == Visit.rep_id)
-        .join(Customer, Customer.id == Visit.customer_id)
-        .where(Visit.id.in_(wanted))
-        .order_by(Visit.id)
+        select(_v.id, _r.code, _v.visit_date, _c.name, _v.start_time, _v.end_time, _c.contact,
+               _c.phone)
+        .join_from(tables.visits, tables.reps, _r.id == _v.rep_id)
+        .join(tables.customers, _c.id == _v.customer_id)
+        .where(_v.id.in_(wanted))
+        .order_by(_v.id)
     )  # fmt: skip
-    return [NamedVisit(*row) for row in session.execute(query)]
+    return [NamedVisit(*row) for row in db.execute(query)]
 
 
-def answered(session: Session, ids: Iterable[int]) -> frozenset[int]:
+def answered(db: Reader, ids: Iterable[int]) -> frozenset[int]:
     """The visits among `ids` a customer was already phoned about (confirmed or not): the
     plan does not name them again."""
     wanted = sorted(set(ids))
     if not wanted:
         return frozenset()
-    query = select(Call.visit_id).where(Call.visit_id.in_(wanted), Call.confirmed.is_not(None))
-    return frozenset(session.scalars(query))
+    query = select(_k.visit_id).where(_k.visit_id.in_(wanted), _k.confirmed.is_not(None))
+    return frozenset(db.scalars(query))
 
 
-def visit_to_confirm(session: Session, rep_id: int, customer_id: int, day: date) -> Visit | None:
+def visit_to_confirm(
+    session: "Session", rep_id: int, customer_id: int, day: date
+) -> "Visit | None":
     """The rep's latest visit to the customer on or before `day`, at most
     `CONFIRM_LOOK_BACK` before it: the visit a customer phoned on `day` speaks about."""
+    from salesproc.db.models import Visit
+
     query = (
         select(Visit)
         .where(
@@ -77,7 +92,9 @@ def visit_to_confirm(session: Session, rep_id: int, customer_id: int, day: date)
     return session.scalar(query)
 
 
-def record_confirmation(call: Call, customer: Customer, visit: Visit, confirmed: bool) -> None:
+def record_confirmation(
+    call: "Call", customer: "Customer", visit: "Visit", confirmed: bool
+) -> None:
     """What the customer said about the visit, on the call just logged."""
     call.customer_id = customer.id
     call.visit_id = visit.id
@@ -92,16 +109,14 @@ class CallCheck:
     confirmed: bool | None
 
 
-def call_checks(session: Session, call_ids: Iterable[int]) -> dict[int, CallCheck]:
+def call_checks(db: Reader, call_ids: Iterable[int]) -> dict[int, CallCheck]:
     """The customer check of each call with one, by call id."""
     wanted = sorted(set(call_ids))
     if not wanted:
         return {}
     query = (
-        select(Call.id, Customer.name, Call.confirmed)
-        .join(Customer, Customer.id == Call.customer_id)
-        .where(Call.id.in_(wanted))
+        select(_k.id, _c.name, _k.confirmed)
+        .join_from(tables.calls, tables.customers, _c.id == _k.customer_id)
+        .where(_k.id.in_(wanted))
     )
-    return {
-        call_id: CallCheck(name, confirmed) for call_id, name, confirmed in session.execute(query)
-    }
+    return {call_id: CallCheck(name, confirmed) for call_id, name, confirmed in db.execute(query)}

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from salesproc.db import history, writes
 from salesproc.db.collation import bytewise
 from salesproc.db.history import Who
-from salesproc.db.models import Collection, Customer, Sale, Visit, field_day_customers
+from salesproc.db.models import Collection, Customer, Sale, Visit
+from salesproc.db.tables import field_day_customers
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.lifecycle import Standing, before_history

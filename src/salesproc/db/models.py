@@ -11,17 +11,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, relationship
 
 from salesproc.db import tables
 from salesproc.db.collation import bytewise
-from salesproc.db.tables import (  # noqa: F401  (importable from here as before)
-    NAMING,
-    NEVER_REUSED,
-    PUBLISHED,
-    field_day_customers,
-    field_day_reps,
-    rep_day_collections,
-    rep_day_sales,
-    rep_day_visits,
-    rep_names,
-)
 
 
 class Base(DeclarativeBase):

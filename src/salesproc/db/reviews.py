@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from salesproc.db import history
+from salesproc.db.audit_reads import DISMISSED
 from salesproc.db.history import Who
 from salesproc.db.models import AuditReview, Rep
 
-#: what a review says of its flag
-DISMISSED, CONFIRMED = "dismissed", "confirmed"
+#: what a review says of its flag (the flags dismissed are read in `db.audit_reads`)
+CONFIRMED = "confirmed"
 #: the history's action for each verdict
 ACTIONS = {DISMISSED: "dismiss", CONFIRMED: "confirm"}
 
@@ -60,14 +61,6 @@ def reviews(session: Session, start: date, end: date) -> list[ReviewRow]:
         .order_by(AuditReview.day, AuditReview.flag_id)
     )
     return [_row(review, code) for review, code in session.execute(query)]
-
-
-def dismissed_ids(session: Session, start: date, end: date) -> set[str]:
-    """The ids of the flags of [start, end] found honest: those the audit no longer raises."""
-    query = select(AuditReview.flag_id).where(
-        AuditReview.verdict == DISMISSED, AuditReview.day >= start, AuditReview.day <= end
-    )
-    return set(session.scalars(query))
 
 
 def review(

@@ -20,7 +20,7 @@ from salesproc.i18n import _
 from salesproc.rules.audit import RULES, Flag, Severity
 from salesproc.service import supervision
 from salesproc.service.context import Context
-from salesproc.service.team import supervisors_only
+from salesproc.service.instruments import supervisors_only
 
 __all__ = [
     "CONFIRMED",

@@ -12,23 +12,29 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy.orm import Session
-
-from salesproc.db import callcheck, queries, reviews, writes
-from salesproc.db.queries import CallRow
+from salesproc.db import audit_reads, callcheck
+from salesproc.db.reads import leaderboard
+from salesproc.db.shared_core import find_rep
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules import audit as audit_rules
 from salesproc.rules import callplan as cp
 from salesproc.rules.audit import Flag, RepSummary, Severity, Verdict
 from salesproc.rules.callplan import Call, Window
+from salesproc.rules.callplan.promises import promises
 from salesproc.rules.dates import check_not_future
 from salesproc.rules.money import format_amount
 from salesproc.rules.ranking import Metric
 from salesproc.service.context import Context
-from salesproc.service.team import supervisors_only
+from salesproc.service.instruments import supervisors_only
+
+if TYPE_CHECKING:  # the audit and the call plan read through Core: no ORM on their way
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    from salesproc.db.queries import CallRow
 
 __all__ = [
     "Audit",
@@ -146,32 +152,41 @@ def _gc_paused() -> Iterator[None]:
 def raised_flags(ctx: Context, start: date, end: date, rep: str | None = None) -> list[Flag]:
     """Every flag the rules raise whose day is in [start, end], of one rep or all: those the
     supervisor dismissed too (what `audit dismiss` looks a flag up in, and `audit stats` counts)."""
+    with ctx.reading() as db:
+        return _raised(ctx, db, start, end, rep)[1]
+
+
+def _raised(
+    ctx: Context, db: "Connection", start: date, end: date, rep: str | None
+) -> tuple[audit_rules.Facts, list[Flag]]:
+    """The facts the audit of [start, end] read, and the flags it raised (of one rep or all)."""
     t = thresholds(ctx)
     calendar = ctx.calendar(range(start.year, end.year + 1))
     with _gc_paused():
-        with ctx.session(write=False) as s:
-            rep_id = writes.find_rep(s, rep).id if rep else None
-            facts = queries.audit_facts(s, start, end, ctx.today, rep_id)
+        rep_id = find_rep(db, rep).id if rep else None
+        facts = audit_reads.audit_facts(db, start, end, ctx.today, rep_id)
         flags = audit_rules.audit(facts, start, end, ctx.today, calendar, t)
     # the facts hold every rep's visits (a customer's next visit may be another rep's)
-    return [flag for flag in flags if rep is None or flag.rep == rep]
+    return facts, [flag for flag in flags if rep is None or flag.rep == rep]
 
 
 def audit_flags(ctx: Context, start: date, end: date, rep: str | None = None) -> list[Flag]:
     """The audit's flags whose day is in [start, end], of one rep or all, less those the
     supervisor checked and found honest (`audit dismiss`): a dismissed flag does not return."""
-    return _undismissed(ctx, start, end, rep)[0]
+    with ctx.reading() as db:
+        return _undismissed(ctx, db, start, end, rep)[1]
 
 
-def _undismissed(ctx: Context, start: date, end: date, rep: str | None) -> tuple[list[Flag], int]:
-    """The flags not dismissed, and how many were left out as dismissed."""
-    flags = raised_flags(ctx, start, end, rep)
-    with ctx.session(write=False) as s:
-        dismissed = reviews.dismissed_ids(s, start, end)
+def _undismissed(
+    ctx: Context, db: "Connection", start: date, end: date, rep: str | None
+) -> tuple[audit_rules.Facts, list[Flag], int]:
+    """The facts read, the flags not dismissed, and how many were left out as dismissed."""
+    facts, flags = _raised(ctx, db, start, end, rep)
+    dismissed = audit_reads.dismissed_ids(db, start, end)
     if not dismissed:  # most days: no flag id worked out for nothing
-        return flags, 0
+        return facts, flags, 0
     kept = [flag for flag in flags if flag.id not in dismissed]
-    return kept, len(flags) - len(kept)
+    return facts, kept, len(flags) - len(kept)
 
 
 def audit_window(ctx: Context, start: date | None, end: date | None) -> tuple[date, date]:
@@ -194,7 +209,8 @@ def audit(
     and the follow-ups too unless `follow_ups` is False."""
     supervisors_only(ctx, "audit")
     first, last = audit_window(ctx, start, end)
-    flags, dismissed = _undismissed(ctx, first, last, rep)
+    with ctx.reading() as db:
+        _facts, flags, dismissed = _undismissed(ctx, db, first, last, rep)
     if follow_ups:
         return Audit(first, last, flags, dismissed=dismissed)
     red = [flag for flag in flags if flag.red]
@@ -226,21 +242,21 @@ def _call_plan(ctx: Context, day: date, seed: int) -> CallPlan:
     calendar = ctx.calendar({day.year, day.year - 1})
     before = cp.previous_workday(day, calendar)
     week = before - PLAN_LOOK_BACK
-    flags = audit_flags(ctx, week, before)
-    with ctx.session(write=False) as s:
-        team = queries.leaderboard(s, before, before, Metric.SALES)
-        month = queries.leaderboard(s, before.replace(day=1), before, Metric.SALES)
-        visits = queries.day_visits(s, before)
-        promised = queries.promises(s, week, before)
-        logged = queries.recent_windows(s, day)
-        named = callcheck.visits_by_id(s, (v for f in flags for v in f.visits))
-        asked = callcheck.answered(s, [*(v.id for v in named), *(v.id for v in visits)])
+    with ctx.reading() as db:
+        facts, flags, _dismissed = _undismissed(ctx, db, week, before, None)
+        team = leaderboard(db, before, before, Metric.SALES)
+        month = leaderboard(db, before.replace(day=1), before, Metric.SALES)
+        visits = audit_reads.day_visits(db, before)
+        logged = audit_reads.recent_windows(db, day)
+        named = callcheck.visits_by_id(db, (v for f in flags for v in f.visits))
+        asked = callcheck.answered(db, [*(v.id for v in named), *(v.id for v in visits)])
+    # the revisits promised for the week, from the audit's facts (they reach back far enough)
+    promised_of = promises(facts.visits, week, before, {r.code for r in facts.reps})
     slots = cp.plan_team(seed, day, {r.rep: logged.get(r.rep, []) for r in team})
     standing = {r.rep: r for r in month}
     # each rep's share of the day's facts, sorted out once (not once per rep: 200 reps ×
     # every visit, promise and flag cost the plan more than its queries)
     visits_of = _by_rep(visits)
-    promised_of = _by_rep(promised)
     flags_of = _by_rep(flags)
     named_of = _by_rep(named)
     calls = []
@@ -257,9 +273,7 @@ def _call_plan(ctx: Context, day: date, seed: int) -> CallPlan:
                 )
                 for v in mine
             ),
-            promises=tuple(
-                cp.Promise(p.customer, p.due, p.visited) for p in promised_of.get(rep.rep, [])
-            ),
+            promises=tuple(promised_of.get(rep.rep, [])),
             flags=tuple(flags_of.get(rep.rep, [])),
             flagged=tuple(
                 cp.VisitedCustomer(v.customer, v.start, v.end, v.contact, v.phone, v.id, v.day)
@@ -318,7 +332,9 @@ def log_call(
     verdict = Verdict(verdict)
     now = ctx.now
 
-    def work(s: Session) -> LoggedCall:  # run again if another writer was in the way
+    from salesproc.db import writes
+
+    def work(s: "Session") -> LoggedCall:  # run again if another writer was in the way
         found = writes.find_active_rep(s, rep)
         checked = visit = None
         if customer is not None:
@@ -352,8 +368,10 @@ def log_call(
 
 def list_calls(
     ctx: Context, rep: str | None = None, start: date | None = None, end: date | None = None
-) -> list[CallRow]:
+) -> "list[CallRow]":
     """The calls made, oldest first."""
+    from salesproc.db import queries, writes
+
     with ctx.session(write=False) as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
         rows = queries.call_list(s, rep_id, start, end)
@@ -361,9 +379,18 @@ def list_calls(
     return [_as_listed(row, checks.get(row.id)) for row in rows]
 
 
-def _as_listed(row: CallRow, check: callcheck.CallCheck | None) -> CallRow:
+def _as_listed(row: "CallRow", check: callcheck.CallCheck | None) -> "CallRow":
     """The row with its customer check, and its window under today's id (old rows: "noon")."""
     window = str(Window(row.window)) if row.window else None
     if check is None:
         return replace(row, window=window)
     return replace(row, window=window, customer=check.customer, confirmed=check.confirmed)
+
+
+def __getattr__(name: str) -> object:
+    """`CallRow`, importable from here as before, without loading the ORM for the audit."""
+    if name == "CallRow":
+        from salesproc.db.queries import CallRow
+
+        return CallRow
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,14 +10,16 @@ An SQLite file has no users: every use case here says so.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from salesproc.db import team, writes
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
 from salesproc.service.context import Context
+from salesproc.service.instruments import INSTRUMENTS, exported_as, supervisors_only
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "ROLES",
@@ -54,7 +56,7 @@ class Team:
     edit_days: int
 
 
-def _server(ctx: Context, s: Session) -> None:
+def _server(ctx: Context, s: "Session") -> None:
     """Refuse on SQLite; on PostgreSQL, bring the edit window in line with config `edit_days`."""
     if not team.has_users(s):
         raise InputError(
@@ -130,7 +132,7 @@ def list_users(ctx: Context) -> Team:
     return Team([Member(r.login, r.role, r.rep, r.can_log_in) for r in rows], days)
 
 
-def _known(s: Session, login: str) -> None:
+def _known(s: "Session", login: str) -> None:
     if team.find_user(s, login) is None:
         raise InputError(
             _("{login} is not a login of this database; see `salesproc team list`").format(
@@ -157,54 +159,7 @@ def set_password(ctx: Context, login: str, password: Callable[[], str]) -> str:
     return login
 
 
-# --- the supervisor's instruments ----------------------------------------------------------
-
-
-def _on_server(ctx: Context) -> bool:
-    """Whether the database may have logins at all: an SQLite file is never opened to ask."""
-    return str(ctx.settings.db.value).startswith(("postgresql:", "postgresql+"))
-
-
-#: the supervisor's instruments, by command: what a rep's login is told it may not run
-INSTRUMENTS = {
-    "audit": N_("the audit"),
-    "audit stats": N_("the audit's statistics"),
-    "call-plan": N_("the call plan"),
-    "call log": N_("logging calls"),
-    "team": N_("managing logins"),
-}
-
-
-def supervisors_only(ctx: Context, command: str) -> None:
-    """Refuse the supervisor's instrument `command` (a key of INSTRUMENTS) to a rep's login,
-    before any work: the policies would let it run on the rep's own rows alone, and say
-    nothing of the rest."""
-    login = _rep_login(ctx)
-    if login is not None:
-        raise InputError(
-            _("{what} is the supervisor's: your login {login} is a rep's").format(
-                what=_(INSTRUMENTS[command]), login=login.login
-            )
-        )
-
-
-def _rep_login(ctx: Context) -> team.RepLogin | None:
-    if not _on_server(ctx):
-        return None
-    with ctx.session(write=False) as s:
-        return team.rep_login(s)
-
-
-def exported_as(ctx: Context) -> None:
-    """Say once, on the side, that a rep's login exports only its own rows (the policies hide
-    the rest): a file that looks like the team's would mislead whoever reads it."""
-    login = _rep_login(ctx)
-    if login is not None:
-        ctx.warn(
-            _("as rep {rep}, only your own rows are exported").format(
-                rep=login.rep or login.login
-            )
-        )
+# --- the supervisor's instruments: in `service.instruments` (the audit loads no ORM to ask) ----
 
 
 # --- the database's refusals, in words ----------------------------------------------------
