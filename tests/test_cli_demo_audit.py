@@ -85,3 +85,15 @@ def test_every_planted_case_raises_its_red_flag_against_its_rep(cli, demo_db):
             if rule not in ("gave-up", "pressing-stock"):
                 found = [f for f in found if f["date"] == day.isoformat()]
             assert found, f"{rule} of {rep} on {day}: {what}"
+
+
+def test_a_rep_named_by_name_or_another_case_of_its_code_has_the_same_flags(cli, demo_db):
+    """`--rep` is resolved as everywhere (code, code in any case, name): the audit of a rep
+    named so lists its flags, not an empty, clean-looking audit."""
+    reps = json.loads(ok(cli("--db", str(demo_db.path), "rep", "list", "-f", "json")).stdout)
+    _day, code, _rules, _what = _planted(demo_db.output)[0]
+    name = next(r["name"] for r in reps if r["code"] == code)
+    by_code = _flags(cli, demo_db.path, "--all", "--rep", code)
+    assert by_code and all(flag["rep"] == code for flag in by_code)
+    assert _flags(cli, demo_db.path, "--all", "--rep", code.upper()) == by_code
+    assert _flags(cli, demo_db.path, "--all", "--rep", name) == by_code

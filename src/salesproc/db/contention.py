@@ -186,6 +186,10 @@ def _core_unit(
     busy on the way in waited out, busy inside the block `Busy`."""
     while True:
         connection = for_session(engine, write=write, wait_ms=attempts.wait_ms()).connect()
+        if not write and engine.dialect.name == "postgresql":
+            # one snapshot for all the reads (READ COMMITTED takes one a statement): a merge
+            # committed between a report's queries must not show half of itself
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
         try:
             transaction = connection.begin()  # BEGIN (IMMEDIATE for a writer) now
             break
@@ -209,13 +213,13 @@ def _core_unit(
             raise
 
 
-def retried_core(engine: Engine, work: Callable[[Connection], T], *, commit: bool = True) -> T:
+def retried_core(engine: Engine, work: Callable[[Connection], T]) -> T:
     """`retried` for work written in Core (`db.daily_writes`): the same lock, retries and
     deadline, without loading the ORM."""
     attempts = Attempts()
     while True:
         try:
-            with _core_unit(engine, write=True, commit=commit, attempts=attempts) as connection:
+            with _core_unit(engine, write=True, commit=True, attempts=attempts) as connection:
                 return work(connection)
         except Busy:
             attempts.pause_or_give_up()

@@ -40,7 +40,6 @@ __all__ = [
     "Audit",
     "AuditByRep",
     "CallPlan",
-    "CallRow",
     "Flag",
     "LoggedCall",
     "RepSummary",
@@ -163,11 +162,11 @@ def _raised(
     t = thresholds(ctx)
     calendar = ctx.calendar(range(start.year, end.year + 1))
     with _gc_paused():
-        rep_id = find_rep(db, rep).id if rep else None
-        facts = audit_reads.audit_facts(db, start, end, ctx.today, rep_id)
+        found = find_rep(db, rep) if rep else None
+        facts = audit_reads.audit_facts(db, start, end, ctx.today, found and found.id)
         flags = audit_rules.audit(facts, start, end, ctx.today, calendar, t)
     # the facts hold every rep's visits (a customer's next visit may be another rep's)
-    return facts, [flag for flag in flags if rep is None or flag.rep == rep]
+    return facts, [flag for flag in flags if found is None or flag.rep == found.code]
 
 
 def audit_flags(ctx: Context, start: date, end: date, rep: str | None = None) -> list[Flag]:
@@ -385,12 +384,3 @@ def _as_listed(row: "CallRow", check: callcheck.CallCheck | None) -> "CallRow":
     if check is None:
         return replace(row, window=window)
     return replace(row, window=window, customer=check.customer, confirmed=check.confirmed)
-
-
-def __getattr__(name: str) -> object:
-    """`CallRow`, importable from here as before, without loading the ORM for the audit."""
-    if name == "CallRow":
-        from salesproc.db.queries import CallRow
-
-        return CallRow
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
