@@ -151,8 +151,8 @@ class Query:
 
 def queries(clock: Clock, visitor: Visitor) -> list[Query]:
     """The same calls, with the same arguments, as `due`, `four-visit`, `rank` and `log-visit`."""
+    from salesproc.db import daily_writes, writes
     from salesproc.db import queries as q
-    from salesproc.db import writes
     from salesproc.rules.cadence import DEFAULT_CADENCE
     from salesproc.rules.dates import Period, period_start
     from salesproc.rules.money import parse_amount
@@ -181,7 +181,7 @@ def queries(clock: Clock, visitor: Visitor) -> list[Query]:
         return len(q.leaderboard(s, None, today, Metric.SALES))
 
     def log_visit(s: Session) -> int:
-        entry = writes.VisitInput(
+        entry = daily_writes.VisitInput(
             rep=visitor.rep,
             customer=visitor.customer,
             purposes=(Purpose.ORDER,),

@@ -4,8 +4,9 @@ Why: building Typer's command tree costs more than most commands take to run (ev
 option of ~57 commands turned into Click parameters, every command module imported), yet
 a run needs one command and `salesproc --help` needs only the names and first lines. So
 the root group (`LazyCommands`) builds only the command that is run, from this table, and
-lists the others from it. A test checks the table against the commands themselves
-(order, modules, helps), so the help text still lives in one place: the command's own.
+lists the others from it. The one-line helps are therefore written twice, here and in
+each command's docstring, which stays the source: a test fails when the two differ
+(order, modules, helps; tests/test_architecture.py), saying which to copy.
 """
 
 from types import ModuleType

@@ -2,8 +2,8 @@
 the call plan cross-checks (the day's visits, the calls' windows).
 
 `audit` and `call-plan` read through `ctx.reading()` and never load the ORM (it cost
-each command a sixth of its time to import); `db.queries` re-exports these for the
-callers that hold a session (a session executes Core as a connection does).
+each command a sixth of its time to import); a caller holding a session may pass it
+instead (a session executes Core as a connection does).
 """
 
 import json
@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select, union_al
 
 from salesproc.db import tables
 from salesproc.db.collation import bytewise
-from salesproc.db.reads import Reader, _prospect_on, report_order
+from salesproc.db.reads import Reader, prospect_on, report_order
 from salesproc.db.shared_core import visit_count
 from salesproc.rules import audit
 from salesproc.rules.targets import month_bounds
@@ -101,7 +101,7 @@ def audit_facts(
     lost = db.execute(
         select(_r.code, _c.name, _c.lost_on, visit_count(_c.lost_on))
         .join_from(tables.customers, tables.reps, _r.id == _c.rep_id)
-        .where(_prospect_on(end), _c.lost_on >= start, _c.lost_on <= end, *mine(_c.rep_id))
+        .where(prospect_on(end), _c.lost_on >= start, _c.lost_on <= end, *mine(_c.rep_id))
         .order_by(_c.id)
     ).all()
     edits = visit_edits(db, start, rep_id)

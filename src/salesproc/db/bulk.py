@@ -32,7 +32,7 @@ LOAD_CACHE_KIB = 8 * 1024
 BUILD_CACHE_KIB = 4 * 1024
 
 
-class _Stored(dict[Any, Any]):
+class Stored(dict[Any, Any]):
     """Values as the driver stores them, each converted once, on first use."""
 
     def __init__(self, process: Callable[[Any], Any] | None) -> None:
@@ -77,7 +77,7 @@ class FastInsert:
     def stored(self, column: str) -> dict[Any, Any]:
         """A memo from a column's Python values to the driver's: `stored(c)[value]`."""
         kind = self.table.c[column].type
-        return _Stored(kind.dialect_impl(self.dialect).bind_processor(self.dialect))
+        return Stored(kind.dialect_impl(self.dialect).bind_processor(self.dialect))
 
     def __call__(self, rows: list[tuple[Any, ...]]) -> int:
         """Insert the rows; returns how many."""

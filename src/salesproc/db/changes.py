@@ -1,5 +1,7 @@
-"""Reading the history beyond `history` itself: names for its ids, and what the broadcast's
-corrections section (更正) is decided from (`rules.corrections`)."""
+"""Reading the history beyond `history` itself: the customers' names for its ids.
+
+(What the broadcast's corrections section is decided from is `db.reads.correction_facts`;
+the audit's visit edits are `db.audit_reads.visit_edits`.)"""
 
 from collections.abc import Iterable
 

@@ -134,7 +134,7 @@ class CopyInsert(bulk.FastInsert):
     def stored(self, column: str) -> dict[Any, Any]:
         """A memo from a column's Python values to COPY's text of them (dates, times and
         timestamps in ISO form, which the server reads whatever its DateStyle)."""
-        return bulk._Stored(_text)
+        return bulk.Stored(_text)
 
     def __call__(self, rows: list[tuple[Any, ...]]) -> int:
         """COPY the rows into the temporary table; returns how many."""

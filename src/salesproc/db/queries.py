@@ -1,8 +1,8 @@
-"""The other reports' reads, over the ORM models: lists, the daily report, the audit's facts.
+"""The other reports' reads, over the ORM models: the customer, visit and call lists.
 
-The daily commands' reads (due list, four-visit rule, leaderboards, targets)
-live in `db.reads`, over Core tables, so that a daily command never imports
-the ORM; they are importable from here as before.
+The daily commands' reads (due list, four-visit rule, leaderboards, targets) live in
+`db.reads`, and the audit's and the call plan's in `db.audit_reads`, over Core tables,
+so that those commands never import the ORM.
 """
 
 from dataclasses import dataclass

@@ -18,7 +18,7 @@ from collections.abc import Collection as Many
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -36,7 +36,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from salesproc.db import tables
 from salesproc.db.collation import bytewise
-from salesproc.db.shared_core import due_on, latest_visit_id, visit_count
+from salesproc.db.shared_core import Reader, due_on, latest_visit_id, visit_count
 from salesproc.rules.corrections import ChangeFact, SentEdition
 from salesproc.rules.due import days_overdue
 from salesproc.rules.fourvisit import (
@@ -52,10 +52,8 @@ from salesproc.rules.ranking import Metric, Ranked, rank_with_ties
 from salesproc.rules.vocab import Category
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    pass
 
-#: what a read runs on: a Core connection in a read transaction, or a writer's ORM session
-Reader: TypeAlias = "Connection | Session"
 
 _c = tables.customers.c
 _v = tables.visits.c
@@ -119,7 +117,7 @@ def _schedule(as_of: date, today: date) -> _Schedule:
     )
 
 
-def _prospect_on(as_of: date) -> ColumnElement[bool]:
+def prospect_on(as_of: date) -> ColumnElement[bool]:
     """Still a prospect on `as_of`: not won yet, or won only after that day."""
     return or_(_c.category == Category.PROSPECT, _c.won_on > as_of)
 
@@ -203,7 +201,7 @@ def four_visit(
         select(_c.name, _r.code, plan.visits, plan.last.c.visit_date, plan.due)
         .select_from(tables.customers)
         .outerjoin(plan.last, plan.joined)
-        .where(_prospect_on(as_of), plan.open)
+        .where(prospect_on(as_of), plan.open)
     )
     lost_query = scoped(
         select(
@@ -215,7 +213,7 @@ def four_visit(
             .correlate(tables.customers)
             .scalar_subquery(),
         ).where(
-            _prospect_on(as_of),
+            prospect_on(as_of),
             _c.lost_on >= since,
             _c.lost_on <= as_of,
             _c.added_on <= as_of,

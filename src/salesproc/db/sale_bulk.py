@@ -232,6 +232,4 @@ class SaleBook:
             if tuple(values.values()) != before:
                 changed.append({"id": i, **values})
         pg_copy.update_by_id(self.session, Customer.__table__, changed)
-        # set-based scans, as quick with a small page cache: the 64 MiB would be peak memory
-        with bulk.sqlite_cache(self.session, bulk.BUILD_CACHE_KIB):
-            writes.refresh_many(self.session, list(self._first), len(self._standing))
+        writes.refresh_many(self.session, list(self._first), len(self._standing))

@@ -3,7 +3,7 @@ Core: the rep a `--rep` names, and a customer's latest visit, visit count and du
 
 A module apart so that `log-visit` and `sale add`, which need only these, do not pay for
 importing every report of `db.reads` (its row types and the rules they sort and rank by);
-`db.reads` imports them from here, and they stay importable from there.
+`db.reads` imports from here what it uses itself.
 """
 
 from dataclasses import dataclass

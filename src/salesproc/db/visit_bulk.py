@@ -62,7 +62,7 @@ def visit_key(day: date, start: time | None, seq: int) -> int:
     """The order `log-visit` would have seen the visits in, as one int: cheap to compare.
 
     By day, then start time (none first: before 00:00), then file order — as
-    `queries.latest_first` reads them back (every imported visit has one
+    `shared_core.latest_first` reads them back (every imported visit has one
     `logged_at`, and ids follow the file).
     """
     minute = 0 if start is None else 1 + start.hour * 60 + start.minute

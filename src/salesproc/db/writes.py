@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import (
     Connection,
-    Update,
     delete,
     literal,
     null,
@@ -294,17 +293,15 @@ def log_visit(
 
 
 def _written_past(session: Session, customer_id: int) -> None:
-    """A customer `daily_writes` changed past the session: its loaded record is out of date."""
+    """A customer `daily_writes` changed past the session: its loaded record is out of date.
+    (It also writes the rep's report header, the sale and the collection, which no caller
+    of these wrappers holds as records.)"""
     customer = session.identity_map.get(identity_key(Customer, customer_id))
     if customer is not None:
         session.expire(customer)
 
 
 SCHEDULE = ["last_visit_id", "visit_count", "visits_to_win", "next_due"]
-
-
-def _refresh_statements(scoped: bool) -> tuple[Update, Update]:
-    return daily_writes.refresh_statements(scoped)
 
 
 def refresh_schedules(session: Session, customer_ids: Sequence[int] | None = None) -> None:
@@ -316,7 +313,7 @@ def refresh_schedules(session: Session, customer_ids: Sequence[int] | None = Non
     """
     session.flush()
     params = {} if customer_ids is None else {"ids": list(customer_ids)}
-    for statement in _refresh_statements(customer_ids is not None):
+    for statement in daily_writes.refresh_statements(customer_ids is not None):
         session.execute(statement, params, execution_options={"synchronize_session": False})
     if customer_ids is None:
         stale = [obj for obj in session.identity_map.values() if isinstance(obj, Customer)]
@@ -332,12 +329,17 @@ def refresh_many(session: Session, customer_ids: Sequence[int], customers: int) 
 
     When that is most of them, one unscoped pass is cheaper than many scoped
     ones; otherwise in chunks small enough for any driver's parameter limit.
+    Set-based scans, as quick with a small SQLite page cache: a big one would be
+    the import's peak memory.
     """
-    if len(customer_ids) * 2 > customers:
-        refresh_schedules(session)
-        return
-    for start in range(0, len(customer_ids), 500):
-        refresh_schedules(session, customer_ids[start : start + 500])
+    from salesproc.db import bulk
+
+    with bulk.sqlite_cache(session, bulk.BUILD_CACHE_KIB):
+        if len(customer_ids) * 2 > customers:
+            refresh_schedules(session)
+            return
+        for start in range(0, len(customer_ids), 500):
+            refresh_schedules(session, customer_ids[start : start + 500])
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from random import Random
 from typing import TYPE_CHECKING
 
 from salesproc.adapters import demo as world
-from salesproc.db import callcheck, queries, writes
+from salesproc.db import callcheck, daily_writes, queries, writes
 from salesproc.db.engine import describe
 from salesproc.db.history import Who
 from salesproc.db.models import Rep
@@ -749,7 +749,7 @@ class _Team:
             if when > now:
                 continue
             if isinstance(item, _Visit):
-                entry = writes.VisitInput(
+                entry = daily_writes.VisitInput(
                     rep=item.rep,
                     customer=item.account.name,
                     purposes=item.purposes,

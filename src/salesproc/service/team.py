@@ -16,7 +16,7 @@ from salesproc.db import team, writes
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
 from salesproc.service.context import Context
-from salesproc.service.instruments import INSTRUMENTS, exported_as, supervisors_only
+from salesproc.service.instruments import INSTRUMENTS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -25,12 +25,10 @@ __all__ = [
     "ROLES",
     "Member",
     "add_user",
-    "exported_as",
     "list_users",
     "refusal",
     "remove_user",
     "set_password",
-    "supervisors_only",
 ]
 
 ROLES = ("supervisor", "rep")

@@ -30,7 +30,7 @@ from salesproc.adapters import customer_import, sales_import, visit_import
 from salesproc.adapters import export as sheets
 from salesproc.adapters.tabular import Imported, rejected_rows
 from salesproc.adapters.visit_rows import Checker, People
-from salesproc.db import bulk, customer_bulk, visit_bulk, visit_keys, writes
+from salesproc.db import customer_bulk, visit_bulk, visit_keys, writes
 from salesproc.db import export as rows
 from salesproc.db.lookup import RepIndex
 from salesproc.db.sale_bulk import COLLECTIONS, SALES, Ledger, SaleBook
@@ -39,7 +39,7 @@ from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.calendar import WorkCalendar
 from salesproc.service.context import Context
-from salesproc.service.team import exported_as
+from salesproc.service.instruments import exported_as
 
 __all__ = [
     "Imported",
@@ -169,9 +169,7 @@ def import_visits(
         )
         visited = visit_bulk.update_customers(s, customers)
         visit_bulk.write_headers(s, survey.headers, reps.reps)
-        # set-based scans, as quick with a small page cache: the 64 MiB would be peak memory
-        with bulk.sqlite_cache(s, bulk.BUILD_CACHE_KIB):
-            writes.refresh_many(s, visited, len(customers))
+        writes.refresh_many(s, visited, len(customers))
     return Imported(survey.count, reps.created, new_customers, survey.already)
 
 
