@@ -333,9 +333,9 @@ def log_visit(
 
 def set_report_header(
     db: Connection, rep_id: int, day: date, weather: str | None, region: str | None = None
-) -> None:
-    """The daily report's header (region, weather): one per rep and day, the last word wins
-    (`writes.set_report_header` on a session)."""
+) -> tuple[str | None, str | None]:
+    """The daily report's header (region, weather): one per rep and day, the last word wins.
+    Returns the header's region and weather as stored."""
     d = tables.daily_reports.c
     kept = db.execute(
         select(d.id, d.region, d.weather).where(d.rep_id == rep_id, d.report_date == day)
@@ -347,8 +347,8 @@ def set_report_header(
     if kept is None:
         row = {"rep_id": rep_id, "report_date": day, "region": new_region, "weather": weather}
         db.execute(insert(tables.daily_reports), checked_row("daily_reports", row))
-        return
-    changed: dict[str, object] = {}
+        return row["region"], row["weather"]
+    changed: dict[str, str | None] = {}
     if new_region != kept.region:
         changed["region"] = new_region
     if weather is not None and weather != kept.weather:
@@ -356,6 +356,7 @@ def set_report_header(
     if changed:
         checked = checked_row("daily_reports", changed)
         db.execute(update(tables.daily_reports).where(d.id == kept.id).values(**checked))
+    return changed.get("region", kept.region), changed.get("weather", kept.weather)
 
 
 # -- sale add --------------------------------------------------------------------------------

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from salesproc.db import daily_writes, limits, visit_keys
-from salesproc.db.daily_writes import VisitInput, ends_before_start, header_region, pick_customer
+from salesproc.db.daily_writes import VisitInput, ends_before_start, pick_customer
 from salesproc.db.history import Who
-from salesproc.db.models import Call, Collection, Customer, DailyReport, FieldDay, Rep, Sale, Visit
+from salesproc.db.models import Call, Collection, Customer, FieldDay, Rep, Sale, Visit
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.cadence import next_working_day
@@ -531,22 +531,6 @@ def replay_standing(session: Session, customer: Customer) -> None:
         after.lost_on,
         after.won_on,
     )
-
-
-def set_report_header(
-    session: Session, rep: Rep, day: date, weather: str | None, region: str | None = None
-) -> DailyReport:
-    """The daily report's header (region, weather): one per rep and day, the last word wins."""
-    header = session.scalar(
-        select(DailyReport).where(DailyReport.rep_id == rep.id, DailyReport.report_date == day)
-    )
-    if header is None:
-        header = DailyReport(rep_id=rep.id, report_date=day)
-        session.add(header)
-    header.region = header_region(region, header.region, rep.region)
-    if weather is not None:
-        header.weather = weather
-    return header
 
 
 def add_sale(

@@ -19,8 +19,8 @@ from salesproc.i18n import _
 from salesproc.rules.dates import REPORT_DATE_AHEAD, check_not_future
 from salesproc.service.context import Context
 
-if TYPE_CHECKING:  # the ORM is the writes' (a header set): the reports read through `db.reads`
-    from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 __all__ = [
     "DailyReport",
@@ -126,14 +126,14 @@ def set_header(
     The rep must be active (an inactive one can log nothing new) before the
     day is checked, so the error names what is wrong first.
     """
-    from salesproc.db import writes
+    from salesproc.db import daily_writes
 
     today = ctx.today
 
-    def work(s: "Session") -> ReportHeader:  # run again if another writer was in the way
-        found = writes.find_active_rep(s, rep)
+    def work(db: "Connection") -> ReportHeader:  # run again if another writer was in the way
+        found = daily_writes.find_active_rep(db, rep)
         check_not_future(day, today, REPORT_DATE_AHEAD)
-        saved = writes.set_report_header(s, found, day, weather, region)
-        return ReportHeader(found.code, day, saved.region, saved.weather)
+        saved = daily_writes.set_report_header(db, found.id, day, weather, region)
+        return ReportHeader(found.code, day, *saved)
 
-    return ctx.transaction(work)
+    return ctx.write(work)
