@@ -37,6 +37,8 @@ if TYPE_CHECKING:  # the ORM is loaded by the writes only: a read runs on a Core
     from sqlalchemy.orm import Session
 
 T = TypeVar("T")
+#: what a transaction runs on: an ORM session (the writes) or a Core connection
+H = TypeVar("H", bound="Connection | Session")
 
 #: The execution option a session's engine carries: "write" or "read".
 _MODE = "salesproc_mode"
@@ -138,21 +140,39 @@ def unit_of_work(
     which `retried` runs again and a plain caller reports."""
     from salesproc.db.engine import session as new_session
 
-    attempts = attempts or Attempts()
-    while True:
-        s = new_session(for_session(engine, write=write, wait_ms=attempts.wait_ms()))
+    def begun(s: "Session") -> Any:
         transaction = s.begin()
+        s.connection()  # BEGIN (IMMEDIATE) now, before the block reads anything
+        return transaction
+
+    def opened(wait_ms: int) -> "Session":
+        return new_session(for_session(engine, write=write, wait_ms=wait_ms))
+
+    with _transaction(opened, begun, commit, attempts or Attempts()) as s:
+        yield s
+
+
+@contextmanager
+def _transaction(
+    opened: Callable[[int], H], begun: Callable[[H], Any], commit: bool, attempts: Attempts
+) -> Iterator[H]:
+    """What `unit_of_work` (an ORM session) and `_core_unit` (a Core connection) share: a
+    handle `opened` (given SQLite's busy wait left) and its transaction `begun`, busy on the
+    way in waited out and tried again; then the block, committed or rolled back as asked,
+    rolled back on any error; busy inside the block or at commit is `Busy`."""
+    while True:
+        handle = opened(attempts.wait_ms())
         try:
-            s.connection()  # BEGIN (IMMEDIATE) now, before the block reads anything
+            transaction = begun(handle)
             break
         except Exception as exc:
-            s.close()
+            handle.close()
             if not is_busy(exc):
                 raise
         attempts.pause_or_give_up()
-    with s:
+    with handle:
         try:
-            yield s
+            yield handle
             if commit:
                 transaction.commit()
             else:
@@ -182,35 +202,21 @@ def retried(engine: Engine, work: "Callable[[Session], T]", *, commit: bool = Tr
 def _core_unit(
     engine: Engine, *, write: bool, commit: bool, attempts: Attempts
 ) -> Iterator[Connection]:
-    """`unit_of_work` on a Core connection: the write lock (for a writer) taken at BEGIN,
-    busy on the way in waited out, busy inside the block `Busy`."""
-    while True:
-        connection = for_session(engine, write=write, wait_ms=attempts.wait_ms()).connect()
+    """`unit_of_work` on a Core connection."""
+
+    def opened(wait_ms: int) -> Connection:
+        connection = for_session(engine, write=write, wait_ms=wait_ms).connect()
         if not write and engine.dialect.name == "postgresql":
             # one snapshot for all the reads (READ COMMITTED takes one a statement): a merge
             # committed between a report's queries must not show half of itself
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
-        try:
-            transaction = connection.begin()  # BEGIN (IMMEDIATE for a writer) now
-            break
-        except Exception as exc:
-            connection.close()
-            if not is_busy(exc):
-                raise
-        attempts.pause_or_give_up()
-    with connection:
-        try:
-            yield connection
-            if commit:
-                transaction.commit()
-            else:
-                transaction.rollback()
-        except BaseException as exc:
-            if transaction.is_active:
-                transaction.rollback()
-            if isinstance(exc, Exception) and is_busy(exc):
-                raise Busy() from None
-            raise
+        return connection
+
+    def begun(connection: Connection) -> Any:
+        return connection.begin()  # BEGIN (IMMEDIATE for a writer) now
+
+    with _transaction(opened, begun, commit, attempts) as connection:
+        yield connection
 
 
 def retried_core(engine: Engine, work: Callable[[Connection], T]) -> T:
