@@ -442,7 +442,7 @@ def test_a_big_load_builds_the_indexes_again_and_a_failed_one_keeps_them(tmp_pat
             return sorted(i["name"] for i in inspect(connection).get_indexes("visits"))
 
     expected = indexes()
-    assert expected == ["ix_visits_customer_latest", "ix_visits_rep_date"]
+    assert expected == ["ix_visits_customer_latest", "ix_visits_date_next", "ix_visits_rep_date"]
     with pytest.raises(RuntimeError), session(engine) as s, s.begin():
         assert not bulk.in_transaction(s)  # nothing written yet: the driver has not begun
         s.add(Rep(code="r1", name="R", active=True, created_at=datetime(2026, 1, 1)))

@@ -16,8 +16,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select, union_al
 
 from salesproc.db import tables
 from salesproc.db.collation import bytewise
-from salesproc.db.reads import Reader, prospect_on, report_order
-from salesproc.db.shared_core import visit_count
+from salesproc.db.reads import prospect_on, report_order
+from salesproc.db.shared_core import Reader, visit_count
 from salesproc.rules import audit
 from salesproc.rules.targets import month_bounds
 from salesproc.rules.vocab import Category, Purpose
@@ -30,20 +30,61 @@ _k = tables.calls.c
 
 #: how far ahead a revisit is agreed, at most: how far back a promise for a window is read
 PROMISE_HORIZON = timedelta(days=92)
+#: a window ending this close to today is followed by every visit since (a few days' worth);
+#: one ending earlier, by each promised customer's first visit after it alone
+AFTER_READ_WHOLE = timedelta(days=7)
+
+
+def _first_visits_after(older: date, start: date, end: date, today: date) -> Select:  # type: ignore[type-arg]
+    """The id of the first visit after `end` (up to today) of each customer a visit from
+    `older` to `end` promised a revisit in [start, end]: all a missed revisit reads of what
+    came after the window (its day). First in the order of `shared_core.latest_first`, read
+    forwards (a start of none is the day's first): one index seek per customer."""
+    promised = (
+        select(_v.customer_id)
+        .where(_v.visit_date >= older, _v.visit_date <= end,
+               _v.next_visit >= start, _v.next_visit <= end)
+        .distinct()
+        .subquery()
+    )  # fmt: skip
+    later = tables.visits.alias()
+    first = (
+        select(later.c.id)
+        .where(later.c.customer_id == promised.c.customer_id,
+               later.c.visit_date > end, later.c.visit_date <= today)
+        .order_by(later.c.visit_date, later.c.start_time.asc().nulls_first(),
+                  later.c.logged_at, later.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )  # fmt: skip
+    return select(first).select_from(promised)
 
 
 def audit_facts(
-    db: Reader, start: date, end: date, today: date, rep_id: int | None = None
+    db: Reader,
+    start: date,
+    end: date,
+    today: date,
+    rep_id: int | None = None,
+    sale_days: int = audit.DEFAULTS.sale_days,
 ) -> audit.Facts:
     """What `rules.audit` reads for the window [start, end] (see `audit.Facts`).
 
-    Visits from `audit.BASELINE` before the window through today (the evidence
+    Visits from `audit.BASELINE` before the window through its end (the evidence
     across records reads the window against those weeks), and, of the
     customers an older visit (up to PROMISE_HORIZON before) promised a revisit
     in the window, every visit from then on, so that the promise is seen with
     whatever came after it; an older visit that promised nothing in the window
-    raises no flag in it, so it is left out. Sales of the whole months the
-    window touches, summed by rep and day.
+    raises no flag in it, so it is left out. After the window, up to today, what
+    kept or broke a promise for it: a revisit is never agreed before its visit's day,
+    so no later visit promises one in the window, and only the day of the visit
+    after a promise is read. Within `AFTER_READ_WHOLE` of the window's end, every
+    visit since (the call plan's next day, the month to yesterday); further on, only
+    each promised customer's first visit after the window, so that an audit of a
+    month long past reads that month, not the history since. Sales of the whole
+    months the window touches, summed by rep and day; the orders from the look-back
+    on, up to the end of those months or `sale_days` (`Thresholds.sale_days`) after
+    the window, the later (what an order visit and a month's end are read against).
     """
 
     def mine(column: Any) -> list[ColumnElement[bool]]:
@@ -74,15 +115,20 @@ def audit_facts(
             .where(*where)
         )  # fmt: skip
 
-    # two date ranges that do not meet, each an index range of its own: as one OR, SQLite
+    # date ranges that do not meet, each an index range of its own: as one OR, SQLite
     # reads the older range once per rep and costs the audit most of its query time
+    parts = [
+        visit_facts(_v.visit_date >= recent_from, _v.visit_date <= min(end, today)),
+        visit_facts(_v.visit_date >= older, _v.visit_date < recent_from,
+                    _v.visit_date <= today, _v.customer_id.in_(promised_in)),
+    ]  # fmt: skip
+    if today - AFTER_READ_WHOLE <= end < today:
+        parts.append(visit_facts(_v.visit_date > end, _v.visit_date <= today))
+    elif end < today:
+        parts.append(visit_facts(_v.id.in_(_first_visits_after(older, start, end, today))))
     visits = db.execute(
-        union_all(
-            visit_facts(_v.visit_date >= recent_from, _v.visit_date <= today),
-            visit_facts(_v.visit_date >= older, _v.visit_date < recent_from,
-                        _v.visit_date <= today, _v.customer_id.in_(promised_in)),
-        ).order_by("visit_id")  # every listing in one order on every database
-    ).all()  # fmt: skip
+        union_all(*parts).order_by("visit_id")  # every listing in one order on every database
+    ).all()
     # a rep imported with its history joined when its first visit says, not when it was added
     first_visit = select(func.min(_v.visit_date)).where(_v.rep_id == _r.id).scalar_subquery()
     reps = db.execute(
@@ -121,6 +167,7 @@ def audit_facts(
     ).all()  # fmt: skip
     # the orders (sales net of the returns that name them) from the baseline's look-back on:
     # what an order visit is checked against, and each customer's usual order
+    orders_to = min(today, max(last, end + timedelta(days=sale_days)))
     returned = (
         select(_s.return_of_id.label("sale_id"), func.sum(_s.amount_cents).label("cents"))
         .where(_s.return_of_id.is_not(None))
@@ -135,7 +182,7 @@ def audit_facts(
         .join_from(tables.sales, tables.reps, _r.id == _s.rep_id)
         .outerjoin(tables.customers, _c.id == _s.customer_id)
         .outerjoin(returned, returned.c.sale_id == _s.id)
-        .where(_s.sale_date >= recent_from, _s.sale_date <= today, _s.amount_cents > 0)
+        .where(_s.sale_date >= recent_from, _s.sale_date <= orders_to, _s.amount_cents > 0)
         .order_by(_s.sale_date, _s.id)
     ).all()  # fmt: skip
     d = tables.daily_reports.c
@@ -167,8 +214,8 @@ def audit_facts(
     # as `VisitFact._make` (at its speed), the customer's columns put in
     for i, rep, day, start_, end_, logged, cid, due, outcome, purposes, result in visits:
         name, phone, region = shown[cid]
-        fields = (i, rep, day, start_, end_, logged, cid, name, phone, due, outcome, purposes)
-        add(new(fact, (*fields, result, region)))
+        add(new(fact, (i, rep, day, start_, end_, logged, cid, name, phone, due, outcome,
+                       purposes, result, region)))  # fmt: skip
     return audit.Facts(
         visits=tuple(made),
         reps=tuple(

@@ -7,10 +7,11 @@ import) is only loaded when there is something to upgrade.
 from sqlalchemy import Engine
 
 #: The newest migration in `migrations/versions`; a test checks it is Alembic's head.
-HEAD = "0012"
+HEAD = "0013"
 #: Every revision this release can upgrade from.
 KNOWN_REVISIONS = (
     "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012",
+    "0013",
 )  # fmt: skip
 
 

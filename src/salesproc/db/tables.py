@@ -114,6 +114,9 @@ visits = Table(
     Index("ix_visits_customer_latest", "customer_id", "visit_date", "start_time", "logged_at"),
     # Visit counts per rep and day for the leaderboard's visit metric.
     Index("ix_visits_rep_date", "rep_id", "visit_date"),
+    # The customers the visits of some weeks promised a revisit from a day on, read from the
+    # index alone: the audit's look-back.
+    Index("ix_visits_date_next", "visit_date", "next_visit", "customer_id"),
     **NEVER_REUSED,
 )
 

@@ -38,32 +38,6 @@ def _verifier(session: Session, login: str, password: str) -> str:
     return bytes(verifier).decode("ascii")
 
 
-@dataclass(frozen=True)
-class RepLogin:
-    """The login this session connected as, when it is a rep's."""
-
-    login: str
-    #: the rep it logs as (None: a login put in the rep group by hand, with no rep)
-    rep: str | None
-
-
-def rep_login(session: Session) -> RepLogin | None:
-    """This session's login if it is a rep's (a member of `salesproc_rep`, not a superuser);
-    None for the supervisor, the owner, and on SQLite. A superuser counts as a member of every
-    role, hence the test of `rolsuper`."""
-    if not has_users(session):
-        return None
-    query = text(
-        "SELECT u.rolname, r.code FROM pg_roles u "
-        "LEFT JOIN team_users t ON t.login = u.rolname LEFT JOIN reps r ON r.id = t.rep_id "
-        "WHERE u.rolname = current_user AND NOT u.rolsuper AND EXISTS ("
-        "SELECT FROM pg_roles g WHERE g.rolname = 'salesproc_rep' "
-        "AND pg_has_role(current_user, g.oid, 'MEMBER'))"
-    )
-    row = session.execute(query).first()
-    return None if row is None else RepLogin(row[0], row[1])
-
-
 def published_codes(session: Session) -> list[tuple[str, str]]:
     """Every rep's (code, name) as the boards publish them (view `rep_names`, migration 0011):
     what a rep's login may know of a colleague it cannot read in `reps`."""

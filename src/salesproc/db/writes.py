@@ -84,8 +84,9 @@ def _refuse_a_colleague(session: Session, text: str) -> None:
     """A rep's login reads only its own row of `reps` (migration 0011): a colleague it names is
     refused as such, not called unknown."""
     from salesproc.db import team
+    from salesproc.db.team_login import rep_login
 
-    login = team.rep_login(session)
+    login = rep_login(session)
     if login is None:
         return
     named = [

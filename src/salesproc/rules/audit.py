@@ -86,6 +86,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property, partial
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from salesproc.i18n import N_, _, language, ngettext
@@ -457,8 +458,8 @@ class Facts:
     What each rule needs to see every flag whose day is in the window:
     - visits: those dated in the window (overlap, late-log, quotas, duration,
       no-phone), plus, for missed-revisit, every visit whose revisit date is in the
-      window and each such customer's visits after it (an unseen later visit would
-      read as a missed revisit);
+      window and each such customer's visits after it, up to the first after the
+      window (an unseen later visit would read as a missed revisit);
     - reps: the active reps, for no-report;
     - sales: the sales of every month that ends in the window, whole months;
     - lost: the prospects lost in the window; calls: the calls in the window, and for
@@ -536,6 +537,22 @@ class Later:
         return self.template.format(**values)
 
 
+class Worded(Later):
+    """`Later` whose values one function works out from its arguments when first read: a
+    flag raised by the ten thousand (overlaps, missed revisits) then costs one small object,
+    not a dict of values and a `partial` per value."""
+
+    __slots__ = ("args", "make")
+
+    def __init__(self, template: str, make: Callable[..., Mapping[str, object]], *args: object):
+        self.template = template
+        self.make = make
+        self.args = args
+
+    def __str__(self) -> str:
+        return self.template.format_map(self.make(*self.args))
+
+
 class _Evidence:
     """`Flag.evidence`: a str, or a `Later` worded (once) when read."""
 
@@ -569,10 +586,11 @@ def _flag_order(flag: Flag) -> tuple[int, date, str, tuple[int, ...], str]:
 def in_report_order(flags: Iterable[Flag]) -> list[Flag]:
     """`sorted(flags, key=flag_key)`, with a flag's id (a hash) worked out only where the rest
     of the key ties: a month's tens of thousands of flags never need most of theirs."""
-    ordered = sorted(flags, key=_flag_order)
+    # each flag's key worked out once (not again to find the ties), the flags sorted by it
+    keyed = sorted([(_flag_order(flag), n, flag) for n, flag in enumerate(flags)])
     result: list[Flag] = []
-    for _order, group in itertools.groupby(ordered, key=_flag_order):
-        run = list(group)
+    for _order, group in itertools.groupby(keyed, key=itemgetter(0)):
+        run = [flag for _key, _n, flag in group]
         result.extend(sorted(run, key=flag_key) if len(run) > 1 else run)
     return result
 
@@ -597,15 +615,21 @@ def audit(
     # The rules dated by the visit see only the window's visits: the facts reach further
     # back for missed revisits, and flagging the look-back only to drop it is wasted work.
     dated = [visit for visit in facts.visits if start <= visit.day <= end]
+    # the visits in the order a customer's (and a rep's) history reads them, sorted once for
+    # the missed revisits and the copied results (each sorted its own share before)
+    in_order = sorted(facts.visits, key=_history_key)
     # the evidence across records reads the window against the weeks before it
     recent = [visit for visit in facts.visits if start - BASELINE <= visit.day <= end]
+    recent_in_order = [visit for visit in in_order if start - BASELINE <= visit.day <= end]
     timed = _timed_days(recent)
     # a missed revisit is a promise for the window and what came after it: only the customers
     # promised one need their visits put in order, and only those promises read
     promised = {visit.customer_id for visit in facts.visits if start <= visit.next_visit <= end}
     pairs = [
         (visit, after)
-        for visit, after in successions(v for v in facts.visits if v.customer_id in promised)
+        for visit, after in successions(
+            [v for v in in_order if v.customer_id in promised], in_order=True
+        )
         if start <= visit.next_visit <= end
     ]
     counts = visit_counts(dated)
@@ -628,7 +652,7 @@ def audit(
         *short_days(recent, start, end, t, timed),
         *quiet_drops(facts.prospects, today, t),
         *unsold_orders(recent, facts.orders, start, end, today, t),
-        *copied_results(recent, start, end, t),
+        *copied_results(recent_in_order, start, end, t, in_order=True),
         *weather_mismatches(facts.reports),
     ]
     flags = clear_confirmed(flags, facts.calls)
@@ -657,16 +681,22 @@ def overlaps(visits: Iterable[VisitFact]) -> list[Flag]:
     day. See the module docstring for how a visit without an end counts.
     """
     flags: list[Flag] = []
+    add = flags.append
+    # worded and explained once a call, not once a flag (a month has some 16,000 overlaps)
+    template, why, red = _(_OVERLAPS), _explained(Rule.OVERLAP), SEVERITY[Rule.OVERLAP]
     for (_day, _rep), group in _grouped(v for v in visits if v.start is not None):
         # each visit's (start, end, id) worked out once, not once per pair it is compared in
         # (the position last: ties keep the facts' order, and a visit is never compared)
         spans = sorted((v.start, _end(v), v.id, n, v) for n, v in enumerate(group))  # type: ignore[misc]
-        for index, (start, end, _id, _n, first) in enumerate(spans):
-            for later_start, later_end, _later_id, _later_n, second in spans[index + 1 :]:
+        for index, (start, end, first_id, _n, first) in enumerate(spans):
+            for later_start, later_end, second_id, _later_n, second in spans[index + 1 :]:
                 # as `overlap(first, second)`
                 if not (start == later_start or (start < later_end and later_start < end)):
                     break  # sorted by start: `second` begins after `first`, and so do the rest
-                flags.append(_overlap_flag(first, second))
+                evidence = Worded(template, _overlap_values, first, second)
+                add(new_flag(
+                    Rule.OVERLAP, first.day, evidence, first.rep, why, red, (first_id, second_id)
+                ))  # fmt: skip
     return flags
 
 
@@ -692,15 +722,14 @@ def overlap(a: VisitFact, b: VisitFact) -> bool:
     return a.start == b.start or (a.start < _end(b) and b.start < _end(a))
 
 
-def _overlap_flag(first: VisitFact, second: VisitFact) -> Flag:
-    evidence = Later(
-        _("{first} {first_time} overlaps {second} {second_time}"),
-        first=first.customer,
-        first_time=partial(_span_text, first),
-        second=second.customer,
-        second_time=partial(_span_text, second),
-    )
-    return _flag(Rule.OVERLAP, first.rep, first.day, evidence, visits=(first.id, second.id))
+_OVERLAPS = N_("{first} {first_time} overlaps {second} {second_time}")
+
+
+def _overlap_values(first: VisitFact, second: VisitFact) -> dict[str, str]:
+    return {
+        "first": first.customer, "first_time": _span_text(first),
+        "second": second.customer, "second_time": _span_text(second),
+    }  # fmt: skip
 
 
 def _span_text(visit: VisitFact) -> str:
@@ -915,16 +944,24 @@ def no_reports(
 # --- missed-revisit, gave-up -------------------------------------------------------------
 
 
-def successions(visits: Iterable[VisitFact]) -> list[tuple[VisitFact, VisitFact | None]]:
+def successions(
+    visits: Iterable[VisitFact], in_order: bool = False
+) -> list[tuple[VisitFact, VisitFact | None]]:
     """Each visit with its customer's next visit (None: none yet), in the order the due list
-    reads a customer's visits (`_history_key`): what a promised revisit is judged by."""
-    by_customer: defaultdict[int, list[VisitFact]] = defaultdict(list)
+    reads a customer's visits (`_history_key`): what a promised revisit is judged by.
+    `in_order`: `visits` come in that order already (`audit` sorts them once)."""
+    by_customer: dict[int, list[VisitFact]] = {}
     for visit in visits:
-        by_customer[visit.customer_id].append(visit)
+        history = by_customer.get(visit.customer_id)
+        if history is None:
+            by_customer[visit.customer_id] = [visit]
+        else:
+            history.append(visit)
     pairs: list[tuple[VisitFact, VisitFact | None]] = []
     for history in by_customer.values():
-        ordered = sorted(history, key=_history_key)
-        pairs.extend(zip(ordered, [*ordered[1:], None], strict=True))
+        if not in_order and len(history) > 1:
+            history.sort(key=_history_key)
+        pairs.extend(zip(history, [*history[1:], None], strict=True))
     return pairs
 
 
@@ -946,9 +983,20 @@ def missed_revisits(
     are flagged. `pairs` are the visits' `successions`, when the caller has them.
     """
     flags: list[Flag] = []
+    # worded and explained once a call, not once a flag (a month misses some 9,000)
+    none_since, next_one = _(_NO_VISIT_SINCE), _(_NEXT_VISIT)
+    why, severity = _explained(Rule.MISSED_REVISIT), SEVERITY[Rule.MISSED_REVISIT]
     for visit, after in successions(visits) if pairs is None else pairs:
         if start <= visit.next_visit <= end and _missed(visit, after, today):
-            flags.append(_missed_flag(visit, after))
+            evidence = (
+                Worded(none_since, _missed_values, visit)
+                if after is None
+                else Worded(next_one, _missed_values, visit, after)
+            )
+            flags.append(new_flag(
+                Rule.MISSED_REVISIT, visit.next_visit, evidence, visit.rep, why, severity,
+                (visit.id,),
+            ))  # fmt: skip
     return flags
 
 
@@ -970,18 +1018,14 @@ _NEXT_VISIT = N_(
 )
 
 
-def _missed_flag(visit: VisitFact, after: VisitFact | None) -> Flag:
-    if after is None:
-        evidence = Later(
-            _(_NO_VISIT_SINCE), day=visit.day.isoformat, customer=visit.customer,
-            promised=visit.next_visit.isoformat,
-        )  # fmt: skip
-    else:
-        evidence = Later(
-            _(_NEXT_VISIT), day=visit.day.isoformat, customer=visit.customer,
-            promised=visit.next_visit.isoformat, next=after.day.isoformat,
-        )  # fmt: skip
-    return _flag(Rule.MISSED_REVISIT, visit.rep, visit.next_visit, evidence, visits=(visit.id,))
+def _missed_values(visit: VisitFact, after: VisitFact | None = None) -> dict[str, str]:
+    values = {
+        "day": visit.day.isoformat(), "customer": visit.customer,
+        "promised": visit.next_visit.isoformat(),
+    }  # fmt: skip
+    if after is not None:
+        values["next"] = after.day.isoformat()
+    return values
 
 
 def missed_pattern(
@@ -1352,8 +1396,9 @@ def _timed_days(visits: Iterable[VisitFact]) -> dict[tuple[str, date], list[Visi
     for visit in visits:
         if visit.start is not None and visit.end is not None and visit.end > visit.start:
             days[(visit.rep, visit.day)].append(visit)
+    by_start = attrgetter("start", "end", "id")
     for day in days.values():
-        day.sort(key=lambda v: (v.start, v.end, v.id))
+        day.sort(key=by_start)
     return dict(days)
 
 
@@ -1561,15 +1606,14 @@ def unsold_orders(
     One such day alone is a follow-up unless very unlikely (under a tenth of the
     chance); with other evidence the same day it is red (`corroborate`).
     """
-    sold: defaultdict[int, set[date]] = defaultdict(set)
-    for order in orders:
-        if order.customer_id is not None and order.cents > 0:
-            sold[order.customer_id].add(order.day)
-    after = [timedelta(days=d) for d in range(t.sale_days + 1)]
-
-    def unsold(visit: VisitFact) -> bool:
-        days = sold.get(visit.customer_id)
-        return not days or not any(visit.day + d in days for d in after)
+    # (customer, day as an ordinal) for each day with a sale to the customer on it or within
+    # `t.sale_days` after: a visit's test is one look-up, not one per day after it
+    sold_days = {
+        (order.customer_id, order.day.toordinal())
+        for order in orders
+        if order.customer_id is not None and order.cents > 0
+    }
+    sold_near = {(customer, day - d) for customer, day in sold_days for d in range(t.sale_days + 1)}
 
     by_day: defaultdict[tuple[str, date], list[VisitFact]] = defaultdict(list)
     ordering: dict[str, bool] = {}  # a team writes a handful of purpose lists: each read once
@@ -1581,7 +1625,10 @@ def unsold_orders(
             is_order = ordering[visit.purposes] = _is_order(visit)
         if is_order:
             by_day[(visit.rep, visit.day)].append(visit)
-    counts = {key: [float(unsold(v)) for v in day] for key, day in by_day.items()}
+    counts = {
+        key: [0.0 if (v.customer_id, v.day.toordinal()) in sold_near else 1.0 for v in day]
+        for key, day in by_day.items()
+    }
     habit = _habit(counts, start)
     if len(habit.team) < HISTORY_MIN:
         return []
@@ -1625,7 +1672,11 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def copied_results(
-    visits: Iterable[VisitFact], start: date, end: date, t: Thresholds = DEFAULTS
+    visits: Iterable[VisitFact],
+    start: date,
+    end: date,
+    t: Thresholds = DEFAULTS,
+    in_order: bool = False,
 ) -> list[Flag]:
     """Days on which at least `t.copied_min` results repeat word for word what the rep wrote
     on an earlier day, or for another customer that day, and a larger share of the day's
@@ -1650,7 +1701,8 @@ def copied_results(
     copies: dict[tuple[str, date], list[VisitFact]] = {}
     for rep, mine in by_rep.items():
         seen: set[str] = set()
-        mine.sort(key=lambda pair: _history_key(pair[0]))
+        if not in_order:  # else `visits` come in that order already (`audit` sorts them once)
+            mine.sort(key=lambda pair: _history_key(pair[0]))
         for day, group in itertools.groupby(mine, key=lambda pair: pair[0].day):
             today_visits = list(group)
             said = Counter(words for _v, words in today_visits)
@@ -1813,10 +1865,35 @@ def _flag(
     visits: tuple[int, ...] = (),
     key: str = "",
 ) -> Flag:
-    return Flag(
-        rule, day, evidence, rep=rep, explanation=_explained(rule),
-        severity=severity or SEVERITY[rule], visits=visits, key=key,
+    return new_flag(
+        rule, day, evidence, rep, _explained(rule), severity or SEVERITY[rule], visits, key
+    )
+
+
+_new = object.__new__
+
+
+def new_flag(
+    rule: Rule,
+    day: date,
+    evidence: "str | Later",
+    rep: str,
+    explanation: str,
+    severity: Severity,
+    visits: tuple[int, ...] = (),
+    key: str = "",
+    from_day: date | None = None,
+) -> Flag:
+    """`Flag(rule, day, evidence, rep=…, …)`, field for field, without the frozen dataclass's
+    `__init__` (an `object.__setattr__` per field, and the evidence through its descriptor):
+    a month's audit raises some 27,000 flags, and that `__init__` was two thirds of their
+    cost. `Flag` has no `__post_init__` to skip."""
+    flag = _new(Flag)
+    flag.__dict__.update(
+        rule=rule, day=day, _evidence=evidence, rep=rep, explanation=explanation,
+        severity=severity, from_day=from_day, visits=visits, key=key,
     )  # fmt: skip
+    return flag
 
 
 _explanations: dict[tuple[str, Rule], str] = {}

@@ -163,7 +163,9 @@ def _raised(
     calendar = ctx.calendar(range(start.year, end.year + 1))
     with _gc_paused():
         found = find_rep(db, rep) if rep else None
-        facts = audit_reads.audit_facts(db, start, end, ctx.today, found and found.id)
+        facts = audit_reads.audit_facts(
+            db, start, end, ctx.today, found and found.id, sale_days=t.sale_days
+        )
         flags = audit_rules.audit(facts, start, end, ctx.today, calendar, t)
     # the facts hold every rep's visits (a customer's next visit may be another rep's)
     return facts, [flag for flag in flags if found is None or flag.rep == found.code]

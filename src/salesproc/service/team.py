@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from salesproc.db import team, writes
+from salesproc.db import team, team_login, writes
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
 from salesproc.service.context import Context
@@ -63,7 +63,7 @@ def _server(ctx: Context, s: "Session") -> None:
                 "(see Team mode in the README)"
             )
         )
-    login = team.rep_login(s)
+    login = team_login.rep_login(s)
     if login is not None:
         raise InputError(
             _("{what} is the supervisor's: your login {login} is a rep's").format(
