@@ -3,7 +3,8 @@
 Why: the issue's floor for a daily command is a script that sends exactly the
 same SQL and prints the same rows. Taking the statements from the command itself
 (a `before_cursor_execute` listener on every engine, with the parameters as the
-driver got them) keeps the baseline honest as the code changes; the PRAGMAs the
+driver got them, and what is sent through `sqlite3` directly) keeps the baseline honest as
+the code changes; the PRAGMAs the
 tool sets on each new SQLite connection go through the driver directly, so they
 are taken from SQLite's own trace instead.
 
@@ -39,8 +40,17 @@ def capture(argv: list[str]) -> dict[str, Any]:
     traced: list[str] = []
     real_connect = sqlite3.connect
 
+    class Recording(sqlite3.Connection):
+        """What the daily reads send through `sqlite3` itself (`db.prepared`), in order with
+        what goes through SQLAlchemy (which sends through cursors, not here)."""
+
+        def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+            params = [_plain(v) for v in parameters]
+            statements.append({"sql": sql, "params": params, "op": "exec"})
+            return super().execute(sql, parameters)
+
     def traced_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-        connection = real_connect(*args, **kwargs)
+        connection = real_connect(*args, factory=Recording, **kwargs)
         connection.set_trace_callback(traced.append)
         return connection
 

@@ -160,6 +160,7 @@ class Run:
 def _isolate(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder / "cache"))  # `db.prepared`'s
     monkeypatch.setenv("SALESPROC_DB", str(folder / "sales.db"))
     monkeypatch.setenv("SALESPROC_NOW", NOW)
     monkeypatch.delenv("SALESPROC_CONFIG", raising=False)

@@ -53,6 +53,31 @@ def test_the_daily_reads_load_no_orm_nor_models_nor_alembic(team, command):
     assert loaded == []
 
 
+@pytest.mark.sqlite_only("on a server the statements run through SQLAlchemy")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("due",), ("due", "--rep", "zhang", "--date", "-3"), ("rank", "--cumulative"),
+        ("rank", "--by", "region", "--metric", "visits"), ("four-visit",), ("progress",),
+        ("report", "daily"), ("broadcast", "--dry-run"),
+        ("log-visit", "--rep", "zhang", "--customer", "万家超市", "--purpose", "order",
+         "--amount", "300", "--collected", "100", "--weather", "晴", "--again"),
+        ("sale", "add", "--rep", "zhang", "--customer", "万家超市", "--amount", "300"),
+        ("report", "header", "--rep", "li", "--weather", "雨"),
+    ],
+    ids=" ".join,
+)  # fmt: skip
+def test_the_daily_commands_on_an_sqlite_file_load_no_sqlalchemy_once_compiled(team, command):
+    """Their statements are compiled on the first run and kept (`db.prepared`): the next runs
+    send the kept SQL through `sqlite3`, and SQLAlchemy's import (half of `due`) is skipped."""
+    if command[0] == "progress":
+        assert team("target", "set", "--team", "--amount", "1200000").exit_code == 0
+    first, loaded = _run_loading(command, ("sqlalchemy",))
+    assert loaded == ["sqlalchemy"]  # compiled, and kept in the test's cache folder
+    again, loaded = _run_loading(command, ("sqlalchemy",))
+    assert len(again) == len(first) and loaded == []
+
+
 @pytest.mark.parametrize(
     "command",
     [("audit",), ("audit", "--all", "--format", "json"), ("audit", "--by", "rep"), ("call-plan",)],
@@ -111,6 +136,24 @@ def test_head_constant_is_alembics_head():
     assert script.get_current_head() == migrate.HEAD
     assert migrate.KNOWN_REVISIONS[-1] == migrate.HEAD
     assert set(migrate.KNOWN_REVISIONS) == {r.revision for r in script.walk_revisions()}
+
+
+def test_the_limits_know_every_bounded_column_as_the_tables_declare_it():
+    """`limits.LENGTH` is written out (a write checks its texts without SQLAlchemy): a column
+    made longer or shorter in `db.tables` without it would be checked against the old size."""
+    from sqlalchemy import String
+
+    from salesproc.db import limits, tables
+
+    declared = {
+        f"{table.name}.{column.name}": column.type.length
+        for table in tables.metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, String) and column.type.length
+    }
+    assert declared == limits.LENGTH
+    typed = {(table, name) for table, names in limits.TYPED.items() for name in names}
+    assert typed <= {(t.name, c.name) for t in tables.metadata.tables.values() for c in t.columns}
 
 
 def test_migrations_build_exactly_the_models(tmp_path):

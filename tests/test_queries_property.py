@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesproc.db import queries, reads, writes
+from salesproc.db import daily_reads, queries, writes
 from salesproc.db.engine import open_engine, session
 from salesproc.db.models import Customer, Rep, Sale, Visit
 from salesproc.rules.ranking import Metric, rank_with_ties
@@ -116,7 +116,7 @@ def test_due_list_matches_the_rule(engine, customers, visits, as_of_offset, ahea
             if due <= as_of + timedelta(days=ahead):
                 expected.append((due, c.grade, c.name_key, c.name))
         expected.sort()
-        got = reads.due_list(s, as_of, today, ahead)
+        got = daily_reads.due_list(s, as_of, today, ahead)
         assert [r.customer for r in got] == [e[3] for e in expected]
         for r in got:
             c = next(c for c in rows if c.name == r.customer)
@@ -151,7 +151,7 @@ def test_leaderboard_sums_and_ranks_active_reps(engine, sales, end_offset, start
             d = BASE + timedelta(days=day)
             if reps[rep_i].active and d <= end and (start is None or d >= start):
                 totals[reps[rep_i].code] += amount * 100
-        got = reads.leaderboard(s, start, end, Metric.SALES)
+        got = daily_reads.leaderboard(s, start, end, Metric.SALES)
         expected = rank_with_ties(totals.items())
         assert [(r.rank, r.rep, r.value) for r in got] == [
             (e.rank, e.key, e.value) for e in expected

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from salesproc.db import tables
-from salesproc.db.reads import Reader
+from salesproc.db.shared_core import Reader
 
 if TYPE_CHECKING:  # the call plan reads through Core; only `call log` loads the ORM
     from sqlalchemy.orm import Session

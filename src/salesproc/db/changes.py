@@ -1,6 +1,6 @@
 """Reading the history beyond `history` itself: the customers' names for its ids.
 
-(What the broadcast's corrections section is decided from is `db.reads.correction_facts`;
+(What the broadcast's corrections section is decided from is `db.daily_reads.correction_facts`;
 the audit's visit edits are `db.audit_reads.visit_edits`.)"""
 
 from collections.abc import Iterable

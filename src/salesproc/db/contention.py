@@ -22,23 +22,27 @@ two transactions may still deadlock (SQLSTATE 40P01) or, under stricter
 isolation, fail to serialise (40001): both mean "run it again".
 """
 
+from __future__ import annotations
+
 import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Engine, event
-
 from salesproc.errors import RuntimeFailure
 from salesproc.i18n import _
 
-if TYPE_CHECKING:  # the ORM is loaded by the writes only: a read runs on a Core connection
+if TYPE_CHECKING:  # SQLAlchemy comes with the engine; `log-visit` on SQLite goes without
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
+
+    from salesproc.db.prepared import SqliteWriter
 
 T = TypeVar("T")
 #: what a transaction runs on: an ORM session (the writes) or a Core connection
 H = TypeVar("H", bound="Connection | Session")
+W = TypeVar("W", bound="SqliteWriter")
 
 #: The execution option a session's engine carries: "write" or "read".
 _MODE = "salesproc_mode"
@@ -52,6 +56,8 @@ _PG_RETRY = {"40001", "40P01"}
 
 def install(engine: Engine) -> None:
     """Let `for_session` engines begin their transactions themselves (SQLite only)."""
+    from sqlalchemy import event
+
     if engine.dialect.name == "sqlite":
         event.listen(engine, "begin", _begin)
 
@@ -133,19 +139,19 @@ class Attempts:
 @contextmanager
 def unit_of_work(
     engine: Engine, *, write: bool, commit: bool, attempts: Attempts | None = None
-) -> "Iterator[Session]":
+) -> Iterator[Session]:
     """One transaction, its write lock (for a writer) taken before the block runs: committed
     when the block ends (rolled back if not `commit`), rolled back on any error. Busy on the
     way in means waiting and trying again; busy inside the block or at commit is `Busy`,
     which `retried` runs again and a plain caller reports."""
     from salesproc.db.engine import session as new_session
 
-    def begun(s: "Session") -> Any:
+    def begun(s: Session) -> Any:
         transaction = s.begin()
         s.connection()  # BEGIN (IMMEDIATE) now, before the block reads anything
         return transaction
 
-    def opened(wait_ms: int) -> "Session":
+    def opened(wait_ms: int) -> Session:
         return new_session(for_session(engine, write=write, wait_ms=wait_ms))
 
     with _transaction(opened, begun, commit, attempts or Attempts()) as s:
@@ -185,7 +191,7 @@ def _transaction(
             raise
 
 
-def retried(engine: Engine, work: "Callable[[Session], T]", *, commit: bool = True) -> T:
+def retried(engine: Engine, work: Callable[[Session], T], *, commit: bool = True) -> T:
     """`work` in a write transaction, run again from the start while another writer is in the
     way (with a growing pause), until `DEADLINE_S`: then `Busy`. `work` must only do database
     work: anything else it did (a message sent, a line printed) would be done again."""
@@ -227,6 +233,19 @@ def retried_core(engine: Engine, work: Callable[[Connection], T]) -> T:
         try:
             with _core_unit(engine, write=True, commit=True, attempts=attempts) as connection:
                 return work(connection)
+        except Busy:
+            attempts.pause_or_give_up()
+
+
+def retried_sqlite(opened: Callable[[int], W], work: Callable[[W], T]) -> T:
+    """`retried_core` for a write through `sqlite3` itself (`prepared.SqliteWriter`: `log-visit`
+    and `sale add` on an SQLite file): `opened(wait_ms)` gives the handle, whose `begin()`
+    says BEGIN IMMEDIATE; the same lock, retries and deadline."""
+    attempts = Attempts()
+    while True:
+        try:
+            with _transaction(opened, lambda handle: handle.begin(), True, attempts) as handle:
+                return work(handle)
         except Busy:
             attempts.pause_or_give_up()
 

@@ -1,31 +1,28 @@
-"""The daily writes, `log-visit` and `sale add`, on a Core connection.
+"""The daily writes, `log-visit` and `sale add` (and `report header`), without the ORM.
 
-A rep runs these after every call: their cost is mostly start-up, and the ORM
-(with the models and their mapping) is a third of it. So they are written
-over the tables of `db.tables`, as the daily reads are (`db.reads`), and take
-a `Connection` in a write transaction (`Context.write`); `db.writes` runs the
-same functions on its session's connection for the demo and for returns, so
-each rule of a visit or a sale is written here once.
+A rep runs these after every call: their cost is mostly start-up. So they do not go
+through the ORM, and their statements (`db.write_statements`) run through `db.prepared`: on
+an SQLite file, compiled once and sent through `sqlite3` itself (`Context.write` gives a
+`prepared.SqliteWriter`), never importing SQLAlchemy; elsewhere, on a Core connection in a
+write transaction. `db.writes` runs the same functions on its session's connection for the
+demo and for returns, so each rule of a visit or a sale is written here once.
 
 What the ORM did for them is done here by hand, the same way: the typed text
 trimmed and measured before it is stored (`limits.checked_row`, as
 `typed_text` does at a flush), the customer's changed columns alone updated,
 in the order a flush sends them (the customer, then the visit or sale that
 refers to it), and the customer's kept schedule recomputed
-(`refresh_statements`).
+(`write_statements.refresh_statements`).
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import cache
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
-from sqlalchemy import Connection, Update, bindparam, case, insert, select, update
-
-from salesproc.db import tables, visit_keys
+from salesproc.db.daily_reads import RepRef, find_rep
 from salesproc.db.limits import checked_row
-from salesproc.db.shared_core import RepRef, due_on, find_rep, latest_visit_id, visit_count
+from salesproc.db.prepared import Query, execute, rows, scalar
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.cadence import Revisit, cadence_days, revisit
@@ -35,8 +32,16 @@ from salesproc.rules.lifecycle import Standing, after_event, sells
 from salesproc.rules.names import clean_name, legacy_name_key, name_key
 from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
 
-_c = tables.customers.c
-_v = tables.visits.c
+#: a connection in a write transaction: `sqlite3`'s (`prepared.SqliteWriter`), SQLAlchemy's
+Writer = Any
+_WRITES = "salesproc.db.write_statements:"
+
+
+def _new_row(db: Writer, table: str, values: dict[str, Any]) -> int:
+    """Inserts a row of `table`; its id."""
+    found = execute(db, Query(_WRITES + "new_row", (table, tuple(values)), values))
+    assert found is not None  # an INSERT says its row's id
+    return int(found)
 
 
 @dataclass(frozen=True)
@@ -122,8 +127,27 @@ def header_region(given: str | None, kept: str | None, rep_region: str | None) -
 # -- looking up ------------------------------------------------------------------------------
 
 
-def find_active_rep(db: Connection, code: str) -> RepRef:
-    """The rep `--rep` names (`shared_core.find_rep`), refused when deactivated."""
+def same_visit(
+    db: Writer,
+    rep_id: int,
+    customer_id: int,
+    day: date,
+    start: time | None,
+    other_than: int | None = None,
+) -> int | None:
+    """The id of the visit on file with this rep, customer, day and start time (the first
+    logged), `other_than` the visit being edited: the same visit twice (`visit_keys`)."""
+    values: dict[str, Any] = {
+        "rep_id": rep_id, "customer_id": customer_id, "day": day, "other_than": other_than or 0
+    }  # fmt: skip
+    if start is not None:
+        values["start"] = start
+    found = scalar(db, Query(_WRITES + "same_visit", (start is None,), values))
+    return None if found is None else int(found)
+
+
+def find_active_rep(db: Writer, code: str) -> RepRef:
+    """The rep `--rep` names (`daily_reads.find_rep`), refused when deactivated."""
     rep = find_rep(db, code)
     if not rep.active:
         from salesproc.db.writes import deactivated  # the words of a refusal only
@@ -132,10 +156,18 @@ def find_active_rep(db: Connection, code: str) -> RepRef:
     return rep
 
 
-_CUSTOMER = (
-    _c.id, _c.name, _c.name_key, _c.grade, _c.category, _c.rep_id, _c.added_on, _c.won_on,
-    _c.lost_on,
-)  # fmt: skip
+class CustomerRow(NamedTuple):
+    """A customer as a visit or a sale needs it (`write_statements.CUSTOMER`)."""
+
+    id: int
+    name: str
+    name_key: str
+    grade: str
+    category: str
+    rep_id: int | None
+    added_on: date
+    won_on: date | None
+    lost_on: date | None
 
 
 class Named(Protocol):
@@ -158,15 +190,15 @@ def pick_customer(found: Sequence[C], name: str) -> C | None:
     return (exact or current or [None])[0]
 
 
-def find_customer(db: Connection, name: str) -> Any:
-    """The customer `name` names (as `writes.find_customer` finds it): a row of `_CUSTOMER`."""
-    keys = {name_key(name), legacy_name_key(name)}
-    found = db.execute(select(*_CUSTOMER).where(_c.name_key.in_(keys))).all()
-    customer = pick_customer(found, name)
+def find_customer(db: Writer, name: str) -> CustomerRow:
+    """The customer `name` names (as `writes.find_customer` finds it)."""
+    keys = sorted({name_key(name), legacy_name_key(name)})
+    query = Query(_WRITES + "customers_keyed", (), {"keys": keys})
+    customer = pick_customer([CustomerRow(*row) for row in rows(db, query)], name)
     if customer is None:
         from salesproc.db.writes import unknown_customer  # the words of a refusal only
 
-        names = list(db.scalars(select(_c.name)))
+        names = [row[0] for row in rows(db, Query(_WRITES + "customer_names"))]
         raise unknown_customer(name, names)
     return customer
 
@@ -174,35 +206,14 @@ def find_customer(db: Connection, name: str) -> Any:
 # -- the customer after a visit or a sale ----------------------------------------------------
 
 
-@cache
-def refresh_statements(scoped: bool) -> tuple[Update, Update]:
-    """`writes.refresh_schedules`' two statements, built once: making the aliased subqueries
-    costs more than running them."""
-    scope = [_c.id.in_(bindparam("ids", expanding=True))] if scoped else []
-    won = _c.won_on.is_not(None)
-    counts = (
-        update(tables.customers)
-        .where(*scope)
-        .values(
-            last_visit_id=latest_visit_id(),
-            visit_count=visit_count(),
-            visits_to_win=case((won, visit_count(_c.won_on)), else_=None),
-        )
-    )
-    last = tables.visits.alias()
-    latest_next = select(last.c.next_visit).where(last.c.id == _c.last_visit_id).scalar_subquery()
-    due = update(tables.customers).where(*scope).values(next_due=due_on(latest_next))
-    return counts, due
-
-
-def refresh_schedule(db: Connection, customer_id: int) -> None:
+def refresh_schedule(db: Writer, customer_id: int) -> None:
     """One customer's kept schedule from its visits (`writes.refresh_schedules`)."""
-    for statement in refresh_statements(True):
-        db.execute(statement, {"ids": [customer_id]})
+    for builder in ("refresh_counts", "refresh_due"):
+        execute(db, Query(_WRITES + builder, (True,), {"ids": [customer_id]}))
 
 
 def _update_customer(
-    db: Connection,
+    db: Writer,
     customer: Any,
     rep_id: int,
     day: date,
@@ -225,9 +236,9 @@ def _update_customer(
         if getattr(after, key) != getattr(before, key):
             changed[key] = getattr(after, key)
     if changed:
-        statement = update(tables.customers).where(_c.id == bindparam("customer_id"))
-        db.execute(statement.values(**checked_row("customers", changed)),
-                   {"customer_id": customer.id})  # fmt: skip
+        checked = checked_row("customers", changed)
+        values = {**checked, "customer_id": customer.id}
+        execute(db, Query(_WRITES + "customer_changed", (tuple(checked),), values))
     return after
 
 
@@ -252,7 +263,7 @@ class LoggedFacts:
 
 
 def log_visit(
-    db: Connection,
+    db: Writer,
     entry: VisitInput,
     cadence: Mapping[Grade, int],
     today: date,
@@ -280,7 +291,7 @@ def log_visit(
     if entry.start and entry.end and entry.end < entry.start:
         raise InputError(ends_before_start(entry.start, entry.end))
     if not again:
-        found = visit_keys.same_visit(db, rep.id, customer.id, day, entry.start)
+        found = same_visit(db, rep.id, customer.id, day, entry.start)
         if found is not None:
             raise same_visit_on_file(found, rep.code, customer.name, day, entry.start)
     category = entry.category or customer.category
@@ -304,17 +315,17 @@ def log_visit(
     after = _update_customer(
         db, customer, rep.id, day, entry.outcome, sold=entry.amount_cents is not None, visited=True
     )
-    visit_id = db.execute(insert(tables.visits), visit).inserted_primary_key[0]
+    visit_id = _new_row(db, "visits", visit)
     if refresh:
         refresh_schedule(db, customer.id)
     on_visit = {"rep_id": rep.id, "customer_id": customer.id, "visit_id": visit_id,
                 "ref": None, "source_key": None, "created_at": logged_at}  # fmt: skip
     if entry.amount_cents is not None:
         sale = {**on_visit, "sale_date": day, "amount_cents": entry.amount_cents}
-        db.execute(insert(tables.sales), {**sale, "return_of_id": None})
+        _new_row(db, "sales", {**sale, "return_of_id": None})
     if entry.collected_cents is not None:
         collected = {**on_visit, "collection_date": day, "amount_cents": entry.collected_cents}
-        db.execute(insert(tables.collections), collected)
+        _new_row(db, "collections", collected)
     if entry.weather or entry.region:
         set_report_header(db, rep.id, day, entry.weather, entry.region)
     return LoggedFacts(
@@ -332,31 +343,30 @@ def log_visit(
 
 
 def set_report_header(
-    db: Connection, rep_id: int, day: date, weather: str | None, region: str | None = None
+    db: Writer, rep_id: int, day: date, weather: str | None, region: str | None = None
 ) -> tuple[str | None, str | None]:
     """The daily report's header (region, weather): one per rep and day, the last word wins.
     Returns the header's region and weather as stored."""
-    d = tables.daily_reports.c
-    kept = db.execute(
-        select(d.id, d.region, d.weather).where(d.rep_id == rep_id, d.report_date == day)
-    ).first()
+    found = rows(db, Query(_WRITES + "report_header", (), {"rep_id": rep_id, "day": day}))
+    kept_id, kept_region, kept_weather = found[0] if found else (None, None, None)
     rep_region = None
-    if not (region or (kept is not None and kept.region)):
-        rep_region = db.scalar(select(tables.reps.c.region).where(tables.reps.c.id == rep_id))
-    new_region = header_region(region, kept.region if kept else None, rep_region)
-    if kept is None:
+    if not (region or kept_region):
+        rep_region = scalar(db, Query(_WRITES + "rep_region", (), {"rep_id": rep_id}))
+    new_region = header_region(region, kept_region, rep_region)
+    if kept_id is None:
         row = {"rep_id": rep_id, "report_date": day, "region": new_region, "weather": weather}
-        db.execute(insert(tables.daily_reports), checked_row("daily_reports", row))
+        _new_row(db, "daily_reports", checked_row("daily_reports", row))
         return row["region"], row["weather"]
     changed: dict[str, str | None] = {}
-    if new_region != kept.region:
+    if new_region != kept_region:
         changed["region"] = new_region
-    if weather is not None and weather != kept.weather:
+    if weather is not None and weather != kept_weather:
         changed["weather"] = weather
     if changed:
         checked = checked_row("daily_reports", changed)
-        db.execute(update(tables.daily_reports).where(d.id == kept.id).values(**checked))
-    return changed.get("region", kept.region), changed.get("weather", kept.weather)
+        values = {**checked, "report_id": kept_id}
+        execute(db, Query(_WRITES + "report_changed", (tuple(checked),), values))
+    return changed.get("region", kept_region), changed.get("weather", kept_weather)
 
 
 # -- sale add --------------------------------------------------------------------------------
@@ -374,7 +384,7 @@ class RecordedSale:
 
 
 def add_sale(
-    db: Connection,
+    db: Writer,
     rep_code: str,
     amount_cents: int,
     sale_date: date,
@@ -405,7 +415,7 @@ def add_sale(
         _update_customer(
             db, customer, rep.id, sale_date, None, sold=sells(amount_cents), visited=False
         )
-    sale_id = db.execute(insert(tables.sales), sale).inserted_primary_key[0]
+    sale_id = _new_row(db, "sales", sale)
     if customer is not None:
         refresh_schedule(db, customer.id)
     return RecordedSale(

@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from salesproc.db.contention import install as install_contention
 from salesproc.db.migrate import HEAD, KNOWN_REVISIONS, upgrade
+from salesproc.db.prepared import SQLITE_PRAGMAS
 from salesproc.errors import InputError, RuntimeFailure
 from salesproc.i18n import _
 from salesproc.rules.text import mask_password
@@ -40,10 +41,8 @@ def sqlite_file(url: str) -> Path | None:
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     """Per-connection settings; none of them writes to the file (WAL is set by `upgrade`)."""
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA busy_timeout = 5000")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports update big indexes
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
     cursor.close()
 
 

@@ -4,8 +4,8 @@ SQLite stores a `VARCHAR(40)` of any length; PostgreSQL refuses the 41st
 character (and any NUL) with a driver error. So every text is measured here,
 against the length its column declares in `models`, and refused the same way
 on both: exit 2 naming the field (`row N, column C: …` in an import), nothing
-written. The one table is `LENGTH`, built from the models, so a column made
-longer by a migration is longer here at once.
+written. The one table is `LENGTH`; a test fails when it and the columns of
+`db.tables` differ (a column made longer by a migration).
 
 Every record written through a session passes `check_record` (the before-flush
 hook of `typed_text`); an import, which writes rows past the ORM, asks `too_long`
@@ -15,9 +15,6 @@ of each cell it keeps, to tell the row and column.
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, inspect
-
-from salesproc.db.tables import metadata
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
 from salesproc.rules.text import control_char, tidy
@@ -35,13 +32,27 @@ TYPED: dict[str, tuple[str, ...]] = {
     "field_days": ("region", "note", "resolution"),
 }
 
-#: "table.column" → the most characters it holds, for every column of bounded text
+#: "table.column" → the most characters it holds, for every column of bounded text: the
+#: `String(n)` of `db.tables`, written again here so that a write checks its texts without
+#: importing SQLAlchemy (`db.prepared`); tests/test_architecture.py holds the two equal
 LENGTH: dict[str, int] = {
-    f"{table.name}.{column.name}": column.type.length
-    for table in metadata.tables.values()
-    for column in table.columns
-    if isinstance(column.type, String) and column.type.length
-}
+    "reps.code": 40, "reps.name": 100, "reps.region": 100, "reps.phone": 40,
+    "customers.name": 200, "customers.name_key": 200, "customers.grade": 1,
+    "customers.category": 10, "customers.contact": 100, "customers.phone": 40,
+    "customers.region": 100,
+    "visits.purposes": 80, "visits.outcome": 10, "visits.category": 10,
+    "sales.ref": 100, "sales.source_key": 200,
+    "collections.ref": 100, "collections.source_key": 200,
+    "history.user": 100, "history.kind": 20, "history.action": 20,
+    "daily_reports.region": 100, "daily_reports.weather": 100,
+    "targets.metric": 12, "targets.split": 120,
+    "broadcasts.edition": 10, "broadcasts.channel": 100, "broadcasts.digest": 64,
+    "broadcasts.status": 10,
+    "calls.window": 12, "calls.verdict": 10,
+    "audit_reviews.flag_id": 16, "audit_reviews.rule": 30, "audit_reviews.verdict": 10,
+    "field_days.region": 100, "field_days.issue": 20,
+    "team_users.login": 63, "team_users.role": 12,
+}  # fmt: skip
 
 #: what a person calls a column it types, in a message; others are named `table.column`
 FIELD: dict[str, str] = {
@@ -97,6 +108,8 @@ def check(text: str | None, column: str, field: str | None = None) -> None:
 def _texts(model: type, typed: tuple[str, ...]) -> tuple[tuple[str, str, int | None, bool], ...]:
     """A model's text attributes to check: (attribute, "table.column", the most characters
     or None, whether control characters are refused in it)."""
+    from sqlalchemy import inspect  # a session's flush: SQLAlchemy is loaded
+
     mapper = inspect(model)
     table = mapper.local_table.name
     found = []
@@ -116,6 +129,8 @@ def check_record(record: Any, typed: tuple[str, ...] = ()) -> None:
     Only what the record changes is checked: a text stored before the limits were
     enforced stays readable and editable in its other fields.
     """
+    from sqlalchemy import inspect
+
     state = inspect(record)
     # a loaded record keeps the old value of each attribute changed since (and only those)
     changed = None if state.key is None else state.committed_state
@@ -141,14 +156,15 @@ def _check_text(value: object, column: str, limit: int | None, controls: bool) -
 
 @cache
 def _columns(table: str) -> tuple[tuple[str, str, int | None, bool], ...]:
-    """`_texts` of a table's columns, for rows written past the ORM."""
+    """`_texts` of a table's columns, for rows written past the ORM: its bounded ones in
+    `LENGTH`'s order, then its typed ones of unbounded text (a note)."""
     typed = TYPED.get(table, ())
+    names = [column.split(".")[1] for column in (*LENGTH, *FIELD) if column.startswith(f"{table}.")]
+    names += [name for name in typed if name not in names]
     found = []
-    for name in metadata.tables[table].columns.keys():  # noqa: SIM118  (names, not columns)
+    for name in dict.fromkeys(names):
         column = f"{table}.{name}"
-        controls = column in FIELD or name in typed
-        if column in LENGTH or controls:
-            found.append((name, column, LENGTH.get(column), controls))
+        found.append((name, column, LENGTH.get(column), column in FIELD or name in typed))
     return tuple(found)
 
 

@@ -4,7 +4,10 @@ Opening a database compares its revision with `HEAD` first; Alembic (slow to
 import) is only loaded when there is something to upgrade.
 """
 
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 #: The newest migration in `migrations/versions`; a test checks it is Alembic's head.
 HEAD = "0013"
@@ -23,7 +26,7 @@ def alembic_config():  # type: ignore[no-untyped-def]
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: "Engine", revision: str = "head") -> None:
     """Bring the schema to `revision`; a new SQLite file also switches to WAL, once and for good.
 
     On SQLite the migrations run with foreign keys off, as SQLite's own recipe for

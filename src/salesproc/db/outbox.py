@@ -82,7 +82,7 @@ def finish(session: Session, attempt: int, error: str | None) -> None:
     """The attempt's outcome: `sent` when `error` is None, else `failed` with the reason.
 
     Its `at` stays the start: the corrections rule counts an edition as seen from
-    then (`db.changes.correction_facts`), and the message was composed before it.
+    then (`db.daily_reads.correction_facts`), and the message was composed before it.
     """
     row = session.get(Broadcast, attempt)
     if row is None:  # pragma: no cover - the row was committed by `start`

@@ -1,21 +1,18 @@
 """What the daily reads (`db.reads`) and the daily writes (`db.daily_writes`) both need, in
-Core: the rep a `--rep` names, and a customer's latest visit, visit count and due day in SQL.
+Core: the statements that find the rep a `--rep` names (`daily_reads.find_rep` runs them),
+and a customer's latest visit, visit count and due day in SQL.
 
 A module apart so that `log-visit` and `sale add`, which need only these, do not pay for
-importing every report of `db.reads` (its row types and the rules they sort and rank by);
-`db.reads` imports from here what it uses itself.
+importing every report of `db.reads`; `db.reads` imports from here what it uses itself.
 """
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
-from sqlalchemy import Connection, FromClause, func, select
+from sqlalchemy import Connection, FromClause, Select, String, bindparam, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from salesproc.db import tables
-from salesproc.errors import InputError
-from salesproc.rules.names import code_key, name_key
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -71,37 +68,15 @@ def due_on(latest_next_visit: ColumnElement[date]) -> ColumnElement[date]:
     return func.coalesce(latest_next_visit, _c.added_on)
 
 
-@dataclass(frozen=True)
-class RepRef:
-    """A rep as a `--rep` names it."""
-
-    id: int
-    code: str
-    name: str
-    active: bool
+def rep_by_code() -> Select:  # type: ignore[type-arg]
+    """The rep whose code is `code` exactly: id, code, name, active (`daily_reads.find_rep`)."""
+    return _reps().where(_r.code == bindparam("code", type_=String))
 
 
-def find_rep(db: Reader, code: str, option: str | None = "--rep") -> RepRef:
-    """The rep `code` names: its code exactly, else its code ignoring case, else its name
-    (as `name_key` compares names). A name several reps share is refused, listing their codes.
+def reps_by_id() -> Select:  # type: ignore[type-arg]
+    """Every rep, by id: id, code, name, active (`daily_reads.find_rep`)."""
+    return _reps().order_by(_r.id)
 
-    The one resolver of every `--rep` (and `customer reassign --from/--to`: `option`);
-    `writes.find_rep` loads the record it finds.
-    """
-    text = code.strip()
-    columns = select(_r.id, _r.code, _r.name, _r.active)
-    exact = db.execute(columns.where(_r.code == text)).first()
-    if exact is not None:
-        return RepRef(*exact)
-    reps = [RepRef(*row) for row in db.execute(columns.order_by(_r.id))]
-    found = [r for r in reps if code_key(r.code) == code_key(text)]
-    if not found:
-        found = [r for r in reps if name_key(r.name) == name_key(text)]
-    from salesproc.db import writes  # the words of a rep not found; never on the way to one
 
-    if len(found) > 1:
-        raise InputError(writes.same_name_reps(text, [r.code for r in found], option))
-    if found:
-        return found[0]
-    writes.refuse_unknown_rep(db, code, [r.code for r in reps])
-    raise AssertionError("unreachable")  # pragma: no cover
+def _reps() -> Select:  # type: ignore[type-arg]
+    return select(_r.id, _r.code, _r.name, _r.active)

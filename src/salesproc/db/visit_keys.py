@@ -21,7 +21,6 @@ from sqlalchemy import select
 from salesproc.db.tables import reps, visits
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
 _v = visits.c
@@ -69,28 +68,3 @@ class OnFile:
         for rep, customer, start in self.session.execute(query):
             keys.add((_minute(day, start) << 64) | (rep << 32) | (customer & _CUSTOMER_BITS))
         return keys
-
-
-def same_visit(
-    db: "Connection | Session",
-    rep_id: int,
-    customer_id: int,
-    day: date,
-    start: time | None,
-    other_than: int | None = None,
-) -> int | None:
-    """The id of the visit on file with this rep, customer, day and start time (the first
-    logged), `other_than` the visit being edited."""
-    query = (
-        select(_v.id)
-        .where(
-            _v.rep_id == rep_id,
-            _v.customer_id == customer_id,
-            _v.visit_date == day,
-            _v.start_time.is_(None) if start is None else _v.start_time == start,
-            _v.id != (other_than or 0),
-        )
-        .order_by(_v.id)
-        .limit(1)
-    )
-    return db.scalar(query)

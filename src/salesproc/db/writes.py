@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from salesproc.db import daily_writes, limits, visit_keys
+from salesproc.db import daily_writes, limits, write_statements
 from salesproc.db.daily_writes import VisitInput, ends_before_start, pick_customer
 from salesproc.db.history import Who
 from salesproc.db.models import Call, Collection, Customer, FieldDay, Rep, Sale, Visit
@@ -54,17 +54,19 @@ def same_name_reps(text: str, codes: Sequence[str], option: str | None = None) -
 
 
 def find_rep(session: Session, code: str, option: str | None = "--rep") -> Rep:
-    """The rep `code` names, as `shared_core.find_rep` resolves every `--rep`: its record."""
-    from salesproc.db.shared_core import find_rep as resolve
+    """The rep `code` names, as `daily_reads.find_rep` resolves every `--rep`: its record."""
+    from salesproc.db.daily_reads import find_rep as resolve
 
     return session.get_one(Rep, resolve(session, code, option).id)
 
 
-def refuse_unknown_rep(db: Session | Connection, code: str, codes: Sequence[str]) -> None:
-    """Why no rep is named `code` (`shared_core.find_rep` found none): another rep's, for a rep's
-    login; else unknown, with the closest of `codes`."""
+def refuse_unknown_rep(db: Session | Connection | None, code: str, codes: Sequence[str]) -> None:
+    """Why no rep is named `code` (`daily_reads.find_rep` found none): another rep's, for a
+    rep's login (`db`; None on an SQLite file, which has no logins); else unknown, with the
+    closest of `codes`."""
     text = code.strip()
-    _refuse_a_colleague(db if isinstance(db, Session) else Session(bind=db), text)
+    if db is not None:
+        _refuse_a_colleague(db if isinstance(db, Session) else Session(bind=db), text)
     matches = _close_matches(code, codes)
     if matches:
         message = _("unknown rep {code!r}; did you mean {matches}?")
@@ -314,7 +316,7 @@ def refresh_schedules(session: Session, customer_ids: Sequence[int] | None = Non
     """
     session.flush()
     params = {} if customer_ids is None else {"ids": list(customer_ids)}
-    for statement in daily_writes.refresh_statements(customer_ids is not None):
+    for statement in write_statements.refresh_statements(customer_ids is not None):
         session.execute(statement, params, execution_options={"synchronize_session": False})
     if customer_ids is None:
         stale = [obj for obj in session.identity_map.values() if isinstance(obj, Customer)]
@@ -414,7 +416,7 @@ def edit_visit(
             ).format(next_visit=visit.next_visit, visit_date=visit.visit_date)
         )
     if changes.visit_date is not None or changes.start is not None:
-        twin = visit_keys.same_visit(
+        twin = daily_writes.same_visit(
             session, visit.rep_id, visit.customer_id, visit.visit_date, visit.start_time, visit.id
         )
         if twin is not None:  # the edit would make two of one visit, which log-visit refuses

@@ -18,8 +18,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from salesproc.db import reads
-from salesproc.db.reads import BroadcastRow
+from salesproc.db import daily_reads
+from salesproc.db.daily_reads import BroadcastRow
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules import targets as t
@@ -180,27 +180,27 @@ def standings(ctx: Context, covered: date, week: tuple[date, date] | None = None
     from the evening).
     """
     first = covered.replace(day=1)
-    with ctx.reading() as s:
-        found = reads.target_years(s, covered.year)
+    with ctx.quick_reading() as s:
+        found = daily_reads.target_years(s, covered.year)
         target = {x.rep: t.period_target(Period.MONTH, covered, x.months) for x in found}
-        board = reads.leaderboard(s, covered, covered, Metric.SALES)
+        board = daily_reads.leaderboard(s, covered, covered, Metric.SALES)
         shown = shown_names((r.rep, r.name) for r in board)  # every active rep: 张伟(zhangwei)
         daily = [Place(r.rank, shown[r.rep], r.value) for r in board]
         month = [
             Place(r.rank, shown.get(r.rep, r.name), r.value, target.get(r.rep))
-            for r in reads.leaderboard(s, first, covered, Metric.SALES)
+            for r in daily_reads.leaderboard(s, first, covered, Metric.SALES)
         ]
-        sold = reads.sales_total(s, first, covered)
+        sold = daily_reads.sales_total(s, first, covered)
         collected = Collected(
-            reads.published_total(s, Metric.COLLECTIONS, first, covered),
+            daily_reads.published_total(s, Metric.COLLECTIONS, first, covered),
             [
                 Place(r.rank, shown.get(r.rep, r.name), r.value)
-                for r in reads.leaderboard(s, first, covered, Metric.COLLECTIONS)
+                for r in daily_reads.leaderboard(s, first, covered, Metric.COLLECTIONS)
             ],
         )
         board = None
         if week is not None:
-            weekly = reads.leaderboard(s, *week, Metric.SALES)
+            weekly = daily_reads.leaderboard(s, *week, Metric.SALES)
             places = [Place(r.rank, shown.get(r.rep, r.name), r.value) for r in weekly]
             board = WeekBoard(*week, places)
     team_target = target.get(None)
@@ -239,8 +239,8 @@ def corrections(ctx: Context, on: date, edition: Edition) -> list[Correction]:
     `edition` says in its corrections section (更正; `rules.corrections` says which)."""
     from salesproc.rules.corrections import FIGURES, to_announce
 
-    with ctx.reading() as s:
-        facts = reads.correction_facts(s, on, edition.value, FIGURES)
+    with ctx.quick_reading() as s:
+        facts = daily_reads.correction_facts(s, on, edition.value, FIGURES)
     # the days the sent editions covered, as they were composed: by the team's working days
     years = {e.day.year for e in facts.sent} | {on.year}
     calendar = ctx.calendar(years | {y - 1 for y in years}) if facts.sent else None
@@ -340,5 +340,5 @@ def broadcast(
 def log(ctx: Context, limit: int = 50) -> list[BroadcastRow]:
     """The outbox: the latest `limit` attempts first, sending, sent or failed, with the failure's
     reason."""
-    with ctx.reading() as s:
-        return reads.broadcast_log(s, limit)
+    with ctx.quick_reading() as s:
+        return daily_reads.broadcast_log(s, limit)

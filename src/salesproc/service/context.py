@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from salesproc import clock
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from salesproc.db.history import Who
+    from salesproc.db.prepared import SqliteReader, SqliteWriter
     from salesproc.rules.calendar import WorkCalendar
 
 
@@ -144,12 +146,45 @@ class Context:
     @contextmanager
     def reading(self) -> "Iterator[Connection]":
         """One read transaction on a Core connection, as `session(write=False)` begins it (one
-        snapshot, no wait for writers): what the daily commands read through, so that they
-        never load the ORM (`db.reads`)."""
+        snapshot, no wait for writers): what the reports read through (`db.audit_reads`…),
+        never loading the ORM; the daily ones take `quick_reading`."""
         from salesproc.db.contention import reading
 
         with reading(self.engine()) as connection:
             yield connection
+
+    @contextmanager
+    def quick_reading(self) -> "Iterator[Connection | SqliteReader]":
+        """`reading`, for the reads of `db.daily_reads` alone: on an SQLite file whose schema
+        is current, a `sqlite3` connection that runs their statements compiled once, without
+        importing SQLAlchemy (`db.prepared`); anywhere else (PostgreSQL, an older file to
+        migrate, a file that is not there) `reading`'s Core connection, which says why."""
+        reader = self._current_file()
+        if reader is None:
+            with self.reading() as connection:
+                yield connection
+            return
+        try:
+            yield reader
+        finally:
+            reader.close()
+
+    def _current_file(self) -> "SqliteReader | None":
+        """A `prepared.SqliteReader` on the database when it is an SQLite file whose schema is
+        current and no engine is open yet; else None (SQLAlchemy's way)."""
+        path = self._sqlite_path()
+        if path is None:
+            return None
+        from salesproc.db.migrate import HEAD
+        from salesproc.db.prepared import SqliteReader
+
+        return SqliteReader.open(path, HEAD)
+
+    def _sqlite_path(self) -> Path | None:
+        db = str(self.settings.db.value)
+        if self._engine is not None or "://" in db:
+            return None
+        return Path(db).expanduser().resolve()
 
     def transaction(
         self, work: "Callable[[Session], T]", create: bool = False, commit: bool = True
@@ -162,13 +197,23 @@ class Context:
 
         return retried(self.engine(create=create), work, commit=commit)
 
-    def write(self, work: "Callable[[Connection], T]") -> T:
-        """`transaction` for work written in Core (`db.daily_writes`: `log-visit`, `sale add`):
+    def write(self, work: "Callable[[Connection | SqliteWriter], T]") -> T:
+        """`transaction` for the daily writes (`db.daily_writes`: `log-visit`, `sale add`):
         `work(connection)`, with the same write lock and the same retries, never loading the
-        ORM."""
-        from salesproc.db.contention import retried_core
+        ORM; on an SQLite file whose schema is current, a `prepared.SqliteWriter` that runs
+        their statements compiled once, without importing SQLAlchemy at all."""
+        checked = self._current_file()
+        if checked is None:
+            from salesproc.db.contention import retried_core
 
-        return retried_core(self.engine(), work)
+            return retried_core(self.engine(), work)
+        checked.close()
+        path = self._sqlite_path()
+        assert path is not None
+        from salesproc.db.contention import retried_sqlite
+        from salesproc.db.prepared import SqliteWriter
+
+        return retried_sqlite(lambda wait_ms: SqliteWriter.connect(path, wait_ms), work)
 
     def close(self) -> None:
         """Give the database's connections back: a long-running caller opens many contexts."""

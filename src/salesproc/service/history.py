@@ -13,8 +13,8 @@ from typing import Any
 
 from salesproc.db import history as store
 from salesproc.db.changes import customer_names
+from salesproc.db.daily_reads import rep_names
 from salesproc.db.history import KINDS
-from salesproc.db.reads import rep_names
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.service.context import Context

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from salesproc.db import reads, shared_core
-from salesproc.db.reads import RankRow, Reader, TargetYear
+from salesproc.db import daily_reads
+from salesproc.db.daily_reads import RankRow, TargetYear
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules import targets as t
@@ -25,8 +25,10 @@ from salesproc.rules.ranking import By, Metric, movement
 from salesproc.rules.targets import Progress, ProgressPeriod, Split, SplitMethod
 from salesproc.service.context import Context
 
-if TYPE_CHECKING:  # the ORM is the writes' (targets set): the boards read through `db.reads`
+if TYPE_CHECKING:  # the ORM is the writes' (targets set): the boards read `db.daily_reads`
     from sqlalchemy.orm import Session
+
+    from salesproc.db.shared_core import Reader
 
 __all__ = [
     "Leaderboard",
@@ -117,9 +119,9 @@ def rank(
     """
     start = _first_day(end, period)
     before = end - timedelta(days=1)
-    with ctx.reading() as s:
-        rows = reads.leaderboard(s, start, end, metric, by.value)
-        earlier = reads.leaderboard(s, _first_day(before, period), before, metric, by.value)
+    with ctx.quick_reading() as s:
+        rows = daily_reads.leaderboard(s, start, end, metric, by.value)
+        earlier = daily_reads.leaderboard(s, _first_day(before, period), before, metric, by.value)
         money = metric is not Metric.VISITS
         week = ctx.calendar([end.year]) if period is Period.WEEK and money else None
         shares = _shares(s, end, period, rows, metric, week) if money and by is By.REP else {}
@@ -144,7 +146,7 @@ def rank(
 
 
 def _shares(
-    session: Reader,
+    session: "Reader",
     end: date,
     period: Period | None,
     rows: Sequence[RankRow],
@@ -160,14 +162,14 @@ def _shares(
         return {}
     found = {
         x.rep: x.months
-        for x in reads.target_years(session, end.year, metric=metric.value)
+        for x in daily_reads.target_years(session, end.year, metric=metric.value)
         if x.rep is not None
     }
     if not found:
         return {}
     kind = period or Period.MONTH
     if period is None:
-        month = reads.leaderboard(session, period_start(end, kind), end, metric)
+        month = daily_reads.leaderboard(session, period_start(end, kind), end, metric)
         actual = {r.rep: r.value for r in month}
     else:
         actual = {r.rep: r.value for r in rows}
@@ -215,7 +217,7 @@ class MonthTarget:
 def _scope(session: "Session", rep: str | None) -> tuple[int | None, Scope]:
     if rep is None:
         return None, Scope(None)
-    found = shared_core.find_rep(session, rep)
+    found = daily_reads.find_rep(session, rep)
     return found.id, Scope(found.code, found.name)
 
 
@@ -306,9 +308,9 @@ def targets(
     days there, so only `weeks` needs the holiday calendar.
     """
     year = year or ctx.today.year
-    with ctx.reading() as s:
-        rep_id = shared_core.find_rep(s, rep).id if rep else None
-        found = reads.target_years(s, year, rep_id, metric.value)
+    with ctx.quick_reading() as s:
+        rep_id = daily_reads.find_rep(s, rep).id if rep else None
+        found = daily_reads.target_years(s, year, rep_id, metric.value)
     if not found:
         raise _no_target(year, metric)
     calendar = ctx.calendar([year]) if weeks else None
@@ -368,12 +370,12 @@ def progress(ctx: Context, on: date, rep: str | None = None) -> list[PeriodProgr
     Where a collections target is set, its scopes follow, counting collections.
     """
     week = t.period_bounds(ProgressPeriod.WEEK, on)
-    with ctx.reading() as s:
-        rep_id = shared_core.find_rep(s, rep).id if rep else None
+    with ctx.quick_reading() as s:
+        rep_id = daily_reads.find_rep(s, rep).id if rep else None
         found = [
             (metric, target)
             for metric in (Metric.SALES, Metric.COLLECTIONS)
-            for target in reads.target_years(s, on.year, rep_id, metric.value)
+            for target in daily_reads.target_years(s, on.year, rep_id, metric.value)
         ]
         if not found:
             raise _no_target(on.year)
@@ -383,7 +385,7 @@ def progress(ctx: Context, on: date, rep: str | None = None) -> list[PeriodProgr
             for kind in ProgressPeriod:
                 span = t.period_bounds(kind, on)
                 since = max(span.start, date(on.year, 1, 1))
-                actual = reads.published_total(s, metric, since, on, target.rep_id)
+                actual = daily_reads.published_total(s, metric, since, on, target.rep_id)
                 goal = t.period_target(kind, on, target.months, calendar)
                 gone = t.today_counts(on, ctx.now)  # the broadcast's rule too
                 paced = t.progress(actual, goal, *span, on, calendar, gone)

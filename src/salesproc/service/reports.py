@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from salesproc.db import reads, shared_core
+from salesproc.db import daily_reads
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules.dates import REPORT_DATE_AHEAD, check_not_future
@@ -67,9 +67,9 @@ class ReportHeader:
 def daily_reports(ctx: Context, day: date, rep: str | None = None) -> list[DailyReport]:
     """Every active rep's report of `day` (or one rep's, active or not), by rep code."""
     quota = ctx.settings.visit_quota
-    with ctx.reading() as db:
-        rep_id = shared_core.find_rep(db, rep).id if rep else None
-        rows = reads.daily_reports(db, day, rep_id)
+    with ctx.quick_reading() as db:
+        rep_id = daily_reads.find_rep(db, rep).id if rep else None
+        rows = daily_reads.daily_reports(db, day, rep_id)
     return [
         DailyReport(
             rep=r.rep,

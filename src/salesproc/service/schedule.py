@@ -7,8 +7,8 @@ up to date by every visit and sale written (see `db.writes.refresh_schedules`).
 from dataclasses import dataclass
 from datetime import date
 
-from salesproc.db import reads, shared_core
-from salesproc.db.reads import DueRow, ProspectRow
+from salesproc.db import daily_reads
+from salesproc.db.daily_reads import DueRow, ProspectRow
 from salesproc.rules.fourvisit import MIN_VISITS, WinSummary
 from salesproc.service.context import Context
 
@@ -34,9 +34,9 @@ def due(ctx: Context, as_of: date, rep: str | None = None, ahead: int = 0) -> li
     Most overdue first, then grade A→C, then name: the order a rep works through
     the list. A past `as_of` sees the schedule as it stood then.
     """
-    with ctx.reading() as db:
-        rep_id = shared_core.find_rep(db, rep).id if rep else None
-        return reads.due_list(db, as_of, ctx.today, ahead, rep_id)
+    with ctx.quick_reading() as db:
+        rep_id = daily_reads.find_rep(db, rep).id if rep else None
+        return daily_reads.due_list(db, as_of, ctx.today, ahead, rep_id)
 
 
 def four_visit(
@@ -49,7 +49,7 @@ def four_visit(
     """Open prospects (on track or overdue), those given up `since` (default: the month's 1st)
     before their `min_visits`-th visit, and the visits the won ones took."""
     since = since or as_of.replace(day=1)
-    with ctx.reading() as db:
-        rep_id = shared_core.find_rep(db, rep).id if rep else None
-        prospects, summary = reads.four_visit(db, as_of, ctx.today, since, min_visits, rep_id)
+    with ctx.quick_reading() as db:
+        rep_id = daily_reads.find_rep(db, rep).id if rep else None
+        prospects, summary = daily_reads.four_visit(db, as_of, ctx.today, since, min_visits, rep_id)
     return FourVisit(as_of, since, min_visits, prospects, summary)

@@ -15,8 +15,7 @@ from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from salesproc.db import audit_reads, callcheck
-from salesproc.db.reads import leaderboard
-from salesproc.db.shared_core import find_rep
+from salesproc.db.daily_reads import find_rep, leaderboard
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules import audit as audit_rules
