@@ -19,7 +19,7 @@ import pytest
 from helpers import ok
 from salesproc.adapters.tabular import Imported
 from salesproc.errors import InputError
-from salesproc.service import Context, transfer
+from salesproc.service import Context, exporting, transfer
 
 NOW = datetime(2026, 11, 30, 18, 30)
 A, B, C = "万家超市", "华联便利店", "兴隆商行"
@@ -216,13 +216,13 @@ def test_a_script_imports_and_exports_through_the_use_cases(ctx, tmp_path):
     options = transfer.SalesOptions(key="id", create_reps=True, create_customers=True)
     expected = Imported(4, ["new-person"], ["New Shop"])
     assert transfer.import_sales(ctx, sales, options, dry_run=True) == expected
-    assert transfer.export(ctx, "sales", "json", tmp_path / "none.json") == 0  # dry: nothing
+    assert exporting.export(ctx, "sales", "json", tmp_path / "none.json") == 0  # dry: nothing
     assert transfer.import_sales(ctx, sales, options) == expected
     again = transfer.import_sales(ctx, sales, options)
     assert (again.imported, again.already) == (0, 4)
 
     out = tmp_path / "sales.json"
-    assert transfer.export(ctx, "sales", "json", out, rep="zhang", start=date(2026, 11, 1)) == 1
+    assert exporting.export(ctx, "sales", "json", out, rep="zhang", start=date(2026, 11, 1)) == 1
     [sale] = json.loads(out.read_text(encoding="utf-8"), parse_float=Decimal)
     assert (sale["date"], sale["customer"], sale["amount"]) == ("2026-11-02", A, Decimal("10.50"))
 
@@ -238,9 +238,9 @@ def test_a_script_imports_and_exports_through_the_use_cases(ctx, tmp_path):
     ]
     done = transfer.import_visits(ctx, visits, create_reps=True, create_customers=True)
     assert done == Imported(1, ["wang"], ["新店"])
-    assert transfer.export(ctx, "visits", "csv", tmp_path / "v.csv", rep="wang") == 1
+    assert exporting.export(ctx, "visits", "csv", tmp_path / "v.csv", rep="wang") == 1
 
 
 def test_an_export_that_cannot_be_written_is_an_input_error(ctx, tmp_path):
     with pytest.raises(InputError, match="cannot write"):
-        transfer.export(ctx, "customers", "csv", tmp_path / "missing" / "c.csv")
+        exporting.export(ctx, "customers", "csv", tmp_path / "missing" / "c.csv")

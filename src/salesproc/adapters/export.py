@@ -6,6 +6,7 @@ it and never runs it: a CSV cell starting with = + - @ ' gets a leading `'`
 (`rules.text.guard`, which `import` reverses exactly); in Excel it is a string cell.
 """
 
+import codecs
 import csv
 import gc
 import io
@@ -39,31 +40,43 @@ class Sheet:
     headings: list[str]
     #: which headings hold typed text (the ones a spreadsheet could take for a formula)
     text: set[str]
-    #: per heading, how to read its stored values (`db.export.Stored`)
+    #: per column, how to read its stored values (`db.export.Stored`)
     read: list[Read]
-    #: chunks of rows, each as columns of stored values, one per heading
+    #: chunks of rows, each as columns of stored values
     chunks: Iterator[Sequence[Sequence[Any]]]
+    #: per column, how many headings it fills, in order (its read then gives a tuple of
+    #: their values); None: one each
+    spans: list[int] | None = None
+
+    def widths(self) -> list[int]:
+        return [1] * len(self.read) if self.spans is None else self.spans
 
 
-def visits(read: list[Read], chunks: Iterator[Sequence[Sequence[Any]]]) -> Sheet:
+def visits(
+    read: list[Read], chunks: Iterator[Sequence[Sequence[Any]]], spans: list[int] | None = None
+) -> Sheet:
     """Visits in `VISIT_HEADINGS`' order (`db.export.visits`), as `import visits` reads them."""
     text = {"rep_name", "customer", "phone", "result", "notes", "weather", "region"}
-    return Sheet(list(VISIT_HEADINGS), text, read, chunks)
+    return Sheet(list(VISIT_HEADINGS), text, read, chunks, spans)
 
 
-def sales(read: list[Read], chunks: Iterator[Sequence[Sequence[Any]]]) -> Sheet:
+def sales(
+    read: list[Read], chunks: Iterator[Sequence[Sequence[Any]]], spans: list[int] | None = None
+) -> Sheet:
     """Sales in `SALE_HEADINGS`' order (`db.export.sales`); amounts come as cents and go out
     as exact decimals, never floats."""
     day, rep, customer, cents, ref = read
     amount = cents_to_decimal if cents is None else lambda stored: cents_to_decimal(cents(stored))
     read = [day, rep, customer, amount, ref]
-    return Sheet(list(SALE_HEADINGS), {"customer", "ref"}, read, chunks)
+    return Sheet(list(SALE_HEADINGS), {"customer", "ref"}, read, chunks, spans)
 
 
-def customers(read: list[Read], chunks: Iterator[Sequence[Sequence[Any]]]) -> Sheet:
+def customers(
+    read: list[Read], chunks: Iterator[Sequence[Sequence[Any]]], spans: list[int] | None = None
+) -> Sheet:
     """Customers in `CUSTOMER_HEADINGS`' order (`db.export.customers`)."""
     text = {"name", "rep_name", "contact", "phone", "region"}
-    return Sheet(list(CUSTOMER_HEADINGS), text, read, chunks)
+    return Sheet(list(CUSTOMER_HEADINGS), text, read, chunks, spans)
 
 
 def _plain(value: Any) -> Any:
@@ -78,38 +91,50 @@ def _plain(value: Any) -> Any:
 MEMO = 50_000
 
 
-class _Cells(dict[Any, str]):
+class _Cells(dict[Any, Any]):
     """A column's stored values to their cells, each worked out once: a million visits hold
     a few hundred dates and a few hundred reps, purposes and results. Why: reading, guarding,
     escaping and formatting a value was most of an export's work, and a cell is the same text
     wherever its stored value is."""
 
-    def __init__(self, read: Read, cell: Callable[[Any], str]) -> None:
+    def __init__(self, read: Read, cell: Callable[[Any], Any]) -> None:
         super().__init__()
         self.read = read
         self.cell = cell
 
-    def __missing__(self, stored: Any) -> str:
+    def __missing__(self, stored: Any) -> Any:
         if len(self) >= MEMO:
             self.clear()
         cell = self[stored] = self.cell(stored if self.read is None else self.read(stored))
         return cell
 
 
-def _csv_cell(guarded: bool) -> Callable[[Any], str]:
-    """A value as its field of a CSV line, quoted by the csv module's own rules."""
-    line = io.StringIO()
-    fields = csv.writer(line)
+def _csv_cell(guarded: bool) -> Callable[[Any], bytes]:
+    """A value as its field of a CSV line, quoted by the csv module's own rules, in UTF-8:
+    each distinct cell is encoded once, and a chunk's lines are joined as bytes (joining
+    text that mixes Chinese and ASCII, then encoding it, was a fifth of the writing)."""
+    fields = _csv_fields()
 
-    def cell(value: Any) -> str:
+    def cell(value: Any) -> bytes:
         # text stored before it was refused is escaped
         text = escape_refused("" if value is None else str(_plain(value)))
-        line.seek(0)
-        line.truncate()
-        fields.writerow((guard(text) if guarded else text, ""))  # a lone "" would be quoted
-        return line.getvalue()[: -len(",\r\n")]
+        return fields((guard(text) if guarded else text,)).encode()
 
     return cell
+
+
+def _csv_fields() -> Callable[[Sequence[str]], str]:
+    """Fields as the part of a CSV line that holds them, by the csv module's own rules."""
+    line = io.StringIO()
+    writer = csv.writer(line)
+
+    def fields(values: Sequence[str]) -> str:
+        line.seek(0)
+        line.truncate()
+        writer.writerow((*values, ""))  # a lone "" would be quoted
+        return line.getvalue()[: -len(",\r\n")]
+
+    return fields
 
 
 def _json_cell(heading: str) -> Callable[[Any], str]:
@@ -118,15 +143,41 @@ def _json_cell(heading: str) -> Callable[[Any], str]:
 
 
 def _cells(
-    sheet: Sheet, cell: Callable[[str], Callable[[Any], str]]
-) -> Iterator[tuple[int, Iterator[tuple[str, ...]]]]:
-    """Each chunk's count and rows of cells (`cell(heading)` makes a column's cells)."""
-    columns = [
-        _Cells(read, cell(heading)).__getitem__
-        for heading, read in zip(sheet.headings, sheet.read, strict=True)
-    ]
+    sheet: Sheet, cell: Callable[[str], Callable[[Any], Any]], sep: Any
+) -> Iterator[tuple[int, Iterator[tuple[Any, ...]]]]:
+    """Each chunk's count and rows of cells (`cell(heading)` makes a heading's cells; a
+    column that fills several headings gives their cells joined by `sep`, as a line is)."""
+    columns = []
+    at = 0
+    for read, span in zip(sheet.read, sheet.widths(), strict=True):
+        parts = [cell(heading) for heading in sheet.headings[at : at + span]]
+        at += span
+        if span == 1:
+            columns.append(_Cells(read, parts[0]).__getitem__)
+        else:  # a few values behind many stored ones (a report's weather and region): each
+            # stored one read once, each tuple of values made into cells once
+            columns.append(_Cells(read, _Cells(None, _joined(parts, sep)).__getitem__).__getitem__)
     for chunk in sheet.chunks:
         yield len(chunk[0]), zip(*map(map, columns, chunk), strict=True)
+
+
+def _joined(parts: list[Callable[[Any], Any]], sep: Any) -> Callable[[Sequence[Any]], Any]:
+    return lambda values: sep.join([part(v) for part, v in zip(parts, values, strict=True)])
+
+
+def _values(sheet: Sheet) -> Iterator[list[Any]]:
+    """Each row's values, one per heading."""
+    reads = [(lambda v: v) if read is None else read for read in sheet.read]
+    several = [span > 1 for span in sheet.widths()]
+    for chunk in sheet.chunks:
+        for row in zip(*map(map, reads, chunk), strict=True):
+            values: list[Any] = []
+            for value, spread in zip(row, several, strict=True):
+                if spread:
+                    values.extend(value)
+                else:
+                    values.append(value)
+            yield values
 
 
 def write(sheet: Sheet, fmt: str, output: Path) -> int:
@@ -145,16 +196,17 @@ def write(sheet: Sheet, fmt: str, output: Path) -> int:
 def _write(sheet: Sheet, fmt: str, output: Path) -> int:
     count = 0
     if fmt == "csv":
-        with output.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads 中文
-            csv.writer(handle).writerow(sheet.headings)
-            for n, rows in _cells(sheet, lambda heading: _csv_cell(heading in sheet.text)):
+        with output.open("wb") as handle:
+            # UTF-8 with a BOM, so that Excel reads 中文
+            handle.write(codecs.BOM_UTF8 + (_csv_fields()(sheet.headings) + "\r\n").encode())
+            for n, rows in _cells(sheet, lambda heading: _csv_cell(heading in sheet.text), b","):
                 if n:
-                    handle.write("\r\n".join(map(",".join, rows)) + "\r\n")
+                    handle.write(b"\r\n".join(map(b",".join, rows)) + b"\r\n")
                     count += n
     elif fmt == "json":
         with output.open("w", encoding="utf-8") as handle:
             handle.write("[")
-            for n, rows in _cells(sheet, _json_cell):
+            for n, rows in _cells(sheet, _json_cell, ", "):
                 if n:
                     body = ",\n  ".join(map("{%s}".__mod__, map(", ".join, rows)))
                     handle.write(("," if count else "") + "\n  " + body)
@@ -162,9 +214,7 @@ def _write(sheet: Sheet, fmt: str, output: Path) -> int:
             handle.write("\n]\n" if count else "]\n")
     else:
         guarded = [h in sheet.text for h in sheet.headings]
-        reads = [(lambda v: v) if read is None else read for read in sheet.read]
-        rows = (row for chunk in sheet.chunks for row in zip(*map(map, reads, chunk), strict=True))
-        count = _write_xlsx(sheet.headings, rows, guarded, output)
+        count = _write_xlsx(sheet.headings, _values(sheet), guarded, output)
     return count
 
 

@@ -49,7 +49,7 @@ def export(
     rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's.")] = None,
 ) -> None:
     """Export visits, sales or customers, with the headings import reads (all, by default)."""
-    from salesproc.service import transfer
+    from salesproc.service import exporting
 
     if fmt is None:
         try:
@@ -62,7 +62,7 @@ def export(
             ) from None
     rt = runtime(ctx)
     first, last = rt.span(start, end)
-    count = transfer.export(rt.context, what.value, fmt.value, output, rep, first, last)
+    count = exporting.export(rt.context, what.value, fmt.value, output, rep, first, last)
     typer.echo(
         _("Exported {count} {what} to {file}.").format(
             count=f"{count:,}", what=_(what.value), file=output

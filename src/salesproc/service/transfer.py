@@ -1,4 +1,4 @@
-"""Imports and exports: what the head office and the reps' spreadsheets hold, in and out.
+"""Imports: what the head office and the reps' spreadsheets hold, in (exports: `exporting`).
 
 An import is all rows or none: the file is read and every row checked
 against the database (`adapters`), the good rows written in bulk (`db`), all
@@ -22,30 +22,22 @@ user runs it again.
 
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
 from pathlib import Path
-from typing import Literal
 
 from salesproc.adapters import customer_import, sales_import, visit_import
-from salesproc.adapters import export as sheets
 from salesproc.adapters.tabular import Imported, rejected_rows
 from salesproc.adapters.visit_rows import Checker, People
 from salesproc.db import customer_bulk, visit_bulk, visit_keys, writes
-from salesproc.db import export as rows
 from salesproc.db.lookup import RepIndex
 from salesproc.db.sale_bulk import COLLECTIONS, SALES, Ledger, SaleBook
 from salesproc.db.visit_bulk import CustomerTally
-from salesproc.errors import InputError
-from salesproc.i18n import _
 from salesproc.rules.calendar import WorkCalendar
 from salesproc.service.context import Context
-from salesproc.service.instruments import exported_as
 
 __all__ = [
     "Imported",
     "Progress",
     "SalesOptions",
-    "export",
     "import_collections",
     "import_customers",
     "import_sales",
@@ -54,8 +46,6 @@ __all__ = [
 
 SalesOptions = sales_import.Options
 Progress = Callable[[int | None], None]
-What = Literal["visits", "sales", "customers"]
-FileFormat = Literal["csv", "xlsx", "json"]
 
 
 def import_sales(
@@ -180,31 +170,3 @@ def _revisit_calendar(ctx: Context, customers: Iterable[CustomerTally]) -> WorkC
 
     first = min((c.first_day for c in customers if c.first_day is not None), default=ctx.today)
     return revisit_calendar(ctx, first, reach_from=ctx.today)
-
-
-def export(
-    ctx: Context,
-    what: What,
-    fmt: FileFormat,
-    output: Path,
-    rep: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
-) -> int:
-    """Write visits, sales or customers (`rep`'s only, between `start` and `end` where
-    given) with the headings `import` reads; returns how many rows."""
-    exported_as(ctx)  # a rep's login: its own rows only, and told so
-    query, sheet = {
-        "visits": (rows.visits, sheets.visits),
-        "sales": (rows.sales, sheets.sales),
-        "customers": (rows.customers, sheets.customers),
-    }[what]
-    with ctx.session(write=False) as s:
-        rep_id = writes.find_rep(s, rep).id if rep else None
-        try:
-            stored = query(s, rep_id, start, end)
-            return sheets.write(sheet(stored.read, stored.chunks), fmt, output)
-        except OSError as exc:
-            raise InputError(
-                _("cannot write {file}: {reason}").format(file=output, reason=exc.strerror)
-            ) from None
