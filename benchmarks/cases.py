@@ -12,8 +12,8 @@ import shutil
 import sqlite3
 import sys
 import sysconfig
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -246,6 +246,27 @@ def import_env(scratch: Path, now: str) -> dict[str, str]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
     return env
+
+
+def interleaved(
+    codes: Mapping[str, dict[str, str]],
+    runs: int,
+    fresh: Callable[[str], AbstractContextManager[str]],
+) -> Iterator[tuple[int, str, dict[str, str], list[str]]]:
+    """Each run of each code (its environment) on a database of its own, made by `fresh`
+    (given a name unique to the run and code, it yields the database `--db` takes) and
+    initialised: the run's number, the code, its environment and the `--db` arguments.
+
+    The codes take turns in an order that alternates run by run, so that both see the
+    same load on a shared machine; a run's database is gone when the next is asked for.
+    """
+    for n in range(runs):
+        for code in list(codes)[:: 1 if n % 2 == 0 else -1]:
+            env = codes[code]
+            with fresh(f"{n}{code}") as target:
+                db = ["--db", target]
+                run_child([*salesproc_command(), *db, "init"], env)  # also warms bytecode
+                yield n, code, env, db
 
 
 def import_summary(label: str, rows: int, runs: list[Child]) -> str:

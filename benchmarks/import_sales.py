@@ -27,10 +27,10 @@ import random
 import shutil
 import sys
 import tempfile
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from cases import Child, import_env, import_summary, run_child, salesproc_command
+from cases import Child, import_env, import_summary, interleaved, run_child, salesproc_command
 from pg_fresh import fresh_database, is_postgresql
 
 
@@ -96,25 +96,22 @@ def measure(work: Path, args: argparse.Namespace) -> int:
         for code in codes
     }
     timed: dict[str, list[Child]] = {label: [] for two in steps.values() for label in two}
-    for n in range(args.runs):
-        # interleaved, the order alternating: both see the same load on a shared machine
-        for code in list(codes)[:: 1 if n % 2 == 0 else -1]:
-            run_env = codes[code]
-            with ExitStack() as stack:
-                if args.db:
-                    db = stack.enter_context(fresh_database(args.db, f"sales{n}{code}"))
-                else:
-                    db = str(work / f"run{n}{code}.db")
-                run_child([*salesproc_command(), "--db", db, "init"], run_env)  # warms bytecode
-                command = [*salesproc_command(), "--db", db, "import", "sales", str(source), *flags]
-                for label in steps[code]:
-                    child = run_child(command, run_env)
-                    timed[label].append(child)
-                    print(
-                        f"run {n + 1}, {label}: {child.wall:.2f} s wall, {child.cpu:.2f} s CPU, "
-                        f"{child.peak:,.0f} MiB; {child.said}",
-                        flush=True,
-                    )
+
+    def fresh(name: str) -> AbstractContextManager[str]:
+        if args.db:
+            return fresh_database(args.db, f"sales{name}")
+        return nullcontext(str(work / f"run{name}.db"))
+
+    for n, code, run_env, db in interleaved(codes, args.runs, fresh):
+        command = [*salesproc_command(), *db, "import", "sales", str(source), *flags]
+        for label in steps[code]:
+            child = run_child(command, run_env)
+            timed[label].append(child)
+            print(
+                f"run {n + 1}, {label}: {child.wall:.2f} s wall, {child.cpu:.2f} s CPU, "
+                f"{child.peak:,.0f} MiB; {child.said}",
+                flush=True,
+            )
     where = "PostgreSQL (server CPU not counted)" if args.db else "SQLite"
     print(f"{source}: {args.rows:,} rows, {source.stat().st_size / 2**20:,.0f} MiB, into {where}")
     for label, runs in timed.items():

@@ -29,11 +29,11 @@ import random
 import shutil
 import sys
 import tempfile
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, timedelta
 from pathlib import Path
 
-from cases import Child, import_env, import_summary, run_child, salesproc_command
+from cases import Child, import_env, import_summary, interleaved, run_child, salesproc_command
 from pg_fresh import fresh_database, is_postgresql
 
 TODAY = date(2026, 11, 30)
@@ -156,28 +156,23 @@ def measure(work: Path, args: argparse.Namespace, parser: argparse.ArgumentParse
         codes["baseline"] = {**env, "PYTHONPATH": str(Path(args.baseline).resolve())}
     timed: dict[str, list[Child]] = {code: [] for code in codes}
     said = ""
-    for n in range(args.runs):
-        # interleaved, the order alternating: both see the same load on a shared machine
-        for code in list(codes)[:: 1 if n % 2 == 0 else -1]:
-            run_env = codes[code]
-            with ExitStack() as stack:
-                if args.db:
-                    target = stack.enter_context(fresh_database(args.db, f"visits{n}{code}"))
-                else:
-                    target = str(work / f"run{n}{code}.db")
-                db = ["--db", target]
-                run_child([*salesproc_command(), *db, "init"], run_env)  # also warms bytecode
-                imported = [*db, "import", "customers", str(customers), "--create-reps"]
-                run_child([*salesproc_command(), *imported], run_env)
-                command = [*salesproc_command(), *db, "import", "visits", str(visits)]
-                child = run_child(command, run_env)
-            timed[code].append(child)
-            said = child.said
-            print(
-                f"run {n + 1} ({code}): {child.wall:.2f} s wall, {child.cpu:.2f} s CPU, "
-                f"{child.peak:,.0f} MiB; {said}",
-                flush=True,
-            )
+
+    def fresh(name: str) -> AbstractContextManager[str]:
+        if args.db:
+            return fresh_database(args.db, f"visits{name}")
+        return nullcontext(str(work / f"run{name}.db"))
+
+    for n, code, run_env, db in interleaved(codes, args.runs, fresh):
+        imported = [*db, "import", "customers", str(customers), "--create-reps"]
+        run_child([*salesproc_command(), *imported], run_env)
+        child = run_child([*salesproc_command(), *db, "import", "visits", str(visits)], run_env)
+        timed[code].append(child)
+        said = child.said
+        print(
+            f"run {n + 1} ({code}): {child.wall:.2f} s wall, {child.cpu:.2f} s CPU, "
+            f"{child.peak:,.0f} MiB; {said}",
+            flush=True,
+        )
     size = visits.stat().st_size / 2**20
     where = "PostgreSQL (server CPU not counted)" if args.db else "SQLite"
     print(f"{visits}: {args.rows:,} rows over {days} days, {size:,.0f} MiB, into {where}")

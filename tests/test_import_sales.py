@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from conftest import stored
 from helpers import ok, rejected
 
 TODAY = "2026-11-30"
@@ -590,6 +591,16 @@ def test_created_customers_are_one_per_name_ignoring_case_and_spacing(db, tmp_pa
     assert len(listed) == 2
     assert "Beta Ltd" in listed
     assert sum(s["amount"] for s in show(db, "acme corp")["sales"]) == Decimal(30)
+
+
+def test_created_customers_are_numbered_in_the_order_the_file_first_names_them(db, tmp_path):
+    # many to a statement on SQLite: the numbers still follow the file, not the names
+    names = [f"Shop {n:02d}" for n in (7, 3, 9, 1, 8, 2, 6, 4, 5, 0)]
+    ok(db("rep", "add", "r1", "--name", "Rep One"))
+    rows = [["r1", f"2026-11-{1 + at:02d}", "10", name] for at, name in enumerate(names)]
+    path = write_csv(tmp_path / "sales.csv", [["rep", "date", "amount", "customer"], *rows])
+    imported(import_sales(db, path, "--create-customers"), len(names))
+    assert [name for (name,) in stored("SELECT name FROM customers ORDER BY id")] == names
 
 
 # --- usage errors: one Error: line --------------------------------------------------------
