@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
+from helpers import WRITE_SIDE, run_loading
 from salesproc.cli import app
 from salesproc.db import migrate
 from salesproc.db.models import Base
@@ -31,8 +32,6 @@ def test_help_loads_no_heavy_module():
     assert "log-visit" in out
 
 
-#: what a daily read must not load: the ORM, the models and Alembic (a third of its start-up)
-WRITE_SIDE = ("sqlalchemy.orm", "salesproc.db.models", "alembic")
 
 
 @pytest.mark.parametrize(
@@ -48,7 +47,7 @@ WRITE_SIDE = ("sqlalchemy.orm", "salesproc.db.models", "alembic")
 def test_the_daily_reads_load_no_orm_nor_models_nor_alembic(team, command):
     """The daily commands read through Core (`db.reads`): an import of the ORM, the models or
     Alembic on their way (a module-level import in engine, context, a use case) fails here."""
-    printed, loaded = _run_loading(command, WRITE_SIDE)
+    printed, loaded = run_loading(command, WRITE_SIDE)
     assert printed  # the command printed its rows
     assert loaded == []
 
@@ -72,9 +71,9 @@ def test_the_daily_commands_on_an_sqlite_file_load_no_sqlalchemy_once_compiled(t
     send the kept SQL through `sqlite3`, and SQLAlchemy's import (half of `due`) is skipped."""
     if command[0] == "progress":
         assert team("target", "set", "--team", "--amount", "1200000").exit_code == 0
-    first, loaded = _run_loading(command, ("sqlalchemy",))
+    first, loaded = run_loading(command, ("sqlalchemy",))
     assert loaded == ["sqlalchemy"]  # compiled, and kept in the test's cache folder
-    again, loaded = _run_loading(command, ("sqlalchemy",))
+    again, loaded = run_loading(command, ("sqlalchemy",))
     assert len(again) == len(first) and loaded == []
 
 
@@ -86,25 +85,8 @@ def test_the_daily_commands_on_an_sqlite_file_load_no_sqlalchemy_once_compiled(t
 def test_the_audit_and_the_call_plan_load_no_orm(team, command):
     """They read through Core too (`db.audit_reads`), and on a server look the login up through
     Core (`db.team_login`): the ORM would be a sixth of their time."""
-    printed, loaded = _run_loading(command, WRITE_SIDE)
+    printed, loaded = run_loading(command, WRITE_SIDE)
     assert printed and loaded == []
-
-
-def _run_loading(command: tuple[str, ...], modules: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """Run `salesproc *command` in a fresh interpreter (it must succeed): the lines it printed,
-    and which of `modules` it loaded on the way."""
-    code = (
-        "import runpy, sys\n"
-        f"sys.argv = ['salesproc', *{command!r}]\n"
-        "try:\n    runpy.run_module('salesproc', run_name='__main__')\n"
-        "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
-        f"print('LOADED', *[m for m in {modules!r} if m in sys.modules])"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    *printed, last = done.stdout.splitlines()
-    assert last.startswith("LOADED")
-    return printed, last.split()[1:]
 
 
 def _commands(group, prefix=()):
@@ -136,24 +118,6 @@ def test_head_constant_is_alembics_head():
     assert script.get_current_head() == migrate.HEAD
     assert migrate.KNOWN_REVISIONS[-1] == migrate.HEAD
     assert set(migrate.KNOWN_REVISIONS) == {r.revision for r in script.walk_revisions()}
-
-
-def test_the_limits_know_every_bounded_column_as_the_tables_declare_it():
-    """`limits.LENGTH` is written out (a write checks its texts without SQLAlchemy): a column
-    made longer or shorter in `db.tables` without it would be checked against the old size."""
-    from sqlalchemy import String
-
-    from salesproc.db import limits, tables
-
-    declared = {
-        f"{table.name}.{column.name}": column.type.length
-        for table in tables.metadata.tables.values()
-        for column in table.columns
-        if isinstance(column.type, String) and column.type.length
-    }
-    assert declared == limits.LENGTH
-    typed = {(table, name) for table, names in limits.TYPED.items() for name in names}
-    assert typed <= {(t.name, c.name) for t in tables.metadata.tables.values() for c in t.columns}
 
 
 def test_migrations_build_exactly_the_models(tmp_path):
@@ -442,5 +406,5 @@ NOT_WHEN_PIPED = ("pydantic", "rich.console", "rich.table")
     ids=" ".join,
 )
 def test_a_piped_daily_read_loads_no_pydantic_nor_rich_console(team, command):
-    printed, loaded = _run_loading(command, NOT_WHEN_PIPED)
+    printed, loaded = run_loading(command, NOT_WHEN_PIPED)
     assert printed and loaded == []

@@ -5,16 +5,13 @@ anything else."""
 
 import csv
 import json
-import subprocess
-import sys
 
 import pytest
 from openpyxl import load_workbook
 
-from helpers import ok
+from helpers import WRITE_SIDE, ok, run_loading
 
 #: what an export must not load: the ORM, the models, Alembic (a read only)
-WRITE_SIDE = ("sqlalchemy.orm", "salesproc.db.models", "alembic")
 
 TRICKY = '=A1,"引号"，全角文字'
 
@@ -85,28 +82,11 @@ def test_a_reps_export_reads_only_that_reps_days(reported, tmp_path):
     assert _picked(rows) == [row for row in EXPECTED if row[1] == "li"]
 
 
-def _run_loading(command: tuple[str, ...], modules: tuple[str, ...]) -> list[str]:
-    """Run `salesproc *command` in a fresh interpreter (it must succeed): which of `modules`
-    it loaded on the way."""
-    code = (
-        "import runpy, sys\n"
-        f"sys.argv = ['salesproc', *{command!r}]\n"
-        "try:\n    runpy.run_module('salesproc', run_name='__main__')\n"
-        "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
-        f"print('LOADED', *[m for m in {modules!r} if m in sys.modules])"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    last = done.stdout.splitlines()[-1]
-    assert last.startswith("LOADED")
-    return last.split()[1:]
-
-
 @pytest.mark.parametrize("kind", ["visits", "sales", "customers"])
 def test_an_export_loads_no_orm(reported, tmp_path, kind):
     """It only reads: the ORM and the imports' checkers were a sixth of its time."""
     path = tmp_path / f"{kind}.csv"
-    assert _run_loading(("export", kind, "--rep", "zhang", "-o", str(path)), WRITE_SIDE) == []
+    assert run_loading(("export", kind, "--rep", "zhang", "-o", str(path)), WRITE_SIDE)[1] == []
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
@@ -127,7 +107,7 @@ def test_an_export_on_an_sqlite_file_loads_no_sqlalchemy_once_compiled(
     ok(reported("sale", "add", "--rep", "zhang", "--amount", "12.50", "--ref", "-7"))
     first, again = tmp_path / f"1.{suffix}", tmp_path / f"2.{suffix}"
     command = ("export", kind, *options, "-o")
-    assert _run_loading((*command, str(first)), ("sqlalchemy",)) == ["sqlalchemy"]
-    assert _run_loading((*command, str(again)), ("sqlalchemy",)) == []
+    assert run_loading((*command, str(first)), ("sqlalchemy",))[1] == ["sqlalchemy"]
+    assert run_loading((*command, str(again)), ("sqlalchemy",))[1] == []
     assert again.read_bytes() == first.read_bytes()
     assert first.read_bytes().count(b"\n") >= 2  # the headings and a row at least

@@ -34,7 +34,7 @@ TYPED: dict[str, tuple[str, ...]] = {
 
 #: "table.column" → the most characters it holds, for every column of bounded text: the
 #: `String(n)` of `db.tables`, written again here so that a write checks its texts without
-#: importing SQLAlchemy (`db.prepared`); tests/test_architecture.py holds the two equal
+#: importing SQLAlchemy (`db.prepared`); tests/test_validation_limits.py holds the two equal
 LENGTH: dict[str, int] = {
     "reps.code": 40, "reps.name": 100, "reps.region": 100, "reps.phone": 40,
     "customers.name": 200, "customers.name_key": 200, "customers.grade": 1,
