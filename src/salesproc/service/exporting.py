@@ -1,6 +1,6 @@
 """`export`: visits, sales or customers out to a file, with the headings `import` reads.
 
-Apart from the imports (`service.transfer`, which re-exports `export`) because an export only
+Apart from the imports (`service.transfer`) because an export only
 reads (`ctx.quick_reading`): it never loads the ORM, the models nor the imports' checkers,
 and on an SQLite file not even SQLAlchemy (`db.export`). Those imports were a quarter of the
 CPU of a year's export of a million-visit database.
