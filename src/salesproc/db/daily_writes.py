@@ -12,7 +12,7 @@ trimmed and measured before it is stored (`limits.checked_row`, as
 `typed_text` does at a flush), the customer's changed columns alone updated,
 in the order a flush sends them (the customer, then the visit or sale that
 refers to it), and the customer's kept schedule recomputed
-(`write_statements.refresh_statements`).
+(`write_statements.refresh_counts`, `refresh_due`).
 """
 
 from collections.abc import Mapping, Sequence

@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from salesproc.db.contention import install as install_contention
 from salesproc.db.migrate import HEAD, KNOWN_REVISIONS, upgrade
-from salesproc.db.prepared import SQLITE_PRAGMAS
+from salesproc.db.prepared import SQLITE_PRAGMAS, sqlite_path
 from salesproc.errors import InputError, RuntimeFailure
 from salesproc.i18n import _
 from salesproc.rules.text import mask_password
@@ -25,9 +25,8 @@ if TYPE_CHECKING:  # the ORM is loaded with the first session: a read never make
 
 
 def to_url(db: str) -> str:
-    if "://" in db:
-        return db
-    return "sqlite:///" + str(Path(db).expanduser().resolve())
+    path = sqlite_path(db)
+    return db if path is None else f"sqlite:///{path}"
 
 
 def sqlite_file(url: str) -> Path | None:

@@ -46,6 +46,12 @@ _READS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+def sqlite_path(db: str) -> Path | None:
+    """The SQLite file `db` (what `--db` says) names, resolved; None for a URL, which
+    SQLAlchemy reads (`engine.to_url`: a plain path is an SQLite file)."""
+    return None if "://" in db else Path(db).expanduser().resolve()
+
+
 def _bind(value: Any) -> Any:
     """A value as SQLAlchemy binds it on SQLite: dates in ISO form, booleans as 0 and 1, enums
     by their value."""
@@ -139,8 +145,9 @@ class SqliteReader:
     """One read transaction on an SQLite file, opened with `sqlite3` alone: what
     `Context.quick_reading` gives a daily command when the file's schema is current."""
 
-    def __init__(self, connection: sqlite3.Connection, cache: "_Cache") -> None:
+    def __init__(self, connection: sqlite3.Connection, cache: "_Cache", path: Path) -> None:
         self.connection = connection
+        self.path = path
         self.cache = cache
 
     @classmethod
@@ -150,14 +157,11 @@ class SqliteReader:
         if not path.is_file():
             return None
         try:
-            connection = sqlite3.connect(path.as_uri() + "?mode=rw", uri=True, isolation_level=None)
+            # as `contention.reading` waits: a whole command's deadline (it rarely has to)
+            connection = _connect(path, READ_WAIT_MS)
         except sqlite3.Error:
             return None
         try:
-            for pragma in SQLITE_PRAGMAS:
-                connection.execute(pragma)
-            # as `contention.reading` waits: a whole command's deadline (it rarely has to)
-            connection.execute(f"PRAGMA busy_timeout = {READ_WAIT_MS}")
             connection.execute("BEGIN")  # deferred: one snapshot, no wait for writers
             version = connection.execute("SELECT version_num FROM alembic_version").fetchall()
         except sqlite3.Error:
@@ -166,7 +170,7 @@ class SqliteReader:
         if version != [(head,)]:
             connection.close()
             return None
-        return cls(connection, _Cache.load())
+        return cls(connection, _Cache.load(), path)
 
     def run(self, query: Query) -> list[tuple]:
         try:
@@ -208,13 +212,10 @@ class SqliteWriter(SqliteReader):
     `sale add` (`Context.write`). `contention.retried_sqlite` runs it again when busy."""
 
     @classmethod
-    def connect(cls, path: Path, wait_ms: int) -> "SqliteWriter":
-        """A connection that waits up to `wait_ms` for the write lock (`begin`)."""
-        connection = sqlite3.connect(path.as_uri() + "?mode=rw", uri=True, isolation_level=None)
-        for pragma in SQLITE_PRAGMAS:
-            connection.execute(pragma)
-        connection.execute(f"PRAGMA busy_timeout = {wait_ms}")
-        return cls(connection, _Cache.load())
+    def connect(cls, path: Path, wait_ms: int, cache: "_Cache") -> "SqliteWriter":
+        """A connection that waits up to `wait_ms` for the write lock (`begin`); `cache`, the
+        one the reader that checked the file's schema loaded."""
+        return cls(_connect(path, wait_ms), cache, path)
 
     def begin(self) -> "_Transaction":
         self.connection.execute("BEGIN IMMEDIATE")
@@ -261,6 +262,19 @@ def execute(db: Any, query: Query) -> int | None:
         return db.execute(query)
     result = db.execute(query.statement(), dict(query.values))
     return result.inserted_primary_key[0] if result.context.isinsert else None  # type: ignore[no-any-return]
+
+
+def _connect(path: Path, wait_ms: int) -> sqlite3.Connection:
+    """A connection to the file (never creating it) with the settings of every connection,
+    waiting up to `wait_ms` when SQLite is busy; transactions begun by hand."""
+    connection = sqlite3.connect(path.as_uri() + "?mode=rw", uri=True, isolation_level=None)
+    try:
+        for pragma in (*SQLITE_PRAGMAS, f"PRAGMA busy_timeout = {wait_ms}"):
+            connection.execute(pragma)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def _or_none(read: Callable[[Any], Any]) -> Callable[[Any], Any]:

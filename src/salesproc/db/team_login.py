@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from salesproc.db.daily_reads import is_postgresql
 from salesproc.db.shared_core import Reader
 
 
@@ -34,8 +35,7 @@ def rep_login(db: Reader) -> RepLogin | None:
     """The login `db` (a Core connection or a session) connected as if it is a rep's (a member
     of `salesproc_rep`, not a superuser); None for the supervisor, the owner, and on SQLite.
     A superuser counts as a member of every role, hence the test of `rolsuper`."""
-    bind = db.get_bind() if hasattr(db, "get_bind") else db
-    if bind.dialect.name != "postgresql":
+    if not is_postgresql(db):
         return None
     row = db.execute(_REP_LOGIN).first()
     return None if row is None else RepLogin(row[0], row[1])

@@ -7,6 +7,7 @@ it with their keys, as SQLAlchemy does at run time), and the keys are part of it
 """
 
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Insert, Integer, Select, Update, bindparam, case, insert, select, update
 
@@ -79,32 +80,30 @@ def same_visit(no_start: bool) -> Select:  # type: ignore[type-arg]
     )
 
 
+def _scope(scoped: bool) -> list[Any]:
+    return [_c.id.in_(bindparam("ids", expanding=True))] if scoped else []
+
+
 @cache
-def refresh_statements(scoped: bool) -> tuple[Update, Update]:
-    """`writes.refresh_schedules`' two statements (of the customers `ids` when `scoped`), built
-    once: making the aliased subqueries costs more than running them."""
-    scope = [_c.id.in_(bindparam("ids", expanding=True))] if scoped else []
+def refresh_counts(scoped: bool) -> Update:
+    """The customers' latest visit and visit counts (of the customers `ids` when `scoped`):
+    the first of `writes.refresh_schedules`' two statements. Built once: making the aliased
+    subqueries costs more than running them."""
     won = _c.won_on.is_not(None)
-    counts = (
+    return (
         update(tables.customers)
-        .where(*scope)
+        .where(*_scope(scoped))
         .values(
             last_visit_id=latest_visit_id(),
             visit_count=visit_count(),
             visits_to_win=case((won, visit_count(_c.won_on)), else_=None),
         )
     )
+
+
+@cache
+def refresh_due(scoped: bool) -> Update:
+    """The customers' due day, from the latest visit `refresh_counts` found: the second."""
     last = tables.visits.alias()
     latest_next = select(last.c.next_visit).where(last.c.id == _c.last_visit_id).scalar_subquery()
-    due = update(tables.customers).where(*scope).values(next_due=due_on(latest_next))
-    return counts, due
-
-
-def refresh_counts(scoped: bool) -> Update:
-    """The first of `refresh_statements`: the customers' latest visit and visit counts."""
-    return refresh_statements(scoped)[0]
-
-
-def refresh_due(scoped: bool) -> Update:
-    """The second of `refresh_statements`: the customers' due day, from their latest visit."""
-    return refresh_statements(scoped)[1]
+    return update(tables.customers).where(*_scope(scoped)).values(next_due=due_on(latest_next))

@@ -316,7 +316,9 @@ def refresh_schedules(session: Session, customer_ids: Sequence[int] | None = Non
     """
     session.flush()
     params = {} if customer_ids is None else {"ids": list(customer_ids)}
-    for statement in write_statements.refresh_statements(customer_ids is not None):
+    scoped = customer_ids is not None
+    statements = write_statements.refresh_counts(scoped), write_statements.refresh_due(scoped)
+    for statement in statements:
         session.execute(statement, params, execution_options={"synchronize_session": False})
     if customer_ids is None:
         stale = [obj for obj in session.identity_map.values() if isinstance(obj, Customer)]

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from salesproc import clock
@@ -172,19 +171,14 @@ class Context:
     def _current_file(self) -> "SqliteReader | None":
         """A `prepared.SqliteReader` on the database when it is an SQLite file whose schema is
         current and no engine is open yet; else None (SQLAlchemy's way)."""
-        path = self._sqlite_path()
-        if path is None:
+        from salesproc.db.prepared import SqliteReader, sqlite_path
+
+        path = sqlite_path(str(self.settings.db.value))
+        if path is None or self._engine is not None:
             return None
         from salesproc.db.migrate import HEAD
-        from salesproc.db.prepared import SqliteReader
 
         return SqliteReader.open(path, HEAD)
-
-    def _sqlite_path(self) -> Path | None:
-        db = str(self.settings.db.value)
-        if self._engine is not None or "://" in db:
-            return None
-        return Path(db).expanduser().resolve()
 
     def transaction(
         self, work: "Callable[[Session], T]", create: bool = False, commit: bool = True
@@ -208,12 +202,11 @@ class Context:
 
             return retried_core(self.engine(), work)
         checked.close()
-        path = self._sqlite_path()
-        assert path is not None
         from salesproc.db.contention import retried_sqlite
         from salesproc.db.prepared import SqliteWriter
 
-        return retried_sqlite(lambda wait_ms: SqliteWriter.connect(path, wait_ms), work)
+        path, cache = checked.path, checked.cache
+        return retried_sqlite(lambda wait_ms: SqliteWriter.connect(path, wait_ms, cache), work)
 
     def close(self) -> None:
         """Give the database's connections back: a long-running caller opens many contexts."""
