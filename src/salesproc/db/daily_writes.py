@@ -146,9 +146,10 @@ def same_visit(
     return None if found is None else int(found)
 
 
-def find_active_rep(db: Writer, code: str) -> RepRef:
-    """The rep `--rep` names (`daily_reads.find_rep`), refused when deactivated."""
-    rep = find_rep(db, code)
+def find_active_rep(db: Writer, code: str, option: str | None = "--rep") -> RepRef:
+    """The rep `--rep` (or `option`) names (`daily_reads.find_rep`), refused when
+    deactivated."""
+    rep = find_rep(db, code, option)
     if not rep.active:
         from salesproc.db.writes import deactivated  # the words of a refusal only
 
@@ -191,7 +192,12 @@ def pick_customer(found: Sequence[C], name: str) -> C | None:
 
 
 def find_customer(db: Writer, name: str) -> CustomerRow:
-    """The customer `name` names (as `writes.find_customer` finds it)."""
+    """The customer `name` names, as `name_key` compares names (ＫＫ便利店 is KK便利店).
+
+    A look-alike the 0006 migration left on its old key (its name clashed with an
+    earlier customer's under the new rule) is still found by its own exact name,
+    so `customer merge` can join the two.
+    """
     keys = sorted({name_key(name), legacy_name_key(name)})
     query = Query(_WRITES + "customers_keyed", (), {"keys": keys})
     customer = pick_customer([CustomerRow(*row) for row in rows(db, query)], name)

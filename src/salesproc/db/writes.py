@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from salesproc.db import daily_writes, limits, write_statements
-from salesproc.db.daily_writes import VisitInput, ends_before_start, pick_customer
+from salesproc.db.daily_writes import VisitInput, ends_before_start
 from salesproc.db.history import Who
 from salesproc.db.models import Call, Collection, Customer, FieldDay, Rep, Sale, Visit
 from salesproc.errors import InputError
@@ -32,7 +32,7 @@ from salesproc.rules.cadence import next_working_day
 from salesproc.rules.calendar import WorkCalendar
 from salesproc.rules.dates import VISIT_DATE_AHEAD, check_not_future
 from salesproc.rules.lifecycle import Standing, before_history, replay, sells
-from salesproc.rules.names import clean_name, code_key, legacy_name_key, name_key
+from salesproc.rules.names import clean_name, code_key, name_key
 from salesproc.rules.vocab import Category, Grade, Outcome, Purpose
 
 
@@ -104,25 +104,13 @@ def _refuse_a_colleague(session: Session, text: str) -> None:
 
 
 def find_active_rep(session: Session, code: str, option: str | None = "--rep") -> Rep:
-    rep = find_rep(session, code, option)
-    if not rep.active:
-        raise InputError(deactivated(rep.code))
-    return rep
+    """`daily_writes.find_active_rep`, its record."""
+    return session.get_one(Rep, daily_writes.find_active_rep(session, code, option).id)
 
 
 def find_customer(session: Session, name: str) -> Customer:
-    """The customer `name` names, as `name_key` compares names (ＫＫ便利店 is KK便利店).
-
-    A look-alike the 0006 migration left on its old key (its name clashed with an
-    earlier customer's under the new rule) is still found by its own exact name,
-    so `customer merge` can join the two.
-    """
-    keys = {name_key(name), legacy_name_key(name)}
-    found = list(session.scalars(select(Customer).where(Customer.name_key.in_(keys))))
-    customer = pick_customer(found, name)
-    if customer is None:
-        raise unknown_customer(name, list(session.scalars(select(Customer.name))))
-    return customer
+    """`daily_writes.find_customer`, its record."""
+    return session.get_one(Customer, daily_writes.find_customer(session, name).id)
 
 
 def unknown_customer(name: str, names: Sequence[str]) -> InputError:
