@@ -41,14 +41,12 @@ def _reads(db, rep: daily_reads.RepRef) -> list:
     return found
 
 
-def _cache_file(tmp_path: Path) -> Path:
-    return tmp_path / "cache" / "salesproc" / "prepared-sqlite.json"
-
-
 @pytest.fixture
 def cache(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    return _cache_file(tmp_path)
+    path = prepared._cache_file()
+    assert path is not None and path.parent == tmp_path / "cache" / "salesproc"
+    return path
 
 
 def test_every_statement_gives_the_same_rows_through_sqlite3_as_through_sqlalchemy(demo_db, cache):

@@ -20,6 +20,7 @@ import importlib.util
 import json
 import os
 import sqlite3
+import zlib
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -391,9 +392,12 @@ class _Cache:
 
 
 def _cache_file() -> Path | None:
+    """One file per install: two versions on one account (a test checkout beside the one in
+    use) would otherwise drop each other's statements at every switch."""
     from platformdirs import user_cache_path
 
+    install = f"{zlib.crc32(str(Path(__file__).parent.parent).encode()):08x}"
     try:
-        return user_cache_path("salesproc") / "prepared-sqlite.json"
+        return user_cache_path("salesproc") / f"prepared-sqlite-{install}.json"
     except Exception:  # no home folder to keep it in: compile every time
         return None
