@@ -238,7 +238,7 @@ PACKAGE = ROOT / "src" / "salesproc"
 #: the CLI's shared helpers, which every command module may import
 CLI_HELPERS = {
     "salesproc.cli.output", "salesproc.cli.runtime", "salesproc.cli.choices",
-    "salesproc.cli.localized",
+    "salesproc.cli.localized", "salesproc.cli.terminal",
 }  # fmt: skip
 
 

@@ -1,9 +1,10 @@
 """One way to render every listing: a table for people, JSON or CSV for scripts.
 
 Commands build plain records (dicts with JSON-ready keys) once; `emit` picks
-the rendering. Tables are Rich tables on a terminal and plain aligned text
-when piped (widths in terminal cells, so Chinese names line up); JSON writes
-money as exact numbers, never through float.
+the rendering. Tables are Rich tables on a terminal (their bytes written by
+`cli.terminal` without importing Rich whenever it is sure of them) and plain
+aligned text when piped (widths in terminal cells, so Chinese names line up);
+JSON writes money as exact numbers, never through float.
 """
 
 import io
@@ -282,6 +283,43 @@ def _cells_of(
     return list(zip(*columns, strict=True)) if columns else [() for _record in records]
 
 
+def _written_without_rich(
+    title: str | None,
+    footer: str | None,
+    headers: Sequence[str] | None,
+    rows: Sequence[Sequence[str]],
+    justify: Sequence[str],
+    styles: Sequence[str | None],
+    lines: Sequence[str],
+    natural_width: int,
+) -> bool:
+    """Whether `cli.terminal` wrote the listing as Rich would have (importing Rich's console
+    and laying out its table cost a terminal 60–75 ms); False when it left it to Rich."""
+    from salesproc.cli.terminal import listing, screen
+
+    out = sys.stdout
+    target = out.raw if isinstance(out, ScreenSafe) else out
+    look = screen(target)
+    if look is None:
+        return False
+    as_lines = len(rows) > RICH_TABLE_ROWS or natural_width > look.width
+    text = listing(
+        look,
+        title=title,
+        footer=footer,
+        headers=headers,
+        rows=rows,
+        justify=justify,
+        styles=styles,
+        lines=lines if as_lines else None,
+    )
+    if text is None:
+        return False
+    target.write(text)
+    target.flush()
+    return True
+
+
 def print_table(
     records: Sequence[Record],
     columns: Sequence[Column],
@@ -307,14 +345,18 @@ def print_table(
         sys.stdout.write("".join(f"{line}\n" for line in lines))
         return
 
+    styles: list[str | None] = [row_style(r) for r in records] if row_style else [None] * len(rows)
+    lines, natural_width = _plain_lines(headers, rows, justify)
+    natural_width += 2
+    shown = headers if header else None
+    if _written_without_rich(title, footer, shown, rows, justify, styles, lines, natural_width):
+        return
+
     from rich.text import Text
 
     out = console()
     if title:
         out.print(Text(title, style="bold"))
-    styles: list[str | None] = [row_style(r) for r in records] if row_style else [None] * len(rows)
-    lines, natural_width = _plain_lines(headers, rows, justify)
-    natural_width += 2
     if len(rows) > RICH_TABLE_ROWS or natural_width > out.width:
         out.print(_Lines(lines, ["bold", *styles] if header else styles), soft_wrap=True)
     elif rows:
