@@ -28,6 +28,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent / "src"
@@ -65,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     env = {**os.environ, "SALESPROC_NOW": args.now, "NO_COLOR": "1"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    config = Path(args.db).with_suffix(".toml")
-    config.write_text("", encoding="utf-8")  # defaults: never the user's config
+    # defaults, never the user's config; in a folder of its own, not beside the database (a
+    # benchmark database's folder may be one nothing should be written to)
+    config = Path(tempfile.mkdtemp(prefix="audit_speed_")) / "config.toml"
+    config.write_text("", encoding="utf-8")
     env["SALESPROC_CONFIG"] = str(config)
     trees = {"this": (args.src, args.db), "baseline": (args.baseline, args.baseline_db or args.db)}
     commands = {

@@ -1,32 +1,27 @@
-"""The supervisor's reads, over Core tables: the audit's facts, the flags dismissed, and what
-the call plan cross-checks (the day's visits, the calls' windows).
+"""The supervisor's reads: the audit's facts, the flags dismissed, and what the call plan
+cross-checks (the day's visits, the visits its flags name, the calls' windows), as plain rows.
 
-`audit` and `call-plan` read through `ctx.reading()` and never load the ORM (it cost
-each command a sixth of its time to import); a caller holding a session may pass it
-instead (a session executes Core as a connection does).
+Why a module apart from their statements (`db.audit_statements`): this one imports no
+SQLAlchemy. Each read names its statement's builder and runs it through `db.prepared`: on a
+current SQLite file (`Context.quick_reading`) as SQL text compiled once, through `sqlite3`;
+on PostgreSQL, or for a caller holding a Core connection or a session, through SQLAlchemy.
+Neither way loads the ORM.
 """
 
 import json
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select, union_all
-
-from salesproc.db import tables
-from salesproc.db.collation import bytewise
-from salesproc.db.reads import prospect_on, report_order
-from salesproc.db.shared_core import Reader, visit_count
+from salesproc.db.prepared import Query, SqliteReader, rows
 from salesproc.rules import audit
 from salesproc.rules.targets import month_bounds
-from salesproc.rules.vocab import Category, Purpose
 
-_v = tables.visits.c
-_r = tables.reps.c
-_c = tables.customers.c
-_s = tables.sales.c
-_k = tables.calls.c
+_STATEMENTS = "salesproc.db.audit_statements:"
 
 #: how far ahead a revisit is agreed, at most: how far back a promise for a window is read
 PROMISE_HORIZON = timedelta(days=92)
@@ -34,34 +29,56 @@ PROMISE_HORIZON = timedelta(days=92)
 #: one ending earlier, by each promised customer's first visit after it alone
 AFTER_READ_WHOLE = timedelta(days=7)
 
+#: what the visits read takes in after the window (`audit_statements.visit_facts`): nothing,
+#: every visit since, or each promised customer's first visit after it
+AFTER_NONE, AFTER_WHOLE, AFTER_FIRST = "none", "whole", "first"
 
-def _first_visits_after(older: date, start: date, end: date, today: date) -> Select:  # type: ignore[type-arg]
-    """The id of the first visit after `end` (up to today) of each customer a visit from
-    `older` to `end` promised a revisit in [start, end]: all a missed revisit reads of what
-    came after the window (its day). First in the order of `shared_core.latest_first`, read
-    forwards (a start of none is the day's first): one index seek per customer."""
-    promised = (
-        select(_v.customer_id)
-        .where(_v.visit_date >= older, _v.visit_date <= end,
-               _v.next_visit >= start, _v.next_visit <= end)
-        .distinct()
-        .subquery()
-    )  # fmt: skip
-    later = tables.visits.alias()
-    first = (
-        select(later.c.id)
-        .where(later.c.customer_id == promised.c.customer_id,
-               later.c.visit_date > end, later.c.visit_date <= today)
-        .order_by(later.c.visit_date, later.c.start_time.asc().nulls_first(),
-                  later.c.logged_at, later.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )  # fmt: skip
-    return select(first).select_from(promised)
+#: what a review (`db.reviews`) says of a flag found honest
+DISMISSED = "dismissed"
+
+
+def _mine(rep_id: int | None) -> dict[str, int]:
+    return {} if rep_id is None else {"rep_id": rep_id}
+
+
+def _columns(db: Any, query: Query, by_id: bool = False) -> list[Sequence[Any]]:
+    """The query's rows as columns (`by_id`: sorted by the first, a unique id). On an SQLite
+    file each stored date or time is read once per distinct value, column by column (tens
+    of thousands of visits share a few hundred days and times): the values `prepared.rows`
+    reads, at a fraction of its cost."""
+    if not isinstance(db, SqliteReader):
+        found = list(rows(db, query))
+        if by_id:
+            found.sort(key=itemgetter(0))
+        return [list(column) for column in zip(*found, strict=True)] if found else []
+    try:
+        cursor, reads = db.stream(query)
+        found = cursor.fetchall()
+    except sqlite3.OperationalError as exc:  # as `SqliteReader.run` says it
+        from salesproc.db.contention import Busy, is_busy
+
+        if is_busy(exc):
+            raise Busy() from None
+        raise
+    if not found:
+        return []
+    if by_id:  # sorted here: SQLite sorts the rows of a union in a temporary table, slower
+        found.sort(key=itemgetter(0))
+    columns: list[Sequence[Any]] = list(zip(*found, strict=True))
+    for i, read in enumerate(reads):
+        if read is not None:
+            stored = columns[i]
+            distinct = set(stored)
+            if len(distinct) * 4 > len(stored):  # moments logged: each its own
+                columns[i] = list(map(read, stored))
+            else:
+                seen = {value: read(value) for value in distinct}
+                columns[i] = list(map(seen.__getitem__, stored))
+    return columns
 
 
 def audit_facts(
-    db: Reader,
+    db: Any,
     start: date,
     end: date,
     today: date,
@@ -86,138 +103,52 @@ def audit_facts(
     on, up to the end of those months or `sale_days` (`Thresholds.sale_days`) after
     the window, the later (what an order visit and a month's end are read against).
     """
-
-    def mine(column: Any) -> list[ColumnElement[bool]]:
-        return [] if rep_id is None else [column == rep_id]
-
-    def recent(column: Any, default: Any = None) -> ColumnElement[Any]:
-        """The column for the visits the evidence across records reads, else `default`:
-        the look-back for missed revisits needs no text."""
-        return case((_v.visit_date >= recent_from, column), else_=default)
-
     older = start - PROMISE_HORIZON
     recent_from = start - audit.BASELINE
-    promised_in = (
-        select(_v.customer_id)
-        .where(_v.visit_date >= older, _v.visit_date < recent_from, _v.next_visit >= start)
-        .scalar_subquery()
-    )
-
-    def visit_facts(*where: ColumnElement[bool]) -> Select:  # type: ignore[type-arg]
-        # every rep's: a customer's next visit may be another rep's (the caller keeps one rep's)
-        return (
-            select(
-                _v.id.label("visit_id"), _r.code, _v.visit_date, _v.start_time, _v.end_time,
-                _v.logged_at, _v.customer_id, _v.next_visit, _v.outcome,
-                recent(_v.purposes, ""), recent(_v.result),
-            )
-            .join_from(tables.visits, tables.reps, _r.id == _v.rep_id)
-            .where(*where)
-        )  # fmt: skip
-
-    # date ranges that do not meet, each an index range of its own: as one OR, SQLite
-    # reads the older range once per rep and costs the audit most of its query time
-    parts = [
-        visit_facts(_v.visit_date >= recent_from, _v.visit_date <= min(end, today)),
-        visit_facts(_v.visit_date >= older, _v.visit_date < recent_from,
-                    _v.visit_date <= today, _v.customer_id.in_(promised_in)),
-    ]  # fmt: skip
+    values: dict[str, Any] = {
+        "recent_from": recent_from, "until": min(end, today), "older": older,
+        "start": start, "today": today,
+    }  # fmt: skip
     if today - AFTER_READ_WHOLE <= end < today:
-        parts.append(visit_facts(_v.visit_date > end, _v.visit_date <= today))
+        after = AFTER_WHOLE
+        values["end"] = end
     elif end < today:
-        parts.append(visit_facts(_v.id.in_(_first_visits_after(older, start, end, today))))
-    visits = db.execute(
-        union_all(*parts).order_by("visit_id")  # every listing in one order on every database
-    ).all()
-    # a rep imported with its history joined when its first visit says, not when it was added
-    first_visit = select(func.min(_v.visit_date)).where(_v.rep_id == _r.id).scalar_subquery()
-    reps = db.execute(
-        select(_r.code, _r.created_at, first_visit)
-        .where(_r.active.is_(True), *mine(_r.id))
-        .order_by(bytewise(_r.code))
-    ).all()
+        after = AFTER_FIRST
+        values["end"] = end
+    else:
+        after = AFTER_NONE
+    # in id order: every listing in one order on every database
+    visits = _columns(db, Query(_STATEMENTS + "visit_facts", (after,), values), by_id=True)
+    mine = _mine(rep_id)
+    reps = rows(db, Query(_STATEMENTS + "active_reps", (rep_id is not None,), mine))
     first, last = start.replace(day=1), month_bounds(end.year, end.month)[1]
-    sales = db.execute(
-        select(_r.code, _s.sale_date, func.sum(_s.amount_cents))
-        .join_from(tables.sales, tables.reps, _r.id == _s.rep_id)
-        .where(_s.sale_date >= first, _s.sale_date <= last, *mine(_s.rep_id))
-        .group_by(_r.code, _s.sale_date)
-        .order_by(bytewise(_r.code), _s.sale_date)
-    ).all()
-    lost = db.execute(
-        select(_r.code, _c.name, _c.lost_on, visit_count(_c.lost_on))
-        .join_from(tables.customers, tables.reps, _r.id == _c.rep_id)
-        .where(prospect_on(end), _c.lost_on >= start, _c.lost_on <= end, *mine(_c.rep_id))
-        .order_by(_c.id)
-    ).all()
+    sales = rows(
+        db,
+        Query(_STATEMENTS + "sales_by_day", (rep_id is not None,),
+              {"first": first, "last": last, **mine}),
+    )  # fmt: skip
+    lost = rows(
+        db,
+        Query(_STATEMENTS + "lost_prospects", (rep_id is not None,),
+              {"start": start, "end": end, **mine}),
+    )  # fmt: skip
     edits = visit_edits(db, start, rep_id)
-    # edited-after-call: the calls from the earliest edited visit's day, as it stood, on
+    # edited-after-call: the calls from the earliest edited visit's day, as it stood, on; a
+    # visit in the window is phoned about on or after its day, so these calls cover it
     calls_from = min([start, *(e.day_before for e in edits)])
-    phoned = tables.visits.alias()
-    calls = db.execute(
-        select(_r.code, _k.day, _k.at, _k.verdict, _k.note, _k.logged_at,
-               _k.visit_id, phoned.c.visit_date, _c.name, _k.confirmed)
-        .join_from(tables.calls, tables.reps, _r.id == _k.rep_id)
-        # the visit a customer was phoned about, and that customer (unconfirmed-visit): a visit
-        # in the window is phoned about on or after its day, so these calls cover it
-        .outerjoin(phoned, phoned.c.id == _k.visit_id)
-        .outerjoin(tables.customers, _c.id == _k.customer_id)
-        .where(_k.day >= calls_from, _k.day <= max(end, today), *mine(_k.rep_id))
-        .order_by(_k.id)
-    ).all()  # fmt: skip
-    # the orders (sales net of the returns that name them) from the baseline's look-back on:
-    # what an order visit is checked against, and each customer's usual order
+    calls = rows(
+        db,
+        Query(_STATEMENTS + "calls", (rep_id is not None,),
+              {"calls_from": calls_from, "calls_to": max(end, today), **mine}),
+    )  # fmt: skip
     orders_to = min(today, max(last, end + timedelta(days=sale_days)))
-    returned = (
-        select(_s.return_of_id.label("sale_id"), func.sum(_s.amount_cents).label("cents"))
-        .where(_s.return_of_id.is_not(None))
-        .group_by(_s.return_of_id)
-        .subquery()
+    orders = _columns(
+        db, Query(_STATEMENTS + "orders", (), {"recent_from": recent_from, "orders_to": orders_to})
     )
-    orders = db.execute(
-        select(
-            _r.code, _s.customer_id, func.coalesce(_c.name, ""), _s.sale_date,
-            _s.amount_cents + func.coalesce(returned.c.cents, 0),
-        )
-        .join_from(tables.sales, tables.reps, _r.id == _s.rep_id)
-        .outerjoin(tables.customers, _c.id == _s.customer_id)
-        .outerjoin(returned, returned.c.sale_id == _s.id)
-        .where(_s.sale_date >= recent_from, _s.sale_date <= orders_to, _s.amount_cents > 0)
-        .order_by(_s.sale_date, _s.id)
-    ).all()  # fmt: skip
-    d = tables.daily_reports.c
-    reports = db.execute(
-        select(_r.code, d.report_date, func.coalesce(d.region, _r.region), d.weather)
-        .join_from(tables.daily_reports, tables.reps, _r.id == d.rep_id)
-        .where(d.report_date >= start, d.report_date <= end, d.weather.is_not(None))
-        .order_by(d.id)
-    ).all()
-    latest = tables.visits.alias()
-    prospects = db.execute(
-        select(_r.code, _c.name, _c.visit_count, latest.c.visit_date, latest.c.next_visit)
-        .join_from(tables.customers, tables.reps, _r.id == _c.rep_id)
-        .join(latest, latest.c.id == _c.last_visit_id)
-        .where(_c.category == Category.PROSPECT, _c.lost_on.is_(None),
-               _c.visit_count >= 1, *mine(_c.rep_id))
-        .order_by(_c.id)
-    ).all()  # fmt: skip
-    # the customers' names, phones and regions read once, not joined onto each visit (a
-    # lookup per visit in the customers' table cost a third of the visits' query)
-    shown = {
-        customer_id: (name, phone, region)
-        for customer_id, name, phone, region in db.execute(
-            select(_c.id, _c.name, _c.phone, _c.region)
-        )
-    }
-    made = []
-    add, new, fact = made.append, tuple.__new__, audit.VisitFact
-    # as `VisitFact._make` (at its speed), the customer's columns put in
-    for i, rep, day, start_, end_, logged, cid, due, outcome, purposes, result in visits:
-        name, phone, region = shown[cid]
-        add(new(fact, (i, rep, day, start_, end_, logged, cid, name, phone, due, outcome,
-                       purposes, result, region)))  # fmt: skip
+    reports = rows(db, Query(_STATEMENTS + "report_headers", (), {"start": start, "end": end}))
+    prospects = rows(db, Query(_STATEMENTS + "open_prospects", (rep_id is not None,), mine))
     return audit.Facts(
-        visits=tuple(made),
+        visits=_visit_facts(db, visits),
         reps=tuple(
             audit.RepFact(code, min(created.date(), first or created.date()))
             for code, created, first in reps
@@ -226,39 +157,54 @@ def audit_facts(
         lost=tuple(audit.LostProspect(*row) for row in lost),
         calls=tuple(audit.CallFact(*row) for row in calls),
         edits=tuple(edits),
-        orders=tuple(map(audit.SaleFact._make, orders)),
+        orders=tuple(map(partial(tuple.__new__, audit.SaleFact), zip(*orders, strict=True))),
         reports=tuple(audit.ReportFact(*row) for row in reports),
         prospects=tuple(audit.OpenProspect(*row) for row in prospects),
     )
+
+
+def _visit_facts(db: Any, columns: list[Sequence[Any]]) -> tuple[audit.VisitFact, ...]:
+    """The visits' columns as `VisitFact`s, each with its customer's name, phone and region."""
+    if not columns:
+        return ()
+    ids, reps, days, starts, ends, logged, customers, due, outcomes, purposes, results = columns
+    shown = {
+        customer_id: (name, phone, region)
+        for customer_id, name, phone, region in rows(db, Query(_STATEMENTS + "customers_shown"))
+    }
+    names, phones, regions = zip(*map(shown.__getitem__, customers), strict=True)
+    # as `VisitFact._make`, at the speed of C: one tuple per visit, no call of ours
+    return tuple(
+        map(
+            partial(tuple.__new__, audit.VisitFact),
+            zip(ids, reps, days, starts, ends, logged, customers, names, phones, due, outcomes,
+                purposes, results, regions, strict=True),
+        )
+    )  # fmt: skip
 
 
 def _time(value: object) -> time | None:
     return None if value is None else time.fromisoformat(str(value))
 
 
-def visit_edits(db: Reader, since: date, rep_id: int | None = None) -> list[audit.VisitEdit]:
+def visit_edits(db: Any, since: date, rep_id: int | None = None) -> list[audit.VisitEdit]:
     """The visits changed by `visit edit` from `since` on, as the audit's edited-after-call
     reads them (`rules.audit.VisitEdit`): a visit can only be dated up to the day it is
     edited, so an edit of a visit dated in a window is made on or after the window's start."""
-    h = tables.history.c
-    rows = db.execute(
-        select(h.record_id, h.at, h.before, h.after)
-        .where(h.kind == "visit", h.action == "edit", h.at >= datetime.combine(since, time()))
-        .order_by(h.at, h.id)
-    ).all()
+    found = rows(
+        db, Query(_STATEMENTS + "visit_edits", (), {"since": datetime.combine(since, time())})
+    )
     pairs = [
         (record_id, at, json.loads(before), json.loads(after))
-        for record_id, at, before, after in rows
+        for record_id, at, before, after in found
         if before is not None and after is not None
     ]
     pairs = [p for p in pairs if rep_id is None or p[2].get("rep_id") == rep_id]
     wanted_reps = {int(b["rep_id"]) for _, _, b, _ in pairs}
-    codes = (
-        dict(db.execute(select(_r.id, _r.code).where(_r.id.in_(wanted_reps))).all())
-        if wanted_reps
-        else {}
+    codes = dict(_by_ids(db, "rep_codes", wanted_reps))
+    customers = dict(
+        _by_ids(db, "customer_names", (int(v["customer_id"]) for *_, b, a in pairs for v in (b, a)))
     )
-    customers = _customer_names(db, (int(v["customer_id"]) for *_, b, a in pairs for v in (b, a)))
     return [
         audit.VisitEdit(
             record_id,
@@ -277,27 +223,18 @@ def visit_edits(db: Reader, since: date, rep_id: int | None = None) -> list[audi
     ]
 
 
-def _customer_names(db: Reader, ids: Iterable[int]) -> dict[int, str]:
+def _by_ids(db: Any, builder: str, ids: Iterable[int]) -> Sequence[Sequence[Any]]:
+    """The rows of `builder` for the records `ids` (none when no id)."""
     wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    return dict(db.execute(select(_c.id, _c.name).where(_c.id.in_(wanted))).all())
+    return rows(db, Query(_STATEMENTS + builder, (), {"ids": wanted})) if wanted else []
 
 
-#: what a review (`db.reviews`) says of a flag found honest
-DISMISSED = "dismissed"
-
-
-def dismissed_ids(db: Reader, start: date, end: date) -> set[str]:
+def dismissed_ids(db: Any, start: date, end: date) -> set[str]:
     """The ids of the flags of [start, end] found honest: those the audit no longer raises."""
-    a = tables.audit_reviews.c
-    query = select(a.flag_id).where(a.verdict == DISMISSED, a.day >= start, a.day <= end)
-    return set(db.scalars(query))
-
-
-def _active_reps() -> Select[tuple[int]]:
-    """Active reps' ids: as `rep_id IN (…)` it lets a day's visits use (rep_id, visit_date)."""
-    return select(_r.id).where(_r.active.is_(True))
+    query = Query(
+        _STATEMENTS + "dismissed_ids", (), {"verdict": DISMISSED, "start": start, "end": end}
+    )
+    return {flag_id for (flag_id,) in rows(db, query)}
 
 
 @dataclass(frozen=True)
@@ -313,44 +250,40 @@ class DayVisit:
     unsold: bool = False
 
 
-def day_visits(db: Reader, day: date) -> list[DayVisit]:
+def day_visits(db: Any, day: date) -> list[DayVisit]:
     """Every visit of `day` with the customer's contact and phone: what a call can cross-check."""
-    sold = (
-        select(_s.id)
-        .where(_s.customer_id == _v.customer_id, _s.sale_date >= _v.visit_date,
-               _s.amount_cents > 0)
-        .exists()
-    )  # fmt: skip
-    unsold = and_(_v.purposes.contains(Purpose.ORDER.value), ~sold)
-    query = (
-        select(_r.code, _c.name, _v.start_time, _v.end_time, _c.contact, _c.phone, _v.id, unsold)
-        .join_from(tables.visits, tables.reps, _r.id == _v.rep_id)
-        .join(tables.customers, _c.id == _v.customer_id)
-        .where(_v.rep_id.in_(_active_reps()), _v.visit_date == day)
-        .order_by(bytewise(_r.code), *report_order())
-    )
-    return [DayVisit(*row) for row in db.execute(query)]
+    query = Query(_STATEMENTS + "day_visits", (), {"day": day})
+    return [DayVisit(*row) for row in rows(db, query)]
 
 
-def recent_windows(db: Reader, before: date) -> dict[str, list[str]]:
+def recent_windows(db: Any, before: date) -> dict[str, list[str]]:
     """Each rep's last two logged call windows before `before`, most recent first."""
-    recent = (
-        select(
-            _r.code,
-            _k.window,
-            func.row_number()
-            .over(partition_by=_k.rep_id, order_by=(_k.day.desc(), _k.at.desc(), _k.id.desc()))
-            .label("n"),
-        )
-        .join_from(tables.calls, tables.reps, _r.id == _k.rep_id)
-        .where(_k.day < before, _k.window.is_not(None))
-        .subquery()
-    )
     found: dict[str, list[str]] = {}
-    for code, window in db.execute(
-        select(recent.c.code, recent.c.window)
-        .where(recent.c.n <= 2)
-        .order_by(recent.c.n, bytewise(recent.c.code))
-    ):
+    for code, window in rows(db, Query(_STATEMENTS + "recent_windows", (), {"before": before})):
         found.setdefault(code, []).append(window)
     return found
+
+
+@dataclass(frozen=True)
+class NamedVisit:
+    """A visit as a call names it: its customer, slot, contact and phone, id and day."""
+
+    id: int
+    rep: str
+    day: date
+    customer: str
+    start: time | None
+    end: time | None
+    contact: str | None
+    phone: str | None
+
+
+def visits_by_id(db: Any, ids: Iterable[int]) -> list[NamedVisit]:
+    """The visits with these ids (those that still exist), in id order."""
+    return [NamedVisit(*row) for row in _by_ids(db, "visits_by_id", ids)]
+
+
+def answered(db: Any, ids: Iterable[int]) -> frozenset[int]:
+    """The visits among `ids` a customer was already phoned about (confirmed or not): the
+    plan does not name them again."""
+    return frozenset(visit_id for (visit_id,) in _by_ids(db, "answered", ids))

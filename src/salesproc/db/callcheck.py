@@ -1,5 +1,5 @@
-"""The check-in call's customer check: the visits a call names, and the visit a customer
-confirmed or denied (`call log --customer … --confirmed yes|no`).
+"""The check-in call's customer check: the visit a customer confirmed or denied (`call log
+--customer … --confirmed yes|no`); the visits a plan names are read by `db.audit_reads`.
 
 A rep can invent a visit; the customer it names cannot be made to confirm it. The
 plan names the visit to phone about (`call-plan`'s `confirm`), the supervisor phones,
@@ -9,7 +9,7 @@ audit (`unconfirmed-visit`, and a confirmed visit clears the flags it drew).
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -17,58 +17,16 @@ from sqlalchemy import select
 from salesproc.db import tables
 from salesproc.db.shared_core import Reader
 
-if TYPE_CHECKING:  # the call plan reads through Core; only `call log` loads the ORM
+if TYPE_CHECKING:  # `call log` loads the ORM itself; `call list` reads through a session
     from sqlalchemy.orm import Session
 
     from salesproc.db.models import Call, Customer, Visit
 
-_v = tables.visits.c
-_r = tables.reps.c
 _c = tables.customers.c
 _k = tables.calls.c
 
 #: how far before the call's day the visit a customer confirms may be
 CONFIRM_LOOK_BACK = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class NamedVisit:
-    """A visit as a call names it: its customer, slot, contact and phone, id and day."""
-
-    id: int
-    rep: str
-    day: date
-    customer: str
-    start: time | None
-    end: time | None
-    contact: str | None
-    phone: str | None
-
-
-def visits_by_id(db: Reader, ids: Iterable[int]) -> list[NamedVisit]:
-    """The visits with these ids (those that still exist), in id order."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return []
-    query = (
-        select(_v.id, _r.code, _v.visit_date, _c.name, _v.start_time, _v.end_time, _c.contact,
-               _c.phone)
-        .join_from(tables.visits, tables.reps, _r.id == _v.rep_id)
-        .join(tables.customers, _c.id == _v.customer_id)
-        .where(_v.id.in_(wanted))
-        .order_by(_v.id)
-    )  # fmt: skip
-    return [NamedVisit(*row) for row in db.execute(query)]
-
-
-def answered(db: Reader, ids: Iterable[int]) -> frozenset[int]:
-    """The visits among `ids` a customer was already phoned about (confirmed or not): the
-    plan does not name them again."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return frozenset()
-    query = select(_k.visit_id).where(_k.visit_id.in_(wanted), _k.confirmed.is_not(None))
-    return frozenset(db.scalars(query))
 
 
 def visit_to_confirm(

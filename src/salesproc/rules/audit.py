@@ -86,7 +86,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property, partial
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import NamedTuple
 
 from salesproc.i18n import N_, _, language, ngettext
@@ -588,10 +588,17 @@ def in_report_order(flags: Iterable[Flag]) -> list[Flag]:
     of the key ties: a month's tens of thousands of flags never need most of theirs."""
     # each flag's key worked out once (not again to find the ties), the flags sorted by it
     keyed = sorted([(_flag_order(flag), n, flag) for n, flag in enumerate(flags)])
-    result: list[Flag] = []
-    for _order, group in itertools.groupby(keyed, key=itemgetter(0)):
-        run = [flag for _key, _n, flag in group]
-        result.extend(sorted(run, key=flag_key) if len(run) > 1 else run)
+    result = [flag for _key, _n, flag in keyed]
+    # the runs of equal keys (few: most flags differ in their visits), each sorted by id too
+    tied = [n for n in range(1, len(keyed)) if keyed[n][0] == keyed[n - 1][0]]
+    n = 0
+    while n < len(tied):
+        first = end = tied[n]  # a run from first - 1 to end
+        n += 1
+        while n < len(tied) and tied[n] == end + 1:
+            end = tied[n]
+            n += 1
+        result[first - 1 : end + 1] = sorted(result[first - 1 : end + 1], key=flag_key)
     return result
 
 
@@ -619,8 +626,9 @@ def audit(
     # the missed revisits and the copied results (each sorted its own share before)
     in_order = sorted(facts.visits, key=_history_key)
     # the evidence across records reads the window against the weeks before it
-    recent = [visit for visit in facts.visits if start - BASELINE <= visit.day <= end]
-    recent_in_order = [visit for visit in in_order if start - BASELINE <= visit.day <= end]
+    since = start - BASELINE
+    recent = [visit for visit in facts.visits if since <= visit.day <= end]
+    recent_in_order = [visit for visit in in_order if since <= visit.day <= end]
     timed = _timed_days(recent)
     # a missed revisit is a promise for the window and what came after it: only the customers
     # promised one need their visits put in order, and only those promises read
@@ -1578,8 +1586,9 @@ def quiet_drops(
     return flags
 
 
-def _is_order(visit: VisitFact) -> bool:
-    return Purpose.ORDER in visit.purposes.split(",")
+def _is_order(purposes: str) -> bool:
+    """Whether a visit with these purposes (as stored: "order,collection") was an order visit."""
+    return Purpose.ORDER in purposes.split(",")
 
 
 def binomial_tail(n: int, k: int, q: float) -> float:
@@ -1616,14 +1625,13 @@ def unsold_orders(
     sold_near = {(customer, day - d) for customer, day in sold_days for d in range(t.sale_days + 1)}
 
     by_day: defaultdict[tuple[str, date], list[VisitFact]] = defaultdict(list)
-    ordering: dict[str, bool] = {}  # a team writes a handful of purpose lists: each read once
+    visits = visits if isinstance(visits, list | tuple) else list(visits)
+    # a team writes a handful of purpose lists: each read once
+    ordering = {
+        purposes for purposes in {visit.purposes for visit in visits} if _is_order(purposes)
+    }  # fmt: skip
     for visit in visits:
-        if visit.day >= today:
-            continue
-        is_order = ordering.get(visit.purposes)
-        if is_order is None:
-            is_order = ordering[visit.purposes] = _is_order(visit)
-        if is_order:
+        if visit.purposes in ordering and visit.day < today:
             by_day[(visit.rep, visit.day)].append(visit)
     counts = {
         key: [0.0 if (v.customer_id, v.day.toordinal()) in sold_near else 1.0 for v in day]

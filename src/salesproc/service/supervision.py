@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
-from salesproc.db import audit_reads, callcheck
+from salesproc.db import audit_reads
 from salesproc.db.daily_reads import find_rep, leaderboard
 from salesproc.errors import InputError
 from salesproc.i18n import _
@@ -29,10 +29,12 @@ from salesproc.rules.ranking import Metric
 from salesproc.service.context import Context
 from salesproc.service.instruments import supervisors_only
 
-if TYPE_CHECKING:  # the audit and the call plan read through Core: no ORM on their way
+if TYPE_CHECKING:  # the audit and the call plan read through `db.prepared`: no ORM on their way
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
+    from salesproc.db.callcheck import CallCheck
+    from salesproc.db.prepared import SqliteReader
     from salesproc.db.queries import CallRow
 
 __all__ = [
@@ -150,12 +152,12 @@ def _gc_paused() -> Iterator[None]:
 def raised_flags(ctx: Context, start: date, end: date, rep: str | None = None) -> list[Flag]:
     """Every flag the rules raise whose day is in [start, end], of one rep or all: those the
     supervisor dismissed too (what `audit dismiss` looks a flag up in, and `audit stats` counts)."""
-    with ctx.reading() as db:
+    with ctx.quick_reading() as db:
         return _raised(ctx, db, start, end, rep)[1]
 
 
 def _raised(
-    ctx: Context, db: "Connection", start: date, end: date, rep: str | None
+    ctx: Context, db: "Connection | SqliteReader", start: date, end: date, rep: str | None
 ) -> tuple[audit_rules.Facts, list[Flag]]:
     """The facts the audit of [start, end] read, and the flags it raised (of one rep or all)."""
     t = thresholds(ctx)
@@ -173,12 +175,12 @@ def _raised(
 def audit_flags(ctx: Context, start: date, end: date, rep: str | None = None) -> list[Flag]:
     """The audit's flags whose day is in [start, end], of one rep or all, less those the
     supervisor checked and found honest (`audit dismiss`): a dismissed flag does not return."""
-    with ctx.reading() as db:
+    with ctx.quick_reading() as db:
         return _undismissed(ctx, db, start, end, rep)[1]
 
 
 def _undismissed(
-    ctx: Context, db: "Connection", start: date, end: date, rep: str | None
+    ctx: Context, db: "Connection | SqliteReader", start: date, end: date, rep: str | None
 ) -> tuple[audit_rules.Facts, list[Flag], int]:
     """The facts read, the flags not dismissed, and how many were left out as dismissed."""
     facts, flags = _raised(ctx, db, start, end, rep)
@@ -209,7 +211,7 @@ def audit(
     and the follow-ups too unless `follow_ups` is False."""
     supervisors_only(ctx, "audit")
     first, last = audit_window(ctx, start, end)
-    with ctx.reading() as db:
+    with ctx.quick_reading() as db:
         _facts, flags, dismissed = _undismissed(ctx, db, first, last, rep)
     if follow_ups:
         return Audit(first, last, flags, dismissed=dismissed)
@@ -242,14 +244,14 @@ def _call_plan(ctx: Context, day: date, seed: int) -> CallPlan:
     calendar = ctx.calendar({day.year, day.year - 1})
     before = cp.previous_workday(day, calendar)
     week = before - PLAN_LOOK_BACK
-    with ctx.reading() as db:
+    with ctx.quick_reading() as db:
         facts, flags, _dismissed = _undismissed(ctx, db, week, before, None)
         team = leaderboard(db, before, before, Metric.SALES)
         month = leaderboard(db, before.replace(day=1), before, Metric.SALES)
         visits = audit_reads.day_visits(db, before)
         logged = audit_reads.recent_windows(db, day)
-        named = callcheck.visits_by_id(db, (v for f in flags for v in f.visits))
-        asked = callcheck.answered(db, [*(v.id for v in named), *(v.id for v in visits)])
+        named = audit_reads.visits_by_id(db, (v for f in flags for v in f.visits))
+        asked = audit_reads.answered(db, [*(v.id for v in named), *(v.id for v in visits)])
     # the revisits promised for the week, from the audit's facts (they reach back far enough)
     promised_of = promises(facts.visits, week, before, {r.code for r in facts.reps})
     slots = cp.plan_team(seed, day, {r.rep: logged.get(r.rep, []) for r in team})
@@ -332,7 +334,7 @@ def log_call(
     verdict = Verdict(verdict)
     now = ctx.now
 
-    from salesproc.db import writes
+    from salesproc.db import callcheck, writes
 
     def work(s: "Session") -> LoggedCall:  # run again if another writer was in the way
         found = writes.find_active_rep(s, rep)
@@ -370,7 +372,7 @@ def list_calls(
     ctx: Context, rep: str | None = None, start: date | None = None, end: date | None = None
 ) -> "list[CallRow]":
     """The calls made, oldest first."""
-    from salesproc.db import queries, writes
+    from salesproc.db import callcheck, queries, writes
 
     with ctx.session(write=False) as s:
         rep_id = writes.find_rep(s, rep).id if rep else None
@@ -379,7 +381,7 @@ def list_calls(
     return [_as_listed(row, checks.get(row.id)) for row in rows]
 
 
-def _as_listed(row: "CallRow", check: callcheck.CallCheck | None) -> "CallRow":
+def _as_listed(row: "CallRow", check: "CallCheck | None") -> "CallRow":
     """The row with its customer check, and its window under today's id (old rows: "noon")."""
     window = str(Window(row.window)) if row.window else None
     if check is None:
