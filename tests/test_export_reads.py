@@ -82,6 +82,27 @@ def test_a_reps_export_reads_only_that_reps_days(reported, tmp_path):
     assert _picked(rows) == [row for row in EXPECTED if row[1] == "li"]
 
 
+@pytest.mark.parametrize("batch", [1, 2, 3])
+def test_a_days_report_ends_its_reps_lines_whatever_the_rows_read_at_a_time(
+    reported, tmp_path, monkeypatch, batch
+):
+    """The visits are read a few thousand at a time, and a day of a rep's can straddle two
+    reads: each line still ends with its own rep's report of that day, or the rep's region."""
+    whole = tmp_path / "whole.csv"
+    ok(reported("export", "visits", "-o", str(whole)))
+    monkeypatch.setattr("salesproc.db.export.BATCH", batch)
+    for suffix in ("csv", "json"):
+        path = tmp_path / f"small.{suffix}"
+        ok(reported("export", "visits", "-o", str(path)))
+        if suffix == "csv":
+            assert path.read_bytes() == whole.read_bytes()
+            rows = list(csv.DictReader(path.read_bytes().decode("utf-8-sig").splitlines(True)))
+            assert _picked(rows) == EXPECTED
+        else:
+            listed = json.loads(path.read_text(encoding="utf-8"))
+            assert [row["rep_name"] for row in listed] == [row["rep_name"] for row in rows]
+
+
 @pytest.mark.parametrize("kind", ["visits", "sales", "customers"])
 def test_an_export_loads_no_orm(reported, tmp_path, kind):
     """It only reads: the ORM and the imports' checkers were a sixth of its time."""

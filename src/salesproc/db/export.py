@@ -15,9 +15,10 @@ No SQLAlchemy here: the statements are `db.export_queries`', run on an SQLite fi
 of a million visits), elsewhere through SQLAlchemy (`export_queries.stream`).
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import count
 from typing import Any
 
 from salesproc.db.prepared import Query, SqliteReader, rows
@@ -55,15 +56,47 @@ def _stream(db: Any, query: Query) -> tuple[list[Read], Iterator[list[Sequence[A
     (`db`: a `SqliteReader` or a Core connection)."""
     if isinstance(db, SqliteReader):
         cursor, reads = db.stream(query)
-        return reads, _columns(cursor.fetchmany)
+        return [_decoded(read) for read in reads], _columns(_undecoded(db, cursor))
     from salesproc.db.export_queries import stream
 
     return stream(db, query.statement(), query.values)
 
 
+def _undecoded(db: SqliteReader, cursor: Any) -> Callable[[int], list[Any]]:
+    """`cursor.fetchmany`, with text as the UTF-8 bytes SQLite holds (what the file gets):
+    decoding every cell of a year of visits was a twentieth of the export, where the writer
+    decodes each distinct value once (`_decoded`). Only these fetches: the connection's
+    other reads get text."""
+
+    def fetch(size: int) -> list[Any]:
+        db.connection.text_factory = bytes
+        try:
+            return cursor.fetchmany(size)  # type: ignore[no-any-return]
+        finally:
+            db.connection.text_factory = str
+
+    return fetch
+
+
+def _decoded(read: Read) -> Read:
+    """`read` of a value fetched `_undecoded`: text comes as its bytes (no column of an
+    export holds a blob)."""
+    if read is None:
+        return _text
+    return lambda stored: read(_text(stored))
+
+
+def _text(stored: Any) -> Any:
+    return stored.decode() if type(stored) is bytes else stored
+
+
 def _columns(fetch: Callable[[int], list[Any]]) -> Iterator[list[Sequence[Any]]]:
     while found := fetch(BATCH):
         yield list(zip(*found, strict=True))
+
+
+def _value(read: Read) -> Callable[[Any], Any]:
+    return (lambda stored: stored) if read is None else read
 
 
 def _stored(db: Any, query: Query) -> Stored:
@@ -75,7 +108,8 @@ def visits(db: Any, rep_id: int | None, start: date | None, end: date | None) ->
     """Date, rep code, customer and phone, start, end, purposes, result, outcome, category,
     next visit, notes, the day's report header (weather and region), and the rep's name: the
     daily report's order. The name lets an import into another database recreate the rep."""
-    (day, _, _, clock, *_), chunks = _stream(db, _query("visits", rep_id, start, end))
+    reads, chunks = _stream(db, _query("visits", rep_id, start, end))
+    day, _, _, clock, _, purposes, result, outcome, category, _, note = reads
     # the visits first: a rep or customer added meanwhile is then in the dicts read next
     first = next(chunks, None)
     reps = {id_: rest for id_, *rest in rows(db, Query(_QUERIES + "reps"))}
@@ -83,12 +117,15 @@ def visits(db: Any, rep_id: int | None, start: date | None, end: date | None) ->
     weather: dict[tuple[int, Any], str | None] = {}
     #: the day's region where its report names one; else the rep's own, as `report daily`
     region: dict[tuple[int, Any], str] = {}
-    for chunk in _stream(db, _query("reports", rep_id, start, end))[1]:
+    (_, _, said, named), reported = _stream(db, _query("reports", rep_id, start, end))
+    said, named = _value(said), _value(named)
+    for chunk in reported:
         keys = list(zip(chunk[0], chunk[1], strict=True))  # by rep and stored day, as visits'
-        weather.update(zip(keys, chunk[2], strict=True))
-        named = ((key, said) for key, said in zip(keys, chunk[3], strict=True) if said is not None)
-        region.update(named)
+        weather.update(zip(keys, map(said, chunk[2]), strict=True))
+        given = zip(keys, chunk[3], strict=True)
+        region.update((key, named(stored)) for key, stored in given if stored is not None)
     rep_region = {id_: row[2] for id_, row in reps.items()}
+    numbering = _Numbering(weather.keys())
 
     def rows_of(chunk: list[Sequence[Any]] | None) -> Iterator[list[Sequence[Any]]]:
         while chunk is not None:
@@ -100,22 +137,82 @@ def visits(db: Any, rep_id: int | None, start: date | None, end: date | None) ->
                     if rep in reps and who in customers
                 ]  # fmt: skip
                 days, rep_ids, customer_ids, *rest = ([col[i] for i in kept] for col in chunk)
-            # the day's report by rep and day: a day is one report of the rep's, not a value
-            reports = list(zip(rep_ids, days, strict=True))
-            yield [days, rep_ids, customer_ids, *rest, reports, rep_ids]
+            yield [days, rep_ids, customer_ids, *rest, numbering.column(days, rep_ids)]
             chunk = next(chunks, None)
 
-    def report(key: tuple[int, Any]) -> tuple[str | None, str]:
-        return weather.get(key), region.get(key, rep_region[key[0]])
+    def tail(number: int) -> tuple[str | None, str, str]:
+        """The day report's weather and region, and the rep's name."""
+        key = numbering.key(number)
+        return weather.get(key), region.get(key, rep_region[key[0]]), reps[key[0]][1]
 
-    # a customer's name and phone, and a report's weather and region, are each one column: a
-    # look-up per visit and column was most of the export's own work
+    # a customer's name and phone, and the report and rep name that end a line, are each one
+    # column: a look-up per visit and column was most of the export's own work
     read: list[Read] = [
-        day, lambda rep: reps[rep][0], customers.__getitem__, clock, clock, None, None, None,
-        None, day, None, report, lambda rep: reps[rep][1],
+        day, lambda rep: reps[rep][0], customers.__getitem__, clock, clock, purposes, result,
+        outcome, category, day, note, tail,
     ]  # fmt: skip
-    spans = [1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1]
+    spans = [1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 3]
     return Stored(read, rows_of(first), spans)
+
+
+class _Numbering:
+    """Per visit, a number for the end of its line (its day report's weather and region, its
+    rep's name), which the writer works out once per number: a rep's day with a report has
+    a number of its own; the rep's days without one share one (their lines end alike).
+
+    Why numbers: building and hashing a (rep, day) tuple per visit, and a cell per rep and
+    day, were a tenth of a year's export; here a day's reps are looked up as whole numbers, a
+    day at a time."""
+
+    def __init__(self, reported: Container[tuple[int, Any]]) -> None:
+        self.reported = reported
+        self.serials = count()
+        #: this chunk's numbers of a rep's reported day, to (rep, stored day)
+        self.days: dict[int, tuple[int, Any]] = {}
+        #: the numbers of a rep's unreported days, to (rep, None)
+        self.reps: dict[int, tuple[int, Any]] = {}
+        self.unreported: dict[int, int] = {}
+
+    def key(self, number: int) -> tuple[int, Any]:
+        """(rep, stored day) of the report the number stands for; (rep, None) for none."""
+        return self.days.get(number) or self.reps[number]
+
+    def column(self, days: Sequence[Any], rep_ids: Sequence[int]) -> list[int]:
+        """The chunk's numbers. The visits come in day order (`report_order`), so each day
+        is one run of the chunk."""
+        self.days.clear()  # numbers are never given twice: the writer's old ones stay right
+        numbers: list[int] = []
+        at = 0
+        each = list(dict.fromkeys(days))
+        for day, following in zip(each, [*each[1:], None], strict=True):
+            end = len(days) if following is None else days.index(following, at)
+            numbers.extend(map(_DayNumbers(self, day).__getitem__, rep_ids[at:end]))
+            at = end
+        return numbers
+
+    def number(self, rep: int, day: Any) -> int:
+        if (rep, day) in self.reported:
+            number = next(self.serials)
+            self.days[number] = (rep, day)
+            return number
+        number = self.unreported.get(rep)
+        if number is None:
+            number = self.unreported[rep] = next(self.serials)
+            self.reps[number] = (rep, None)
+        return number
+
+
+class _DayNumbers(dict[int, int]):
+    """One day's reps to their numbers (`_Numbering`), each asked for once."""
+
+    def __init__(self, numbering: _Numbering, day: Any) -> None:
+        super().__init__()
+        self.numbering = numbering
+        self.day = day
+
+    def __missing__(self, rep: int) -> int:
+        number = self[rep] = self.numbering.number(rep, self.day)
+        return number
 
 
 def sales(db: Any, rep_id: int | None, start: date | None, end: date | None) -> Stored:

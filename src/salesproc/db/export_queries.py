@@ -12,9 +12,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, Integer, Select, String, bindparam, select, type_coerce
 
-from salesproc.db import tables
+from salesproc.db import export, tables
 from salesproc.db.collation import bytewise
-from salesproc.db.export import BATCH
 from salesproc.db.reads import between, report_order
 
 _v = tables.visits.c
@@ -107,7 +106,8 @@ def _chunks(
 ) -> Iterator[list[Sequence[Any]]]:
     # streamed from a server-side cursor where there is one; `yield_per` would also buffer
     # SQLite's rows one by one in Python
-    options = {"stream_results": True, "max_row_buffer": BATCH}
+    batch = export.BATCH
+    options = {"stream_results": True, "max_row_buffer": batch}
     with db.execute(stored, dict(values), execution_options=options) as result:
-        while rows := result.fetchmany(BATCH):
+        while rows := result.fetchmany(batch):
             yield list(zip(*rows, strict=True))

@@ -12,7 +12,6 @@ from typing import Literal
 
 from salesproc.adapters import export as sheets
 from salesproc.db import export as rows
-from salesproc.db.daily_reads import find_rep
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.service.context import Context
@@ -40,7 +39,11 @@ def export(
         "customers": (rows.customers, sheets.customers),
     }[what]
     with ctx.quick_reading() as db:
-        rep_id = find_rep(db, rep).id if rep else None
+        rep_id = None
+        if rep:
+            from salesproc.db.daily_reads import find_rep  # and the daily rules: --rep only
+
+            rep_id = find_rep(db, rep).id
         try:
             stored = query(db, rep_id, start, end)
             return sheets.write(sheet(stored.read, stored.chunks, stored.spans), fmt, output)
