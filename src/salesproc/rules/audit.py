@@ -86,7 +86,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property, partial
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from salesproc.i18n import N_, _, language, ngettext
@@ -588,17 +588,10 @@ def in_report_order(flags: Iterable[Flag]) -> list[Flag]:
     of the key ties: a month's tens of thousands of flags never need most of theirs."""
     # each flag's key worked out once (not again to find the ties), the flags sorted by it
     keyed = sorted([(_flag_order(flag), n, flag) for n, flag in enumerate(flags)])
-    result = [flag for _key, _n, flag in keyed]
-    # the runs of equal keys (few: most flags differ in their visits), each sorted by id too
-    tied = [n for n in range(1, len(keyed)) if keyed[n][0] == keyed[n - 1][0]]
-    n = 0
-    while n < len(tied):
-        first = end = tied[n]  # a run from first - 1 to end
-        n += 1
-        while n < len(tied) and tied[n] == end + 1:
-            end = tied[n]
-            n += 1
-        result[first - 1 : end + 1] = sorted(result[first - 1 : end + 1], key=flag_key)
+    result: list[Flag] = []
+    for _order, group in itertools.groupby(keyed, key=itemgetter(0)):
+        run = [flag for _key, _n, flag in group]
+        result.extend(sorted(run, key=flag_key) if len(run) > 1 else run)
     return result
 
 
