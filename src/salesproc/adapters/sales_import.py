@@ -30,6 +30,12 @@ dates (at most MEMO_LIMIT), one chunk of rows and, with `--key`, every key the
 file has given so far with its row number, to tell which row a repeated key
 repeats: that grows with the rows, packed (`key_rows.KeyRows`: ~40 bytes a
 key, 35 MiB for a million, where a dict took 100). The file itself is never held.
+
+A first import of keys (none on file yet) is tried without that, once (`unsure`:
+a tenth of its time, and the 35 MiB): the table's unique key refuses a key the
+file repeats, and any bad row stops the try at once; the caller then undoes the
+try and reads the file again keeping the keys, which tells every problem as
+ever. A good file is read once.
 """
 
 from collections.abc import Callable
@@ -63,6 +69,18 @@ BATCH = 5_000
 SET_ASIDE_AT = 100_000
 #: Distinct date texts remembered: enough for any real file's days.
 MEMO_LIMIT = 100_000
+
+
+class Unsure(Exception):
+    """A row is bad in a read that keeps no keys (`read_sales(unsure=True)`): the keys must
+    be kept to tell every problem, so the file is to be read again."""
+
+
+class _NoKeys:
+    """`KeyRows` for a read that leaves a repeated key to the table's unique key."""
+
+    def add(self, key: str, row: int) -> int:
+        return 0
 
 
 @dataclass(frozen=True)
@@ -261,13 +279,16 @@ def read_sales(
     book: SaleBook,
     progress: Callable[[int | None], None] | None = None,
     kind: Kind = SALES,
+    unsure: bool = False,
 ) -> int:
     """Check every row and write the good ones through `book`, or raise an InputError
     listing each bad row (having written some: the caller rolls back). Returns the rows
     left out by `--where`.
 
     `progress` is fed the bytes of a CSV file read so far after each chunk. `kind` says
-    what the rows are (sales by default; `COLLECTIONS` for `import collections`).
+    what the rows are (sales by default; `COLLECTIONS` for `import collections`). With
+    `unsure`, a first import of keys (`book.keyed` false) keeps none of them, leaving a
+    repeat to the table's unique key, and raises `Unsure` at its first bad row.
     """
     filtered = 0
     with open_table(path) as table:
@@ -276,6 +297,10 @@ def read_sales(
         key_at = table.column(options.key) if options.key else None
         heading = {name: table.headings[at] for name, at in columns.items() if at is not None}
         checker = _Checker(options, heading, today, reps, book, kind)
+        # unsure of the keys: nothing on file that a repeat could be left out as
+        unsure = unsure and options.key is not None and not book.keyed
+        if unsure:
+            checker.seen = _NoKeys()  # type: ignore[assignment]
         size = path.stat().st_size
         sized = False  # whether the book was told how big the load will be
 
@@ -294,6 +319,7 @@ def read_sales(
         rep_ids, days, customer_ids = checker.rep_ids, checker.days, checker.customer_ids
         seen_add, problems, created_at = checker.seen.add, checker.problems, book.created_at
         keyed = key_at is not None
+        kept = not unsure  # whether the keys read are kept, to tell a repeat
         # longer than these, a ref or key goes to the full check, which refuses it
         ref_max = limits.LENGTH[f"{kind.table}.ref"]
         key_max = limits.LENGTH[f"{kind.table}.source_key"]
@@ -329,7 +355,7 @@ def read_sales(
                 )
                 if sale is None:
                     continue
-            elif keyed and (not key or seen_add(key, number)):
+            elif keyed and (not key or (kept and seen_add(key, number))):
                 # no key, or one read before (kept by `seen_add` otherwise): told by the check,
                 # which looks the key up again (a repeat is the rare case)
                 sale = checker.check(
@@ -340,6 +366,8 @@ def read_sales(
             else:
                 sale = (rep_id, customer, day, cents, ref or None, key or None, created_at)
             if problems:
+                if unsure:
+                    raise Unsure
                 continue  # nothing will be written: checking the rest is all that is left
             batch.append(sale)
             if len(batch) >= BATCH:
@@ -352,6 +380,8 @@ def read_sales(
                 if progress:
                     progress(table.position())
         if problems:
+            if unsure:
+                raise Unsure
             raise rejected_rows(problems, path, checker.bad_rows)
         checker.write(batch)
         checker.seen = KeyRows()  # the biggest thing held, freed before the indexes are built

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -255,7 +256,7 @@ def open_sheets(path: Path) -> Iterator[Workbook]:
     suffix = path.suffix.casefold()
     if suffix == ".csv":
         with _open_csv(path) as (raw, handle):
-            rows = (cells for _number, cells in _csv_rows(csv.reader(handle), path))
+            rows = map(itemgetter(1), _csv_rows(csv.reader(handle), path))  # the cells
             yield Workbook(path, 1, iter([RawSheet(path.name, rows)]), raw.tell)
     elif suffix == ".xlsx":
         book = _load_workbook(path)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from salesproc.adapters.tabular import open_sheets
-from salesproc.adapters.visit_rows import Checker, Row
+from salesproc.adapters.visit_rows import Checker
 from salesproc.adapters.visit_sheet import Layout, sheets
 from salesproc.db.visit_bulk import STORED, HeaderTally
 from salesproc.db.visit_keys import OnFile
@@ -55,8 +55,9 @@ class Survey:
     #: good rows left out: their visit is already on file
     already: int = 0
 
-    def rows(self) -> Iterator[list[Row]]:
-        """The stored rows (`db.visit_bulk.ROW`'s first STORED fields), a chunk at a time."""
+    def rows(self) -> Iterator[list[object]]:
+        """The stored rows (`db.visit_bulk.ROW`'s first STORED fields), a chunk at a time, each
+        chunk one flat list of their values (`_store` says why)."""
         self.stored.seek(0)
         while True:
             try:
@@ -83,7 +84,8 @@ def survey(
     customers, problems = checker.people.customers, checker.problems
     found = Survey(0, stored, {})
     headers = found.headers
-    chunk: list[Row] = []
+    chunk: list[object] = []  # the good rows' values, flat (`_store`)
+    whole = CHUNK * STORED
     seq = 0
     #: by day, each visit's identity (`visit_keys.identity`, inlined) → its first row:
     #: sheet << 32 | row. A day's few visits at a time stay in the processor's cache.
@@ -128,8 +130,8 @@ def survey(
                     if visit in on_day:
                         found.already += 1
                         continue
-                chunk.append(row[:STORED])
-                if len(chunk) >= CHUNK:
+                chunk += row[:STORED]
+                if len(chunk) >= whole:
                     found.count += _store(chunk, stored)
                 c = customers[customer]
                 if key < c.first_key:
@@ -202,8 +204,11 @@ class _SeenDays:
         )
 
 
-def _store(chunk: list[Row], file: IO[bytes]) -> int:
-    count = len(chunk)
+def _store(chunk: list[object], file: IO[bytes]) -> int:
+    """Pickle the rows (STORED values each, one after the other in `chunk`) and empty it;
+    how many rows. Why flat: pickle notes every tuple in its memo, so a million rows as
+    tuples cost twice the time to write and read back as their values in one list."""
+    count = len(chunk) // STORED
     if chunk:
         pickle.dump(chunk, file, pickle.HIGHEST_PROTOCOL)
         chunk.clear()

@@ -13,13 +13,15 @@ On PostgreSQL the chunks go in by COPY to a temporary table and into the
 table with one INSERT … SELECT when the book closes (`pg_copy`).
 """
 
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from salesproc.db import bulk, pg_copy, writes
@@ -38,6 +40,7 @@ Row = tuple[Any, ...]
 CUSTOMER, DAY, KEY = (SALE_COLUMNS.index(c) for c in ("customer_id", "sale_date", "source_key"))
 AMOUNT = SALE_COLUMNS.index("amount_cents")
 _key_of = itemgetter(KEY)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,17 @@ COLLECTIONS = Ledger(Collection, "collection_date", sells=False)
 
 def _with_customer(row: Row, customer_id: int) -> Row:
     return (*row[:CUSTOMER], customer_id, *row[CUSTOMER + 1 :])
+
+
+def undone_if_repeated(session: Session, attempt: Callable[[], T]) -> T | None:
+    """`attempt()`'s result; None, with all it wrote undone, where a row broke a unique key
+    (a key the file repeats). Any other error undoes it too, and goes on up."""
+    dbapi_error = session.connection().dialect.loaded_dbapi.IntegrityError
+    try:
+        with session.begin_nested():
+            return attempt()
+    except (IntegrityError, dbapi_error):  # the latter from COPY, on the driver's own cursor
+        return None
 
 
 class SaleBook:

@@ -141,7 +141,7 @@ def create_customers(
 
 
 def _visit_rows(
-    chunks: Iterable[list[tuple[Any, ...]]],
+    chunks: Iterable[list[Any]],
     customers: Mapping[int, CustomerTally],
     cadence: Mapping[Grade, int],
     now: datetime,
@@ -149,10 +149,11 @@ def _visit_rows(
     calendar: WorkCalendar | None = None,
     prospect_cadence: int | None = None,
     money: list[Money] | None = None,
-) -> Iterator[list[tuple[object, ...]]]:
+) -> Iterator[list[object]]:
     """Each stored row as `log_visit` would have made the visit, in VISIT_COLUMNS, a chunk
-    at a time; new customers must have their ids by now. A revisit counted by cadence
-    lands on a working day of `calendar`; one the file gives is kept."""
+    at a time (a chunk in and out: one flat list of the rows' values, for
+    `bulk.FastInsert.flat`); new customers must have their ids by now. A revisit counted
+    by cadence lands on a working day of `calendar`; one the file gives is kept."""
     days, times = insert.stored("visit_date"), insert.stored("start_time")
     logged_at = insert.stored("logged_at")[now]
     every = {grade: timedelta(days=days) for grade, days in cadence.items()}
@@ -174,8 +175,9 @@ def _visit_rows(
         for number, c in customers.items()
     }
     placed = 0  # visits yielded so far: a visit's place, for `money`
+    width = len(VISIT_COLUMNS)
     for chunk in chunks:
-        batch = []
+        batch: list[object] = []
         for (
             key,
             rep,
@@ -191,7 +193,7 @@ def _visit_rows(
             note,
             amount,
             collected,
-        ) in chunk:
+        ) in zip(*[iter(chunk)] * STORED, strict=True):
             customer_id, standing, win_key, cadence_days = plan[customer]
             if given is not None:
                 category = given
@@ -207,21 +209,20 @@ def _visit_rows(
                         counted_days[counted] = next_working_day(counted, calendar)
                     counted = counted_days[counted]
                 agreed = counted
-            batch.append(
-                (
-                    rep, customer_id, days[day], times[start], times[end], purposes, result,
-                    outcome, category, days[agreed], note, logged_at,
-                )
+            batch += (
+                rep, customer_id, days[day], times[start], times[end], purposes, result,
+                outcome, category, days[agreed], note, logged_at,
             )  # fmt: skip
             if money is not None and (amount is not None or collected is not None):
-                money.append((placed + len(batch) - 1, amount, collected, rep, customer_id, day))
-        placed += len(batch)
+                made = len(batch) // width  # rows in `batch`, this one's included
+                money.append((placed + made - 1, amount, collected, rep, customer_id, day))
+        placed += len(batch) // width
         yield batch
 
 
 def insert_visits(
     session: Session,
-    chunks: Iterable[list[tuple[Any, ...]]],
+    chunks: Iterable[list[Any]],
     count: int,
     customers: Mapping[int, CustomerTally],
     cadence: Mapping[Grade, int],
@@ -230,8 +231,8 @@ def insert_visits(
     calendar: WorkCalendar | None = None,
     prospect_cadence: int | None = None,
 ) -> None:
-    """Insert the `count` visits of `chunks` (rows of ROW's first STORED fields); `progress`
-    is told how many are in after each chunk.
+    """Insert the `count` visits of `chunks` (flat lists of rows of ROW's first STORED fields,
+    one after the other); `progress` is told how many are in after each chunk.
 
     A load that at least doubles the visits (a first import of the team's
     history) goes in without the visits' indexes (and, on PostgreSQL, foreign
@@ -242,7 +243,7 @@ def insert_visits(
     rows = _visit_rows(chunks, customers, cadence, now, insert, calendar, prospect_cadence, money)
     before = session.scalar(select(func.count()).select_from(Visit)) or 0
     last_id = session.scalar(select(func.max(Visit.id))) or 0
-    written = insert(next(rows, []))  # also opens the database's own transaction
+    written = insert.flat(next(rows, []))  # also opens the database's own transaction
     big = count >= max(SET_ASIDE_AT, before)
     with ExitStack() as aside:
         if big:
@@ -251,7 +252,7 @@ def insert_visits(
             aside.enter_context(pg_copy.straight_in(session, insert))
         with pg_copy.streaming(insert):  # nothing but rows made in here
             for batch in rows:
-                written += insert(batch)
+                written += insert.flat(batch)
                 if progress is not None:
                     progress(written)
         pg_copy.flush(insert)  # before the indexes are built again

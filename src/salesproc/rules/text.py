@@ -36,6 +36,8 @@ def tidy_cells(cells: list[str]) -> list[str]:
 
 def control_char(text: str) -> str | None:
     """The first control character of the text, as `U+001B`; None when there is none."""
+    if text.isprintable():  # none of them is: twice as quick as the search, once a row
+        return None
     found = _CONTROL.search(text)
     return f"U+{ord(found.group()):04X}" if found else None
 

@@ -23,16 +23,20 @@ user runs it again.
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from salesproc.adapters import customer_import, sales_import, visit_import
 from salesproc.adapters.tabular import Imported, rejected_rows
 from salesproc.adapters.visit_rows import Checker, People
 from salesproc.db import customer_bulk, visit_bulk, visit_keys, writes
 from salesproc.db.lookup import RepIndex
-from salesproc.db.sale_bulk import COLLECTIONS, SALES, Ledger, SaleBook
+from salesproc.db.sale_bulk import COLLECTIONS, SALES, Ledger, SaleBook, undone_if_repeated
 from salesproc.db.visit_bulk import CustomerTally
 from salesproc.rules.calendar import WorkCalendar
 from salesproc.service.context import Context
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "Imported",
@@ -84,13 +88,31 @@ def _import_ledger(
     ledger: Ledger,
     kind: sales_import.Kind,
 ) -> Imported:
-    """One import for both money tables: `ledger` is where the rows go, `kind` how they read."""
-    with ctx.session(commit=not dry_run) as s:
+    """One import for both money tables: `ledger` is where the rows go, `kind` how they read.
+
+    A first import of keys is tried keeping none (`read_sales`' `unsure`): a good file
+    goes in at once; one with a bad row or a repeated key is undone and read again,
+    keeping them, to tell every problem as ever.
+    """
+
+    def once(s: "Session", unsure: bool) -> Imported:
         reps = RepIndex(s, ctx.now, create=options.create_reps)
         with SaleBook(s, ctx.now, options.key is not None, ledger) as book:
-            filtered = sales_import.read_sales(path, options, ctx.today, reps, book, progress, kind)
+            filtered = sales_import.read_sales(
+                path, options, ctx.today, reps, book, progress, kind, unsure
+            )
         book.record_effects()
-    return Imported(book.imported, reps.created, book.new_customers, book.already, filtered)
+        return Imported(book.imported, reps.created, book.new_customers, book.already, filtered)
+
+    with ctx.session(commit=not dry_run) as s:
+        if options.key is not None:
+            try:
+                done = undone_if_repeated(s, lambda: once(s, unsure=True))
+            except sales_import.Unsure:
+                done = None
+            if done is not None:
+                return done
+        return once(s, unsure=False)
 
 
 def import_customers(
