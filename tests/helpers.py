@@ -1,6 +1,7 @@
 """Assertions every CLI test file uses: what success and a clean rejection look like, and
 what a command loads on its way."""
 
+import os
 import subprocess
 import sys
 from typing import Any
@@ -42,3 +43,15 @@ def run_loading(command: tuple[str, ...], modules: tuple[str, ...]) -> tuple[lis
     *printed, last = done.stdout.splitlines()
     assert last.startswith("LOADED")
     return printed, last.split()[1:]
+
+
+def drain(fd: int, chunks: list[bytes]) -> None:
+    """Read a pseudo-terminal's side until it is closed: what a command wrote to it."""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the terminal is closed once everything is read
+            return
+        if not chunk:
+            return
+        chunks.append(chunk)

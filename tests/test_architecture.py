@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from helpers import WRITE_SIDE, run_loading
+from helpers import WRITE_SIDE, drain, run_loading
 from salesproc.cli import app
 from salesproc.db import migrate
 from salesproc.db.models import Base
@@ -204,15 +204,8 @@ def _on_a_terminal(args, env_extra, tmp_path):
             timeout=60,
         )
         os.close(secondary)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:  # the terminal is closed once everything is read
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
+        chunks: list[bytes] = []
+        drain(main, chunks)
     finally:
         os.close(main)
     assert done.returncode == 0, done.stderr

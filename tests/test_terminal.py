@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
+from helpers import drain
 from salesproc.cli import output, terminal
 from salesproc.cli.output import RICH_TABLE_ROWS, Column, ScreenSafe, print_table
 
@@ -230,17 +231,6 @@ RICH_RENDERING = ("rich.console", "rich.table", "rich.text")
 RICH_ONLY = "import salesproc.cli.terminal as t; t.screen = lambda target: None\n"
 
 
-def _drain(fd: int, chunks: list[bytes]) -> None:
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # the terminal is closed once everything is read
-            return
-        if not chunk:
-            return
-        chunks.append(chunk)
-
-
 def _at_a_terminal(
     args: list[str], environment: dict[str, str], rich_only: bool
 ) -> tuple[bytes, str]:
@@ -264,7 +254,7 @@ def _at_a_terminal(
     main, secondary = pty.openpty()
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 120, 0, 0))
     chunks: list[bytes] = []
-    reader = threading.Thread(target=_drain, args=(main, chunks))  # a full pty blocks the child
+    reader = threading.Thread(target=drain, args=(main, chunks))  # a full pty blocks the child
     reader.start()
     try:
         done = subprocess.run(
