@@ -283,6 +283,12 @@ def _cells_of(
     return list(zip(*columns, strict=True)) if columns else [() for _record in records]
 
 
+def _as_lines(rows: Sequence[object], natural_width: int, width: int) -> bool:
+    """Whether a terminal gets aligned lines rather than a table: too many rows for Rich's
+    table (`RICH_TABLE_ROWS`), or a table wider than the terminal."""
+    return len(rows) > RICH_TABLE_ROWS or natural_width > width
+
+
 def _written_without_rich(
     title: str | None,
     footer: str | None,
@@ -302,7 +308,7 @@ def _written_without_rich(
     look = screen(target)
     if look is None:
         return False
-    as_lines = len(rows) > RICH_TABLE_ROWS or natural_width > look.width
+    as_lines = _as_lines(rows, natural_width, look.width)
     text = listing(
         look,
         title=title,
@@ -357,7 +363,7 @@ def print_table(
     out = console()
     if title:
         out.print(Text(title, style="bold"))
-    if len(rows) > RICH_TABLE_ROWS or natural_width > out.width:
+    if _as_lines(rows, natural_width, out.width):
         out.print(_Lines(lines, ["bold", *styles] if header else styles), soft_wrap=True)
     elif rows:
         from rich import box
