@@ -204,7 +204,12 @@ def _plain_lines(
     joined = False
     padded_columns = []
     widths = []
-    for column, justified in zip(zip(*table, strict=True), justify, strict=True):
+    last = len(justify) - 1
+    for i, (column, justified) in enumerate(zip(zip(*table, strict=True), justify, strict=True)):
+        if i == last and justified != "right" and not measure:
+            # its padding is stripped from every line: the audit's evidence goes unmeasured
+            padded_columns.append(column)
+            continue
         sizes = {text: len(text) for text in set(column)}
         for text in sizes:
             if not text.isascii():

@@ -145,10 +145,21 @@ def audit_facts(
     orders = _columns(
         db, Query(_STATEMENTS + "orders", (), {"recent_from": recent_from, "orders_to": orders_to})
     )
+    # every customer's name, phone and region, read once for the visits and the orders
+    shown = (
+        {
+            customer_id: (name, phone, region)
+            for customer_id, name, phone, region in rows(db, Query(_STATEMENTS + "customers_shown"))
+        }
+        if visits or orders
+        else {}
+    )
+    if orders:  # each order's customer by name ("" for a sale to no customer)
+        orders.insert(2, [shown[c][0] if c is not None else "" for c in orders[1]])
     reports = rows(db, Query(_STATEMENTS + "report_headers", (), {"start": start, "end": end}))
     prospects = rows(db, Query(_STATEMENTS + "open_prospects", (rep_id is not None,), mine))
     return audit.Facts(
-        visits=_visit_facts(db, visits),
+        visits=_visit_facts(db, visits, shown),
         reps=tuple(
             audit.RepFact(code, min(created.date(), first or created.date()))
             for code, created, first in reps
@@ -163,15 +174,15 @@ def audit_facts(
     )
 
 
-def _visit_facts(db: Any, columns: list[Sequence[Any]]) -> tuple[audit.VisitFact, ...]:
-    """The visits' columns as `VisitFact`s, each with its customer's name, phone and region."""
+def _visit_facts(
+    db: Any, columns: list[Sequence[Any]], shown: dict[int, tuple[str, str | None, str | None]]
+) -> tuple[audit.VisitFact, ...]:
+    """The visits' columns as `VisitFact`s, each with its rep's code and its customer's name,
+    phone and region (`shown`, by the customer's id)."""
     if not columns:
         return ()
-    ids, reps, days, starts, ends, logged, customers, due, outcomes, purposes, results = columns
-    shown = {
-        customer_id: (name, phone, region)
-        for customer_id, name, phone, region in rows(db, Query(_STATEMENTS + "customers_shown"))
-    }
+    ids, rep_ids, days, starts, ends, logged, customers, due, outcomes, purposes, results = columns
+    reps = list(map(dict(_by_ids(db, "rep_codes", rep_ids)).__getitem__, rep_ids))
     names, phones, regions = zip(*map(shown.__getitem__, customers), strict=True)
     # as `VisitFact._make`, at the speed of C: one tuple per visit, no call of ours
     return tuple(

@@ -75,9 +75,11 @@ first day it covers; its `day` is the last, and it reads the window itself.
 import hashlib
 import itertools
 import math
+import operator
 import re
 import statistics
 import unicodedata
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, replace
@@ -85,9 +87,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from functools import cached_property, partial
-from operator import attrgetter, itemgetter
-from typing import NamedTuple
+from functools import cache, cached_property, partial
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from salesproc.i18n import N_, _, language, ngettext
 from salesproc.rules import fourvisit
@@ -586,13 +588,25 @@ def _flag_order(flag: Flag) -> tuple[int, date, str, tuple[int, ...], str]:
 def in_report_order(flags: Iterable[Flag]) -> list[Flag]:
     """`sorted(flags, key=flag_key)`, with a flag's id (a hash) worked out only where the rest
     of the key ties: a month's tens of thousands of flags never need most of theirs."""
-    # each flag's key worked out once (not again to find the ties), the flags sorted by it
-    keyed = sorted([(_flag_order(flag), n, flag) for n, flag in enumerate(flags)])
+    # rule by rule, in `RULES` order; within a rule, by a key built in C
+    by_rule: dict[Rule, list[Flag]] = {}
+    for flag in flags:
+        found = by_rule.get(flag.rule)
+        if found is None:
+            by_rule[flag.rule] = [flag]
+        else:
+            found.append(flag)
     result: list[Flag] = []
-    for _order, group in itertools.groupby(keyed, key=itemgetter(0)):
-        run = [flag for _key, _n, flag in group]
-        result.extend(sorted(run, key=flag_key) if len(run) > 1 else run)
+    for rule in sorted(by_rule, key=_ORDER.__getitem__):
+        ordered = sorted(by_rule[rule], key=_WITHIN_RULE)
+        for _order, group in itertools.groupby(ordered, key=_WITHIN_RULE):
+            run = list(group)
+            result.extend(sorted(run, key=flag_key) if len(run) > 1 else run)
     return result
+
+
+#: `_flag_order` less the rule
+_WITHIN_RULE = attrgetter("day", "rep", "visits", "key")
 
 
 # --- the audit ---------------------------------------------------------------------------
@@ -623,16 +637,8 @@ def audit(
     recent = [visit for visit in facts.visits if since <= visit.day <= end]
     recent_in_order = [visit for visit in in_order if since <= visit.day <= end]
     timed = _timed_days(recent)
-    # a missed revisit is a promise for the window and what came after it: only the customers
-    # promised one need their visits put in order, and only those promises read
-    promised = {visit.customer_id for visit in facts.visits if start <= visit.next_visit <= end}
-    pairs = [
-        (visit, after)
-        for visit, after in successions(
-            [v for v in in_order if v.customer_id in promised], in_order=True
-        )
-        if start <= visit.next_visit <= end
-    ]
+    # a missed revisit is a promise for the window and what came after it
+    pairs = successions(in_order, in_order=True, due=(start, end))
     counts = visit_counts(dated)
     days = working_days(calendar, start, end, today)
     flags = [
@@ -946,23 +952,23 @@ def no_reports(
 
 
 def successions(
-    visits: Iterable[VisitFact], in_order: bool = False
+    visits: Iterable[VisitFact], in_order: bool = False, due: tuple[date, date] | None = None
 ) -> list[tuple[VisitFact, VisitFact | None]]:
     """Each visit with its customer's next visit (None: none yet), in the order the due list
     reads a customer's visits (`_history_key`): what a promised revisit is judged by.
-    `in_order`: `visits` come in that order already (`audit` sorts them once)."""
-    by_customer: dict[int, list[VisitFact]] = {}
-    for visit in visits:
-        history = by_customer.get(visit.customer_id)
-        if history is None:
-            by_customer[visit.customer_id] = [visit]
-        else:
-            history.append(visit)
+    `in_order`: `visits` come in that order already (`audit` sorts them once); `due`: only
+    the visits that promised a revisit in that span [first, last] (all a missed revisit
+    reads)."""
+    ordered = visits if in_order else sorted(visits, key=_history_key)
+    first, last = due or (date.min, date.max)
+    # read backwards, each customer's next visit is the last one seen: one pass, one look-up
+    following: dict[int, VisitFact] = {}
     pairs: list[tuple[VisitFact, VisitFact | None]] = []
-    for history in by_customer.values():
-        if not in_order and len(history) > 1:
-            history.sort(key=_history_key)
-        pairs.extend(zip(history, [*history[1:], None], strict=True))
+    for visit in reversed(ordered if isinstance(ordered, Sequence) else list(ordered)):
+        if first <= visit.next_visit <= last:
+            pairs.append((visit, following.get(visit.customer_id)))
+        following[visit.customer_id] = visit
+    pairs.reverse()
     return pairs
 
 
@@ -1391,21 +1397,66 @@ def _own_lower(line: float | None, own: Sequence[float], p: float) -> float | No
     return min(line, percentile(own, p) or line)
 
 
-def _timed_days(visits: Iterable[VisitFact]) -> dict[tuple[str, date], list[VisitFact]]:
-    """Each rep's days, the visits with a start and a later end, by start."""
+class _Timed(NamedTuple):
+    """Each rep's days: the visits with a start and a later end, by start, and the minutes
+    each takes (`lengths`) and each trip from one to the next takes (`trips`), worked out
+    once for the rules that read them."""
+
+    days: dict[tuple[str, date], list[VisitFact]]
+    lengths: dict[tuple[str, date], list[float]]
+    trips: dict[tuple[str, date], list[float]]
+
+
+def _timed_days(visits: Iterable[VisitFact]) -> _Timed:
     days: defaultdict[tuple[str, date], list[VisitFact]] = defaultdict(list)
+    moments: set[time] = set()
     for visit in visits:
         if visit.start is not None and visit.end is not None and visit.end > visit.start:
             days[(visit.rep, visit.day)].append(visit)
+            moments.add(visit.start)
+            moments.add(visit.end)
     by_start = attrgetter("start", "end", "id")
     for day in days.values():
         day.sort(key=by_start)
-    return dict(days)
+    # minutes from a to b: whole minutes, then the seconds' difference in sixtieths; read
+    # once a time, not once a visit. Times to the minute (as reps type them) are whole
+    # numbers, their differences exact as floats: a subtraction in C does it, to the bit.
+    at: dict[time, Any]
+    minutes: Callable[[Any, Any], float]
+    if all(moment.second == 0 for moment in moments):
+        at = {moment: float(moment.hour * 60 + moment.minute) for moment in moments}
+        minutes = operator.sub
+    else:
+        at = {moment: (moment.hour * 60 + moment.minute, moment.second) for moment in moments}
+        minutes = _minutes
+    lengths, trips = {}, {}
+    for key, day in days.items():
+        starts = list(map(at.__getitem__, map(_START, day)))
+        ends = list(map(at.__getitem__, map(_END, day)))
+        lengths[key] = list(map(minutes, ends, starts))
+        trips[key] = list(map(minutes, starts[1:], ends))
+    return _Timed(dict(days), lengths, trips)
 
 
-def _minutes(a: time, b: time) -> float:
-    """Minutes from `a` to `b` on one day (negative when `b` is earlier)."""
-    return (b.hour * 60 + b.minute) - (a.hour * 60 + a.minute) + (b.second - a.second) / 60
+_START, _END = attrgetter("start"), attrgetter("end")
+
+
+def _minutes(b: tuple[int, int], a: tuple[int, int]) -> float:
+    """Minutes from `a` to `b`, each (minute of the day, second), on one day (negative when
+    `b` is earlier)."""
+    return (b[0] - a[0]) + (b[1] - a[1]) / 60
+
+
+def _window_days(
+    timed: _Timed, start: date, end: date, least: int
+) -> list[tuple[tuple[str, date], list[VisitFact]]]:
+    """The days of [start, end] with at least `least` timed visits, by day then rep."""
+    found = [
+        (key, day) for key, day in timed.days.items()
+        if start <= key[1] <= end and len(day) >= least
+    ]  # fmt: skip
+    found.sort(key=lambda item: (item[0][1], item[0][0]))
+    return found
 
 
 class _Habit:
@@ -1450,7 +1501,7 @@ def tight_gaps(
     start: date,
     end: date,
     t: Thresholds = DEFAULTS,
-    days: Mapping[tuple[str, date], list[VisitFact]] | None = None,
+    days: "_Timed | None" = None,
 ) -> list[Flag]:
     """Visits squeezed between two others, leaving less time to get there and on, the two
     together, than the shortest trip the rep usually makes between visits: the
@@ -1463,22 +1514,17 @@ def tight_gaps(
     Both gaps together, not each, so that two honest short trips of the usual
     length never make a squeeze.
     """
-    days = _timed_days(visits) if days is None else days
-    gaps = {
-        key: [g for a, b in itertools.pairwise(day) if (g := _minutes(a.end, b.start)) >= 0]  # type: ignore[arg-type]
-        for key, day in days.items()
-    }
-    habit = _habit(gaps, start)
+    timed = _timed_days(visits) if days is None else days
+    trips = timed.trips  # from each visit to the next: a squeeze reads two of them
+    habit = _habit({key: [g for g in found if g >= 0] for key, found in trips.items()}, start)
     flags: list[Flag] = []
-    for (rep, day), mine in sorted(days.items(), key=lambda item: (item[0][1], item[0][0])):
-        if not start <= day <= end or len(mine) < 3:
-            continue
+    for (rep, day), mine in _window_days(timed, start, end, 3):
         line = habit.line(rep, t.gap_percentile)
         if not line:
             continue
-        for before, visit, after in zip(mine, mine[1:], mine[2:], strict=False):
-            arrive = _minutes(before.end, visit.start)  # type: ignore[arg-type]
-            leave = _minutes(visit.end, after.start)  # type: ignore[arg-type]
+        between = trips[(rep, day)]
+        for i, (before, visit, after) in enumerate(zip(mine, mine[1:], mine[2:], strict=False)):
+            arrive, leave = between[i], between[i + 1]
             if arrive >= 0 and leave >= 0 and arrive + leave < line:
                 evidence = _(
                     "{customer} {span} squeezed between {before} (until {until}) and {after} "
@@ -1498,7 +1544,7 @@ def short_days(
     start: date,
     end: date,
     t: Thresholds = DEFAULTS,
-    days: Mapping[tuple[str, date], list[VisitFact]] | None = None,
+    days: "_Timed | None" = None,
 ) -> list[Flag]:
     """Days with two or more visits shorter than the rep's visits ever are: under the
     `t.short_percentile`th percentile of visit lengths (the team's and its own, the lower)
@@ -1509,13 +1555,11 @@ def short_days(
     honest habit (a rep whose visits take 15 minutes at least) as unusual.
     Visits under `t.min_minutes` are flagged one by one already (`durations`).
     """
-    days = _timed_days(visits) if days is None else days
-    lengths = {key: [_minutes(v.start, v.end) for v in day] for key, day in days.items()}  # type: ignore[arg-type]
+    timed = _timed_days(visits) if days is None else days
+    lengths = timed.lengths
     habit = _habit(lengths, start)
     flags: list[Flag] = []
-    for (rep, day), mine in sorted(days.items(), key=lambda item: (item[0][1], item[0][0])):
-        if not start <= day <= end:
-            continue
+    for (rep, day), mine in _window_days(timed, start, end, 2):
         line = habit.line(rep, t.short_percentile)
         if not line:
             continue
@@ -1608,47 +1652,71 @@ def unsold_orders(
     One such day alone is a follow-up unless very unlikely (under a tenth of the
     chance); with other evidence the same day it is red (`corroborate`).
     """
-    # (customer, day as an ordinal) for each day with a sale to the customer on it or within
-    # `t.sale_days` after: a visit's test is one look-up, not one per day after it
-    sold_days = {
-        (order.customer_id, order.day.toordinal())
-        for order in orders
-        if order.customer_id is not None and order.cents > 0
-    }
-    sold_near = {(customer, day - d) for customer, day in sold_days for d in range(t.sale_days + 1)}
+    # each customer's sale days (ordinals), in order: a visit's test is one binary search
+    sold: defaultdict[int, list[int]] = defaultdict(list)
+    for order in orders:
+        if order.customer_id is not None and order.cents > 0:
+            sold[order.customer_id].append(order.day.toordinal())
+    for days in sold.values():
+        days.sort()
+    no_days: list[int] = []
 
-    by_day: defaultdict[tuple[str, date], list[VisitFact]] = defaultdict(list)
+    # each (rep, day)'s order visits, and which of them sold nothing
+    by_day: dict[tuple[str, date], tuple[list[VisitFact], list[bool]]] = {}
     visits = visits if isinstance(visits, list | tuple) else list(visits)
-    # a team writes a handful of purpose lists: each read once
+    # a team writes a handful of purpose lists, and a month's visits fall on a few dozen
+    # days: each read once
     ordering = {
         purposes for purposes in {visit.purposes for visit in visits} if _is_order(purposes)
     }  # fmt: skip
+    ordinals: dict[date, int] = {}
     for visit in visits:
-        if visit.purposes in ordering and visit.day < today:
-            by_day[(visit.rep, visit.day)].append(visit)
-    counts = {
-        key: [0.0 if (v.customer_id, v.day.toordinal()) in sold_near else 1.0 for v in day]
-        for key, day in by_day.items()
-    }
-    habit = _habit(counts, start)
-    if len(habit.team) < HISTORY_MIN:
+        if visit.purposes not in ordering or visit.day >= today:
+            continue
+        day = ordinals.get(visit.day)
+        if day is None:
+            day = ordinals[visit.day] = visit.day.toordinal()
+        days = sold.get(visit.customer_id, no_days)
+        i = bisect_left(days, day)
+        unsold = i == len(days) or days[i] > day + t.sale_days
+        key = (visit.rep, visit.day)
+        found = by_day.get(key)
+        if found is None:
+            by_day[key] = ([visit], [unsold])
+        else:
+            found[0].append(visit)
+            found[1].append(unsold)
+    # the rates: the team's over every day read, each rep's over its days before the window
+    team_n = team_k = 0
+    own: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (rep, day), (_visits, marks) in by_day.items():
+        k = sum(marks)
+        team_n += len(marks)
+        team_k += k
+        if day < start:
+            mine = own[rep]
+            mine[0] += len(marks)
+            mine[1] += k
+    if team_n < HISTORY_MIN:
         return []
-    team_rate = sum(habit.team) / len(habit.team)
+    team_rate = team_k / team_n
     if team_rate >= 0.9:  # no sales feed to speak of
         return []
     flags: list[Flag] = []
-    for (rep, day), marks in sorted(counts.items(), key=lambda item: (item[0][1], item[0][0])):
-        k = int(sum(marks))
-        if not start <= day <= end or k < 2:
-            continue
-        own = habit.own.get(rep, [])
-        rate = (sum(own) + team_rate * PRIOR_VISITS) / (len(own) + PRIOR_VISITS)
+    suspect = [
+        (key, found) for key, found in by_day.items()
+        if start <= key[1] <= end and sum(found[1]) >= 2
+    ]  # fmt: skip
+    suspect.sort(key=lambda item: (item[0][1], item[0][0]))
+    for (rep, day), (day_visits, marks) in suspect:
+        k = sum(marks)
+        n_own, k_own = own.get(rep, (0, 0))
+        rate = (k_own + team_rate * PRIOR_VISITS) / (n_own + PRIOR_VISITS)
         chance = binomial_tail(len(marks), k, rate)
         if chance >= float(t.no_sale_chance):
             continue
-        names = _(", ").join(
-            v.customer for v, mark in zip(by_day[(rep, day)], marks, strict=True) if mark
-        )
+        unsold_visits = [v for v, mark in zip(day_visits, marks, strict=True) if mark]
+        names = _(", ").join(v.customer for v in unsold_visits)
         evidence = _(
             "{k} of {n} order visits with no sale to the customer within {days} days ({names}); "
             "this rep's order visits sell {rate:.0f}% of the time"
@@ -1658,7 +1726,7 @@ def unsold_orders(
             _flag(
                 Rule.ORDER_NO_SALE, rep, day, evidence,
                 Severity.RED if strong else Severity.FOLLOW_UP,
-                visits=tuple(v.id for v, m in zip(by_day[(rep, day)], marks, strict=True) if m),
+                visits=tuple(v.id for v in unsold_visits),
             )
         )  # fmt: skip
     return flags
@@ -1706,8 +1774,13 @@ def copied_results(
             mine.sort(key=lambda pair: _history_key(pair[0]))
         for day, group in itertools.groupby(mine, key=lambda pair: pair[0].day):
             today_visits = list(group)
-            said = Counter(words for _v, words in today_visits)
-            copied = [v for v, words in today_visits if words in seen or said[words] > 1]
+            texts = [words for _v, words in today_visits]
+            said = set(texts)
+            if len(said) == len(texts):  # most days: no result said twice that day
+                copied = [v for v, words in today_visits if words in seen]
+            else:
+                twice = Counter(texts)
+                copied = [v for v, words in today_visits if words in seen or twice[words] > 1]
             seen.update(said)
             shares[(rep, day)] = [len(copied) / len(today_visits)]
             copies[(rep, day)] = copied
@@ -1846,6 +1919,8 @@ def clear_confirmed(flags: Iterable[Flag], calls: Iterable[CallFact]) -> list[Fl
     """The flags less those whose every visit a customer confirmed (its latest answer yes),
     of the rules that ask whether a visit happened (`CLEARED_BY_CUSTOMER`)."""
     confirmed = {visit for visit, call in _answers(calls).items() if call.confirmed}
+    if not confirmed:  # no call confirmed a visit: nothing cleared
+        return list(flags)
     return [
         flag
         for flag in flags
@@ -1909,8 +1984,9 @@ def _explained(rule: Rule) -> str:
     return _explanations[key]
 
 
+@cache  # a month's audit shows some 60,000 times, of a few hundred
 def _clock(moment: time | None) -> str:
-    # as f"{moment:%H:%M}" reads it, without strftime: a month's audit shows some 60,000
+    # as f"{moment:%H:%M}" reads it, without strftime
     return f"{moment.hour:02}:{moment.minute:02}" if moment is not None else ""
 
 
@@ -1986,9 +2062,11 @@ def strongest(flags: Iterable[Flag], n: int = TOP_EVIDENCE) -> list[Flag]:
 
 def first_by(flags: Sequence[Flag], rank: Callable[[Flag], tuple[object, ...]]) -> Flag:
     """The first of `flags` (not empty) in the order of `rank`, then the evidence: as
-    `sorted(flags, key=(rank, evidence))[0]`, wording only the flags tied on `rank`."""
-    best = min(map(rank, flags))  # type: ignore[type-var]
-    tied = [f for f in flags if rank(f) == best]
+    `sorted(flags, key=(rank, evidence))[0]`, each flag ranked once, wording only the flags
+    tied on `rank`."""
+    ranks = list(map(rank, flags))
+    best = min(ranks)  # type: ignore[type-var]
+    tied = [f for f, mine in zip(flags, ranks, strict=True) if mine == best]
     return tied[0] if len(tied) == 1 else min(tied, key=lambda f: f.evidence)
 
 
