@@ -78,18 +78,18 @@ def call_plan(
     if fmt is PlanFormat.JSON:
         typer.echo(to_json(plan_json(plan.calls, plan.announce)))
         return
-    typer.echo(_("Check-in calls for {day} (一个电话)").format(day=plan.day))
+    # the lines written at once: one write, not one (flushed) per line of a thousand
+    lines = [_("Check-in calls for {day} (一个电话)").format(day=plan.day)]
     for call in plan.calls:
         flags = f"  [{', '.join(call.flags)}]" if call.flags else ""
         window = _window(call.window.value)
-        typer.echo(f"\n{call.at:%H:%M}  {call.name} ({call.rep}) · {window}{flags}")
-        for number, question in enumerate(call.questions, start=1):
-            typer.echo(f"  {number}. {question}")
+        lines.append(f"\n{call.at:%H:%M}  {call.name} ({call.rep}) · {window}{flags}")
+        lines += (f"  {number}. {q}" for number, q in enumerate(call.questions, start=1))
         if call.confirm is not None:
-            typer.echo("  ☎ " + _confirm_line(call.confirm))
-    typer.echo("\n" + _("Announce on every call:"))
-    for line in plan.announce:
-        typer.echo(f"  · {line}")
+            lines.append("  ☎ " + _confirm_line(call.confirm))
+    lines.append("\n" + _("Announce on every call:"))
+    lines += (f"  · {line}" for line in plan.announce)
+    typer.echo("\n".join(lines))
 
 
 def _confirm_line(confirm: Any) -> str:

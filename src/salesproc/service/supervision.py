@@ -8,6 +8,7 @@ a doubtful one is itself a red flag of the next audit.
 """
 
 import gc
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -15,7 +16,7 @@ from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from salesproc.db import audit_reads
-from salesproc.db.daily_reads import find_rep, leaderboard
+from salesproc.db.daily_reads import RankRow, find_rep, leaderboard
 from salesproc.errors import InputError
 from salesproc.i18n import _
 from salesproc.rules import audit as audit_rules
@@ -244,50 +245,31 @@ def _call_plan(ctx: Context, day: date, seed: int) -> CallPlan:
     calendar = ctx.calendar({day.year, day.year - 1})
     before = cp.previous_workday(day, calendar)
     week = before - PLAN_LOOK_BACK
+    quota = ctx.settings.visit_quota
     with ctx.quick_reading() as db:
         facts, flags, _dismissed = _undismissed(ctx, db, week, before, None)
         team = leaderboard(db, before, before, Metric.SALES)
         month = leaderboard(db, before.replace(day=1), before, Metric.SALES)
         visits = audit_reads.day_visits(db, before)
         logged = audit_reads.recent_windows(db, day)
-        named = audit_reads.visits_by_id(db, (v for f in flags for v in f.visits))
+        # the revisits promised for the week, from the audit's facts (they reach back far enough)
+        promised_of = promises(facts.visits, week, before, {r.code for r in facts.reps})
+        records = _records(before, team, month, visits, flags, promised_of)
+        leads = [cp.lead_flag(record, quota) for record in records]
+        # the visits a call names: its lead red flag's alone, not the thousands the week's
+        # flags name (`RepRecord.flagged`)
+        named = audit_reads.visits_by_id(db, [v for red in leads if red for v in red.visits])
         asked = audit_reads.answered(db, [*(v.id for v in named), *(v.id for v in visits)])
-    # the revisits promised for the week, from the audit's facts (they reach back far enough)
-    promised_of = promises(facts.visits, week, before, {r.code for r in facts.reps})
     slots = cp.plan_team(seed, day, {r.rep: logged.get(r.rep, []) for r in team})
-    standing = {r.rep: r for r in month}
-    # each rep's share of the day's facts, sorted out once (not once per rep: 200 reps ×
-    # every visit, promise and flag cost the plan more than its queries)
-    visits_of = _by_rep(visits)
-    flags_of = _by_rep(flags)
     named_of = _by_rep(named)
     calls = []
-    for rep in team:
-        mine = visits_of.get(rep.rep, [])
-        place = standing[rep.rep]
-        record = cp.RepRecord(
-            rep=rep.rep,
-            name=rep.name,
-            previous_workday=before,
-            visits=tuple(
-                cp.VisitedCustomer(
-                    v.customer, v.start, v.end, v.contact, v.phone, v.id, before, v.unsold
-                )
-                for v in mine
-            ),
-            promises=tuple(promised_of.get(rep.rep, [])),
-            flags=tuple(flags_of.get(rep.rep, [])),
-            flagged=tuple(
-                cp.VisitedCustomer(v.customer, v.start, v.end, v.contact, v.phone, v.id, v.day)
-                for v in named_of.get(rep.rep, [])
-            ),
-            answered=asked,
-            had_report=bool(mine),
-            rank=place.rank if place.value else None,
-            team_size=len(month),
-            month_amount=format_amount(place.value),
+    for record, red in zip(records, leads, strict=True):
+        flagged = tuple(
+            cp.VisitedCustomer(v.customer, v.start, v.end, v.contact, v.phone, v.id, v.day)
+            for v in named_of.get(record.rep, [])
         )
-        calls.append(cp.make_call(record, slots[rep.rep], ctx.settings.visit_quota, seed))
+        record = replace(record, flagged=flagged, answered=asked)
+        calls.append(cp.make_call(record, slots[record.rep], quota, seed, red=red))
     best = worst = None
     if team:  # the day's leaderboard: best first, lowest last
         leader, last = team[0], team[-1]
@@ -296,11 +278,52 @@ def _call_plan(ctx: Context, day: date, seed: int) -> CallPlan:
     return CallPlan(day, cp.order_calls(calls), cp.announce(best, worst, before))
 
 
+def _records(
+    before: date,
+    team: list[RankRow],
+    month: list[RankRow],
+    visits: list[audit_reads.DayVisit],
+    flags: list[Flag],
+    promised_of: dict[str, list[cp.Promise]],
+) -> list[cp.RepRecord]:
+    """Each rep's record of `before`, in the day's leaderboard order, but for the visits its
+    flags name and those a customer was phoned about (read after, for its lead flag alone)."""
+    standing = {r.rep: r for r in month}
+    # each rep's share of the day's facts, sorted out once (not once per rep: 200 reps ×
+    # every visit, promise and flag cost the plan more than its queries)
+    visits_of = _by_rep(visits)
+    flags_of = _by_rep(flags)
+    records = []
+    for rep in team:
+        mine = visits_of.get(rep.rep, [])
+        place = standing[rep.rep]
+        records.append(
+            cp.RepRecord(
+                rep=rep.rep,
+                name=rep.name,
+                previous_workday=before,
+                visits=tuple(
+                    cp.VisitedCustomer(
+                        v.customer, v.start, v.end, v.contact, v.phone, v.id, before, v.unsold
+                    )
+                    for v in mine
+                ),
+                promises=tuple(promised_of.get(rep.rep, [])),
+                flags=tuple(flags_of.get(rep.rep, [])),
+                had_report=bool(mine),
+                rank=place.rank if place.value else None,
+                team_size=len(month),
+                month_amount=format_amount(place.value),
+            )
+        )
+    return records
+
+
 def _by_rep(rows: Iterable[_T]) -> dict[str, list[_T]]:
     """The rows by their `rep`, each rep's in the order given."""
-    found: dict[str, list[_T]] = {}
+    found: defaultdict[str, list[_T]] = defaultdict(list)
     for row in rows:
-        found.setdefault(row.rep, []).append(row)  # type: ignore[attr-defined]
+        found[row.rep].append(row)  # type: ignore[attr-defined]
     return found
 
 

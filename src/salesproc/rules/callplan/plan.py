@@ -10,15 +10,25 @@ Each call names the customer to phone about the visit its questions name
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
+from operator import attrgetter
+from types import EllipsisType
 
 from salesproc.rules.audit import Flag, Rule
-from salesproc.rules.callplan.questions import RepRecord, confirm_target, questions, rule_order
+from salesproc.rules.callplan.questions import (
+    RepRecord,
+    confirm_target,
+    lead_flag,
+    questions,
+    rule_order,
+)
 from salesproc.rules.callplan.timing import Slot, Window
+
+_RULE = attrgetter("rule")
 
 
 def flag_ids(flags: Iterable[Flag]) -> tuple[Rule, ...]:
     """The distinct rules flagged, in the audit's order: what the plan lists for the rep."""
-    return tuple(sorted({f.rule for f in flags}, key=rule_order))
+    return tuple(sorted(set(map(_RULE, flags)), key=rule_order))
 
 
 @dataclass(frozen=True)
@@ -59,10 +69,23 @@ class Call:
         }
 
 
-def make_call(record: RepRecord, slot: Slot, quota: int, seed: int = 0) -> Call:
+def make_call(
+    record: RepRecord,
+    slot: Slot,
+    quota: int,
+    seed: int = 0,
+    *,
+    red: Flag | EllipsisType | None = ...,
+) -> Call:
     """The rep's planned call: its slot, its questions (asked in that window), its flags and
-    the customer to phone about the visit it asks about."""
-    target = confirm_target(record, quota, seed)
+    the customer to phone about the visit it asks about.
+
+    `red` is the record's lead red flag (`lead_flag`) when the caller has worked it out
+    already (the plan does, to read the visits it names); else it is worked out here, once
+    for the questions and the confirm target."""
+    if red is ...:
+        red = lead_flag(record, quota)
+    target = confirm_target(record, quota, seed, red=red)
     confirm = None
     if target is not None:
         confirm = Confirm(target.customer, target.phone, target.day or record.previous_workday)
@@ -71,7 +94,7 @@ def make_call(record: RepRecord, slot: Slot, quota: int, seed: int = 0) -> Call:
         name=record.name,
         at=slot.at,
         window=slot.window,
-        questions=tuple(questions(record, quota, seed, slot.window)),
+        questions=tuple(questions(record, quota, seed, slot.window, red=red)),
         flags=flag_ids(record.flags),
         red=flag_ids(f for f in record.flags if getattr(f, "red", True)),
         confirm=confirm,

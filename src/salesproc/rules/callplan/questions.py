@@ -20,6 +20,7 @@ back to the audit.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
+from types import EllipsisType
 from typing import NamedTuple
 
 from salesproc.i18n import N_, _, ngettext
@@ -115,7 +116,8 @@ class RepRecord:
     team_size: int = 0
     month_amount: str = "0.00"
     visit_count: int | None = None
-    #: the visits the flags name (`Flag.visits`), by id: what a flag's question names
+    #: the visits the flags name (`Flag.visits`), by id: what a flag's question names (a
+    #: call names none but its lead red flag's, `lead_flag`: those suffice)
     flagged: tuple[VisitedCustomer, ...] = ()
     #: the visits a customer was already phoned about: not named to phone again
     answered: frozenset[int] = frozenset()
@@ -126,7 +128,12 @@ class RepRecord:
 
 
 def questions(
-    record: RepRecord, quota: int, seed: int = 0, window: Window | None = None
+    record: RepRecord,
+    quota: int,
+    seed: int = 0,
+    window: Window | None = None,
+    *,
+    red: Flag | EllipsisType | None = ...,
 ) -> list[str]:
     """2–4 concrete questions, each checkable against the records, in the current language.
 
@@ -136,11 +143,14 @@ def questions(
     flagged item when no red flag was asked), then the leaderboard place,
     which is always asked. A call in the on-the-job window asks, second,
     where the rep is now and to put the customer on the phone; in the other
-    windows, with fewer than 2, the call's own question fills in.
+    windows, with fewer than 2, the call's own question fills in. `red` is the
+    record's `lead_flag` when the caller has it already (`make_call` works it out once
+    for the questions and the confirm target).
     """
+    if red is ...:
+        red = lead_flag(record, quota)
     promise = _promise_to_ask(record)
     covered = _gaps_covered(record, quota)
-    red = lead_flag(record, quota)
     if red is None:
         first = [_visit_question(record, seed)]
     else:
@@ -149,7 +159,7 @@ def questions(
         if flagged is None:  # a flag about no visit: the call still checks one
             first.append(_visit_question(record, seed))
     checks = [text for text in first if text]
-    promised = _promise_question(record)
+    promised = _promise_question(promise)
     checks += [promised] if promised else []
     checks += _gap_questions(record, quota, promise, covered, ask_flag=red is None)
     if window is not None and Window(window) is Window.ON_THE_JOB:
@@ -164,22 +174,19 @@ def questions(
 def lead_flag(record: RepRecord, quota: int) -> Flag | None:
     """The red flag the call asks first: the strongest (`rules.audit.strongest`) of those
     not already asked as a gap or as the promise."""
-    covered = _gaps_covered(record, quota)
-    promise = _promise_to_ask(record)
-    red = [
-        f
-        for f in record.flags
-        if f.red and (f.rule, f.day) not in covered and not _same_promise(f, promise)
-    ]
-    found = strongest(red, 1)
+    red = [f for f in record.flags if f.red]
+    found = strongest(_not_asked(red, _gaps_covered(record, quota), _promise_to_ask(record)), 1)
     return found[0] if found else None
 
 
-def confirm_target(record: RepRecord, quota: int, seed: int = 0) -> VisitedCustomer | None:
+def confirm_target(
+    record: RepRecord, quota: int, seed: int = 0, *, red: Flag | EllipsisType | None = ...
+) -> VisitedCustomer | None:
     """The visit whose customer the supervisor phones to confirm it: the lead red flag's
     (the first of its visits the record knows), else the previous working day's hashed pick
-    (`_visit_to_check`). None when the call names no visit."""
-    red = lead_flag(record, quota)
+    (`_visit_to_check`). None when the call names no visit. `red`: as `questions`."""
+    if red is ...:
+        red = lead_flag(record, quota)
     flagged = _flagged_visit(record, red) if red is not None else None
     return flagged or _visit_to_check(record, seed)
 
@@ -241,18 +248,19 @@ def _visit_question(record: RepRecord, seed: int) -> str | None:
 
 
 def _promise_to_ask(record: RepRecord) -> Promise | None:
-    """The longest-missed promise; if none was missed, the latest one kept (to praise it)."""
-    missed = sorted(
-        (p for p in record.promises if not p.visited), key=lambda p: (p.due, p.customer)
-    )
+    """The longest-missed promise; if none was missed, the latest one kept (to praise it).
+    Of promises tied on (due, customer), the first in the record's order."""
+    missed = [p for p in record.promises if not p.visited]
     if missed:
-        return missed[0]
-    kept = sorted(record.promises, key=lambda p: (p.due, p.customer), reverse=True)
-    return kept[0] if kept else None
+        return min(missed, key=_due_customer)
+    return max(record.promises, key=_due_customer, default=None)
 
 
-def _promise_question(record: RepRecord) -> str | None:
-    promise = _promise_to_ask(record)
+def _due_customer(promise: Promise) -> tuple[date, str]:
+    return promise.due, promise.customer
+
+
+def _promise_question(promise: Promise | None) -> str | None:
     if promise is None:
         return None
     if promise.visited:
@@ -301,12 +309,20 @@ def _gap_questions(
                 count,
             ).format(n=count, day=day, quota=quota)
         )
-    flag = worst_flag(
-        f for f in record.flags if (f.rule, f.day) not in covered and not _same_promise(f, promise)
-    )
-    if ask_flag and flag is not None:
-        gaps.append(_flag_question(flag))
+    if ask_flag:  # worked out only then: a week's flags are dozens a rep
+        flag = worst_flag(_not_asked(record.flags, covered, promise))
+        if flag is not None:
+            gaps.append(_flag_question(flag))
     return gaps
+
+
+def _not_asked(
+    flags: Iterable[Flag], covered: set[tuple[Rule, date]], promise: Promise | None
+) -> list[Flag]:
+    """The flags a gap question (`covered`) or the promise question does not ask about."""
+    if promise is not None and not promise.visited:
+        flags = [f for f in flags if not _same_promise(f, promise)]
+    return [f for f in flags if (f.rule, f.day) not in covered] if covered else list(flags)
 
 
 def _same_promise(flag: Flag, promise: Promise | None) -> bool:
@@ -328,6 +344,10 @@ def rule_order(rule: Rule, order: Sequence[Rule] = RULES) -> tuple[int, str]:
     return (order.index(rule) if rule in order else len(order), str(rule))
 
 
+#: `rule_order(rule, ASK_ORDER)` of each rule, worked out once
+_ASK_PLACE = {rule: rule_order(rule, ASK_ORDER) for rule in Rule}
+
+
 def worst_flag(flags: Iterable[Flag]) -> Flag | None:
     """The flagged item to ask about: a red flag before a follow-up, then the strongest rule
     (`ASK_ORDER`), then the latest day."""
@@ -336,7 +356,11 @@ def worst_flag(flags: Iterable[Flag]) -> Flag | None:
         return None
     return first_by(
         flags,
-        lambda f: (not getattr(f, "red", True), rule_order(f.rule, ASK_ORDER), -f.day.toordinal()),
+        lambda f: (
+            not getattr(f, "red", True),
+            _ASK_PLACE.get(f.rule) or rule_order(f.rule, ASK_ORDER),
+            -f.day.toordinal(),
+        ),
     )
 
 

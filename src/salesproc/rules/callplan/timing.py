@@ -123,7 +123,7 @@ def window_at(at: time) -> Window | None:
 
 
 def stable_digest(*parts: object, size: int = 8) -> bytes:
-    text = "\x1f".join(str(part) for part in parts)
+    text = "\x1f".join(map(str, parts))
     return hashlib.blake2b(text.encode(), digest_size=size, person=b"salesproc-call").digest()
 
 
