@@ -155,7 +155,7 @@ def audit_facts(
         else {}
     )
     if orders:  # each order's customer by name ("" for a sale to no customer)
-        orders.insert(2, [shown[c][0] if c is not None else "" for c in orders[1]])
+        orders.insert(2, [shown[c][0] if c in shown else "" for c in orders[1]])
     reports = rows(db, Query(_STATEMENTS + "report_headers", (), {"start": start, "end": end}))
     prospects = rows(db, Query(_STATEMENTS + "open_prospects", (rep_id is not None,), mine))
     return audit.Facts(

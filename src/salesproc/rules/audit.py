@@ -87,7 +87,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from functools import cache, cached_property, partial
+from functools import cache, partial
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -511,15 +511,20 @@ class Flag:
     def red(self) -> bool:
         return self.severity == Severity.RED
 
-    @cached_property
+    @property
     def id(self) -> str:
         """A short id that stays the same from one run to the next (`audit dismiss ID`):
-        from the rule, rep, days and what it concerns, never from the wording."""
-        source = "|".join(
-            (self.rule, self.rep, self.day.isoformat(), str(self.from_day or ""),
-             ",".join(map(str, self.visits)), self.key)
-        )  # fmt: skip
-        return hashlib.sha1(source.encode()).hexdigest()[:8]
+        from the rule, rep, days and what it concerns, never from the wording. Worked out
+        when first read and kept (a `cached_property` costs a month's audit more than the
+        hashing: it takes a lock on every read)."""
+        found: str | None = self.__dict__.get("_id")
+        if found is None:
+            source = "|".join(
+                (self.rule, self.rep, self.day.isoformat(), str(self.from_day or ""),
+                 ",".join(map(str, self.visits)), self.key)
+            )  # fmt: skip
+            found = self.__dict__["_id"] = hashlib.sha1(source.encode()).hexdigest()[:8]
+        return found
 
 
 class Later:
@@ -740,12 +745,12 @@ def _overlap_values(first: VisitFact, second: VisitFact) -> dict[str, str]:
 
 
 def _span_text(visit: VisitFact) -> str:
-    """09:00–10:00, or 09:00 for a visit that is a moment."""
-    assert visit.start is not None
-    end = _end(visit)
-    if end == visit.start:
-        return _clock(visit.start)
-    return f"{_clock(visit.start)}–{_clock(end)}"
+    """09:00–10:00, or 09:00 for a visit that is a moment (no end after its start: `_end`)."""
+    start, end = visit.start, visit.end
+    assert start is not None
+    if end is None or not end > start:
+        return _clock(start)
+    return f"{_clock(start)}–{_clock(end)}"
 
 
 # --- late-log, duration, no-phone --------------------------------------------------------
