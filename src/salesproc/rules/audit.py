@@ -1413,6 +1413,8 @@ class _Timed(NamedTuple):
 
 
 def _timed_days(visits: Iterable[VisitFact]) -> _Timed:
+    """`_Timed` of `visits` (the window's and its look-back's: `tight_gaps` and `short_days`
+    read them both)."""
     days: defaultdict[tuple[str, date], list[VisitFact]] = defaultdict(list)
     moments: set[time] = set()
     for visit in visits:
@@ -1506,7 +1508,7 @@ def tight_gaps(
     start: date,
     end: date,
     t: Thresholds = DEFAULTS,
-    days: "_Timed | None" = None,
+    timed: "_Timed | None" = None,
 ) -> list[Flag]:
     """Visits squeezed between two others, leaving less time to get there and on, the two
     together, than the shortest trip the rep usually makes between visits: the
@@ -1519,7 +1521,7 @@ def tight_gaps(
     Both gaps together, not each, so that two honest short trips of the usual
     length never make a squeeze.
     """
-    timed = _timed_days(visits) if days is None else days
+    timed = _timed_days(visits) if timed is None else timed
     trips = timed.trips  # from each visit to the next: a squeeze reads two of them
     habit = _habit({key: [g for g in found if g >= 0] for key, found in trips.items()}, start)
     flags: list[Flag] = []
@@ -1549,7 +1551,7 @@ def short_days(
     start: date,
     end: date,
     t: Thresholds = DEFAULTS,
-    days: "_Timed | None" = None,
+    timed: "_Timed | None" = None,
 ) -> list[Flag]:
     """Days with two or more visits shorter than the rep's visits ever are: under the
     `t.short_percentile`th percentile of visit lengths (the team's and its own, the lower)
@@ -1560,7 +1562,7 @@ def short_days(
     honest habit (a rep whose visits take 15 minutes at least) as unusual.
     Visits under `t.min_minutes` are flagged one by one already (`durations`).
     """
-    timed = _timed_days(visits) if days is None else days
+    timed = _timed_days(visits) if timed is None else timed
     lengths = timed.lengths
     habit = _habit(lengths, start)
     flags: list[Flag] = []
@@ -1678,12 +1680,12 @@ def unsold_orders(
     for visit in visits:
         if visit.purposes not in ordering or visit.day >= today:
             continue
-        day = ordinals.get(visit.day)
-        if day is None:
-            day = ordinals[visit.day] = visit.day.toordinal()
-        days = sold.get(visit.customer_id, no_days)
-        i = bisect_left(days, day)
-        unsold = i == len(days) or days[i] > day + t.sale_days
+        ordinal = ordinals.get(visit.day)
+        if ordinal is None:
+            ordinal = ordinals[visit.day] = visit.day.toordinal()
+        sold_on = sold.get(visit.customer_id, no_days)
+        i = bisect_left(sold_on, ordinal)  # the first sale on the visit's day or after
+        unsold = i == len(sold_on) or sold_on[i] > ordinal + t.sale_days
         key = (visit.rep, visit.day)
         found = by_day.get(key)
         if found is None:
