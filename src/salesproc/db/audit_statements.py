@@ -53,8 +53,11 @@ def _first_visits_after() -> Select:  # type: ignore[type-arg]
     came after the window (its day). First in the order of `shared_core.latest_first`, read
     forwards (a start of none is the day's first): one index seek per customer."""
     end = _day("end")
+    # `customer_id + 0`: for the bare column SQLite reads the distinct customers off the
+    # (customer, day) index, skipping through every customer (0.33 s at a million visits);
+    # for an expression, off the range of days, then sorts them out (0.06 s)
     promised = (
-        select(_v.customer_id)
+        select((_v.customer_id + 0).label("customer_id"))
         .where(_v.visit_date >= _day("older"), _v.visit_date <= end,
                _v.next_visit >= _day("start"), _v.next_visit <= end)
         .distinct()
