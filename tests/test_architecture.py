@@ -32,8 +32,6 @@ def test_help_loads_no_heavy_module():
     assert "log-visit" in out
 
 
-
-
 @pytest.mark.parametrize(
     "command",
     [

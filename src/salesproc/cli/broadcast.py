@@ -31,7 +31,7 @@ broadcast_app = typer.Typer(
 #: the words `broadcast log` shows, here so that the catalog has them
 STATUS_WORDS = (
     N_("sending"), N_("sent"), N_("failed"), N_("unknown"), N_("morning"), N_("evening")
-)
+)  # fmt: skip
 #: an attempt that did not go out, or may not have
 STATUS_STYLES = {"failed": "red", "sending": "yellow", "unknown": "yellow"}
 
