@@ -8,7 +8,6 @@ a doubtful one is itself a red flag of the next audit.
 """
 
 import gc
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -321,9 +320,9 @@ def _records(
 
 def _by_rep(rows: Iterable[_T]) -> dict[str, list[_T]]:
     """The rows by their `rep`, each rep's in the order given."""
-    found: defaultdict[str, list[_T]] = defaultdict(list)
+    found: dict[str, list[_T]] = {}
     for row in rows:
-        found[row.rep].append(row)  # type: ignore[attr-defined]
+        found.setdefault(row.rep, []).append(row)  # type: ignore[attr-defined]
     return found
 
 

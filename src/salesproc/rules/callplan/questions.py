@@ -320,9 +320,7 @@ def _not_asked(
     flags: Iterable[Flag], covered: set[tuple[Rule, date]], promise: Promise | None
 ) -> list[Flag]:
     """The flags a gap question (`covered`) or the promise question does not ask about."""
-    if promise is not None and not promise.visited:
-        flags = [f for f in flags if not _same_promise(f, promise)]
-    return [f for f in flags if (f.rule, f.day) not in covered] if covered else list(flags)
+    return [f for f in flags if (f.rule, f.day) not in covered and not _same_promise(f, promise)]
 
 
 def _same_promise(flag: Flag, promise: Promise | None) -> bool:
