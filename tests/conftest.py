@@ -492,7 +492,7 @@ def demo_db(_demo_template: Demo, tmp_path: Path) -> Iterator[Demo]:
 def _target(*, replacing: Path | None = None) -> Path | None:
     """Where the CLI would open the database, if copying a template there is exactly what
     `init` (or the team's commands) would leave; None when the commands must run."""
-    from salesproc.config import default_config_path
+    from salesproc.places import config_path
 
     db = os.environ.get("SALESPROC_DB", "")
     if (
@@ -500,7 +500,7 @@ def _target(*, replacing: Path | None = None) -> Path | None:
         or "://" in db
         or os.environ.get("SALESPROC_NOW") != NOW
         or os.environ.get("SALESPROC_CONFIG")
-        or default_config_path().exists()
+        or config_path().exists()
     ):
         return None
     path = Path(db).expanduser().resolve()
@@ -548,13 +548,13 @@ def _pg_made(request: pytest.FixtureRequest, template: str) -> bool:
     would have the commands build just that; if not, the database starts empty again and
     the commands run (what `_copied` decides for a file)."""
     test = _pg_tests[request.node.nodeid]
-    from salesproc.config import default_config_path
+    from salesproc.places import config_path
 
     same = (
         os.environ.get("SALESPROC_DB") == test.url
         and os.environ.get("SALESPROC_NOW") == NOW
         and not os.environ.get("SALESPROC_CONFIG")
-        and not default_config_path().exists()
+        and not config_path().exists()
     )
     if same and test.made_from in (template, "team"):
         i18n.use(i18n.from_locale(os.environ) or "en")

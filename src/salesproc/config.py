@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from salesproc import places
 from salesproc.errors import InputError
 from salesproc.i18n import N_, _
 from salesproc.rules.cadence import DEFAULT_CADENCE
 from salesproc.rules.calendar import parse_weekdays
 from salesproc.rules.vocab import Grade
 
-APP_NAME = "salesproc"
 #: Visits a rep should make each working day (定量工作); `visit_quota` in the config.
 DEFAULT_VISIT_QUOTA = 6
 #: Days a rep's login may still edit or delete its own visits, sales and collections in team
@@ -31,18 +31,6 @@ FROM_LOCALE = N_("locale")
 FROM_ENV_DB = N_("env SALESPROC_DB")
 FROM_LOGIN = N_("login name")
 FROM_FILE = N_("config {path}")
-
-
-def default_config_path() -> Path:
-    from platformdirs import user_config_path
-
-    return user_config_path(APP_NAME) / "config.toml"
-
-
-def default_db_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME) / "salesproc.db"
 
 
 @dataclass(frozen=True)
@@ -146,7 +134,7 @@ def _validate(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
 
 def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
     env_path = os.environ.get("SALESPROC_CONFIG")
-    path = Path(env_path).expanduser() if env_path else default_config_path()
+    path = places.config_path()
     where = FROM_FILE.format(path=path)
     raw: dict[str, Any] = {}
     exists = path.is_file()
@@ -174,7 +162,7 @@ def load(db_flag: str | None = None, lang_flag: str | None = None) -> Settings:
     elif "db" in data:
         db = Setting(data["db"], where)
     else:
-        db = Setting(str(default_db_path()), FROM_DEFAULT)
+        db = Setting(str(places.default_db_path()), FROM_DEFAULT)
 
     rep = Setting(data["rep"], where) if "rep" in data else Setting(None, FROM_DEFAULT)
     user = Setting(data["user"], where) if "user" in data else Setting(_login(), FROM_LOGIN)

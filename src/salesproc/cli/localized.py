@@ -157,17 +157,10 @@ def _lang_flag(argv: Sequence[str]) -> str | None:
 
 
 def _config_language(environ: Mapping[str, str]) -> str | None:
-    from pathlib import Path
+    from salesproc.places import config_path
 
     try:
-        named = environ.get("SALESPROC_CONFIG")
-        if named:
-            path = Path(named).expanduser()
-        else:
-            from salesproc.config import default_config_path
-
-            path = default_config_path()
-        text = path.read_text(encoding="utf-8")
+        text = config_path(environ).read_text(encoding="utf-8")
         if "lang" not in text:  # no key `lang`: no TOML parser to load
             return None
         import tomllib
