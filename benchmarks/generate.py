@@ -100,6 +100,10 @@ RESULTS = (
 NOTES = ("竞品在降价", "要求延长账期", "门店装修中", "换了采购负责人", "想要促销支持")
 
 
+#: how a rep's day is laid out (`--day`)
+RANDOM, ROUTED = "random", "routed"
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", required=True, type=Path, help="the SQLite file to create")
@@ -113,6 +117,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=HISTORY_DAYS,
         help=f"days of history ending today [{HISTORY_DAYS}]; with --reps and --customers fixed, "
         "more days grow the history alone",
+    )
+    parser.add_argument(
+        "--day",
+        choices=(RANDOM, ROUTED),
+        default=RANDOM,
+        help=f"{RANDOM}: each visit at a random time of the working day, so that a rep's visits "
+        f"often overlap (the database the speed goals were set on) [{RANDOM}]; {ROUTED}: a "
+        "rep's visits one after another, with 10-40 minutes to get from one to the next",
     )
     parser.add_argument("--force", action="store_true", help="replace an existing file")
     args = parser.parse_args(argv)
@@ -337,8 +349,39 @@ def _distinct_starts(todo: list[tuple[int, int, int]]) -> list[tuple[int, int, i
     return sorted(spread)
 
 
+def _routed(
+    rng: random.Random, plans: list[Plan], todo: list[tuple[int, int, int]]
+) -> tuple[list[tuple[int, int, int]], dict[tuple[int, int], int]]:
+    """A day's (start minute, customer, visit) laid out as each rep travels (`--day routed`):
+    the rep's working day cut into a slot per visit, in the order of their drawn times, each
+    visit within its slot and at least 10 minutes before the next slot (the way there);
+    with each visit's length in minutes."""
+    by_rep: dict[int, list[tuple[int, int, int]]] = {}
+    for entry in sorted(todo):
+        by_rep.setdefault(plans[entry[1]].rep, []).append(entry)
+    routed, lengths = [], {}
+    for entries in by_rep.values():
+        slot = (DAY_END - DAY_START) // len(entries)
+        shortest = min(10, slot // 2)
+        for k, (_minute, index, i) in enumerate(entries):
+            length = rng.randint(shortest, max(shortest, min(90, slot - 10)))
+            start = DAY_START + k * slot + rng.randint(0, max(0, slot - length - 10))
+            routed.append((start, index, i))
+            lengths[(index, i)] = length
+    return sorted(routed), lengths
+
+
+#: a routed working day (`--day routed`), in minutes of the day
+DAY_START, DAY_END = 8 * 60, 18 * 60 + 30
+
+
 def visit_rows(
-    rng: random.Random, plans: list[Plan], today: int, now: datetime, counters: Tally
+    rng: random.Random,
+    plans: list[Plan],
+    today: int,
+    now: datetime,
+    counters: Tally,
+    day_plan: str = RANDOM,
 ) -> Iterator[tuple[list[Row], list[Row]]]:
     """Visits and their sales in batches, day by day and by start time: ids follow logging."""
     by_day: dict[int, list[tuple[int, int]]] = {}
@@ -354,6 +397,9 @@ def visit_rows(
         todo = _distinct_starts(
             [(rng.randint(8 * 60, 17 * 60 + 30), index, i) for index, i in by_day[day]]
         )
+        lengths: dict[tuple[int, int], int] = {}
+        if day_plan == ROUTED:
+            todo, lengths = _routed(rng, plans, todo)
         untimed: set[int] = set()  # customers visited today without a start time
         for minute, index, i in todo:
             plan = plans[index]
@@ -385,8 +431,10 @@ def visit_rows(
             timed = rng.random() < 0.9 or index in untimed
             if not timed:
                 untimed.add(index)
-            start = clock[minute] if timed else None
-            end = clock[minute + rng.randint(10, 90)] if timed else None
+            start = end = None
+            if timed:
+                start = clock[minute]
+                end = clock[minute + (lengths[(index, i)] if lengths else rng.randint(10, 90))]
             explicit = rng.random() < 0.12
             next_day = day + (rng.randint(1, 2 * cadence) if explicit else cadence)
             late = rng.random() < 0.03
@@ -502,7 +550,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     connection.executemany(insert_sql(connection, "customers", customer_columns), customers)
     visit_sql = insert_sql(connection, "visits", VISIT_COLUMNS)
     sale_sql = insert_sql(connection, "sales", SALE_COLUMNS)
-    for visits, sales in visit_rows(rng, plans, today, now, counters):
+    for visits, sales in visit_rows(rng, plans, today, now, counters, args.day):
         connection.executemany(visit_sql, visits)
         connection.executemany(sale_sql, sales)
     connection.execute("COMMIT")
@@ -535,6 +583,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "customers": len(customers),
         "visits": counters.visits,
         "days": args.days,
+        "day": args.day,
         "sales": counters.sales,
         "seconds": round(total_s, 1),
     }

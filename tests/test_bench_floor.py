@@ -25,10 +25,10 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("SALESPROC_")}
 
 
-def _generate(db: Path, days: int, visits: int) -> dict:
+def _generate(db: Path, days: int, visits: int, *more: str) -> dict:
     done = subprocess.run(
         [sys.executable, str(BENCH / "generate.py"), "--db", str(db), "--visits", str(visits),
-         "--reps", "4", "--customers", "120", "--days", str(days)],
+         "--reps", "4", "--customers", "120", "--days", str(days), *more],
         capture_output=True, text=True, env=_env(), timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -47,6 +47,37 @@ def test_generate_grows_the_history_with_the_team_fixed(tmp_path):
     assert (short["reps"], short["customers"]) == (long["reps"], long["customers"]) == (4, 120)
     assert (short["days"], long["days"]) == (60, 600)
     assert _first_visit(tmp_path / "long.db") < _first_visit(tmp_path / "short.db")
+
+
+def _overlapping(db: Path) -> int:
+    """Pairs of one rep's visits on one day whose times overlap."""
+    with closing(sqlite3.connect(db)) as connection:
+        return connection.execute(
+            "SELECT count(*) FROM visits a JOIN visits b ON a.rep_id = b.rep_id "
+            "AND a.visit_date = b.visit_date AND a.id < b.id "
+            "WHERE a.start_time < b.end_time AND b.start_time < a.end_time"
+        ).fetchone()[0]
+
+
+@pytest.mark.slow  # two small databases through `salesproc init`
+def test_generate_routes_a_reps_day_only_when_asked(tmp_path):
+    """`--day routed`: a rep's visits one after another, 10 minutes apart at least, so that
+    the audit can be timed on a team whose days hold no overlap; the default keeps the
+    random times the speed goals were set on."""
+    _generate(tmp_path / "random.db", 60, 1500)
+    meta = _generate(tmp_path / "routed.db", 60, 1500, "--day", "routed")
+    assert meta["day"] == "routed" and meta["visits"] == 1500
+    assert _overlapping(tmp_path / "random.db") > 0
+    assert _overlapping(tmp_path / "routed.db") == 0
+    with closing(sqlite3.connect(tmp_path / "routed.db")) as connection:
+        trips = connection.execute(
+            "SELECT min((julianday(b.start_time) - julianday(a.end_time)) * 1440) "
+            "FROM visits a JOIN visits b ON a.rep_id = b.rep_id AND a.visit_date = b.visit_date "
+            "AND b.start_time > a.start_time AND NOT EXISTS (SELECT 1 FROM visits c "
+            "WHERE c.rep_id = a.rep_id AND c.visit_date = a.visit_date "
+            "AND c.start_time > a.start_time AND c.start_time < b.start_time)"
+        ).fetchone()[0]
+    assert trips >= 10 - 1e-6
 
 
 @pytest.mark.slow  # a dozen timed processes
