@@ -167,15 +167,15 @@ Group.app = app  # the commands, listed in `registry.COMMANDS`, are built from t
 def main() -> None:
     """The `salesproc` program (the console script, `python -m salesproc`); the tests run `app`.
 
-    A command is a short process, and the garbage collector's work in it is mostly wasted:
-    - it runs a young collection only every 100,000 new objects, not every 700 (a listing
-      makes hundreds of thousands of objects, next to none of them in a cycle: the young
-      collections cost `due` a tenth of its CPU; a long import still collects);
+    A command is a short process, and the garbage collector's work in it is mostly wasted
+    (together a tenth to a quarter of a daily command's CPU, `benchmarks/results/issue-14.md`):
+    - a young collection runs every 100,000 new objects, not every 700: a listing makes
+      hundreds of thousands of objects and next to none in a cycle (a long import still
+      collects, within the same memory);
     - as the process ends, every object left is moved out of its sight (`gc.freeze`): the
-      interpreter's shutdown would otherwise walk them all, several times, for cycles a
-      process about to exit need not free (a fifth of `rank --cumulative`, a tenth of
-      `--help`). Files and connections are closed by the commands themselves; exit handlers
-      and the flushing of output run as before."""
+      interpreter's shutdown would otherwise walk them all, several times, for cycles that
+      a process about to exit need not free. Files and connections are closed by the
+      commands themselves; exit handlers and the flushing of output run as before."""
     import gc
 
     gc.set_threshold(YOUNG_COLLECTION, *gc.get_threshold()[1:])
