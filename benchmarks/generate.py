@@ -124,7 +124,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=RANDOM,
         help=f"{RANDOM}: each visit at a random time of the working day, so that a rep's visits "
         f"often overlap (the database the speed goals were set on) [{RANDOM}]; {ROUTED}: a "
-        "rep's visits one after another, with 10-40 minutes to get from one to the next",
+        "rep's visits one after another from 08:00 to 18:30, at least 10 minutes apart",
     )
     parser.add_argument("--force", action="store_true", help="replace an existing file")
     args = parser.parse_args(argv)
