@@ -923,8 +923,9 @@ def below_quota(
     return flags
 
 
-def _by_day_then_rep(count: tuple[tuple[str, date], int]) -> tuple[date, str]:
-    (rep, day), _n = count
+def _by_day_then_rep(item: tuple[tuple[str, date], object]) -> tuple[date, str]:
+    """The sort key of a (rep, day)-keyed item: by day, then rep (the report's order)."""
+    (rep, day), _value = item
     return (day, rep)
 
 
@@ -1462,7 +1463,7 @@ def _window_days(
         (key, day) for key, day in timed.days.items()
         if start <= key[1] <= end and len(day) >= least
     ]  # fmt: skip
-    found.sort(key=lambda item: (item[0][1], item[0][0]))
+    found.sort(key=_by_day_then_rep)
     return found
 
 
@@ -1714,7 +1715,7 @@ def unsold_orders(
         (key, found) for key, found in by_day.items()
         if start <= key[1] <= end and sum(found[1]) >= 2
     ]  # fmt: skip
-    suspect.sort(key=lambda item: (item[0][1], item[0][0]))
+    suspect.sort(key=_by_day_then_rep)
     for (rep, day), (day_visits, marks) in suspect:
         k = sum(marks)
         n_own, k_own = own.get(rep, (0, 0))
@@ -1793,7 +1794,7 @@ def copied_results(
             copies[(rep, day)] = copied
     habit = _habit(shares, start)
     flags: list[Flag] = []
-    for (rep, day), copied in sorted(copies.items(), key=lambda item: (item[0][1], item[0][0])):
+    for (rep, day), copied in sorted(copies.items(), key=_by_day_then_rep):
         if not start <= day <= end or len(copied) < t.copied_min:
             continue
         share = shares[(rep, day)][0]
