@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,21 @@ def test_floor_mode_prints_each_command_beside_its_baselines_and_the_ratios(tmp_
     assert "rank" not in out  # --only leaves the other commands out
     if "Taskwarrior not installed" not in out:
         assert "due / Taskwarrior due listing" in out
+
+
+@pytest.mark.slow  # a small database through `salesproc init`
+def test_lookback_sql_finds_the_same_trips_in_python_and_in_sql(tmp_path):
+    """`lookback_sql.py` compares the cost of one audit habit worked out two ways: a figure
+    worth quoting only if both ways find the same trips (it exits 1 when they do not)."""
+    db = tmp_path / "tiny.db"
+    meta = _generate(db, days=60, visits=1500)
+    start = date.fromisoformat(meta["today"]) - timedelta(days=10)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "lookback_sql.py"), "--db", str(db),
+         "--from", start.isoformat(), "--runs", "1"],
+        capture_output=True, text=True, env=_env(), timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    trips = int(done.stdout.split(" visits, ")[1].split(" trips")[0].replace(",", ""))
+    assert trips > 0
+    assert "trips in SQL" in done.stdout and "fetch + trips in Python" in done.stdout
