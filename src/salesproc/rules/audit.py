@@ -582,12 +582,11 @@ def flag_key(flag: Flag) -> tuple[int, date, str, tuple[int, ...], str, str]:
     """The report's order: by rule (`RULES`), then day, then rep; a rep's flags of one rule and
     day by the visits, then what else tells them apart (as `id`), so that the order never
     rests on the order the database returned them in (SQLite's and PostgreSQL's differ)."""
-    return (*_flag_order(flag), flag.id)
+    return (_ORDER[flag.rule], *_WITHIN_RULE(flag), flag.id)
 
 
-def _flag_order(flag: Flag) -> tuple[int, date, str, tuple[int, ...], str]:
-    """`flag_key` but for the id: what tells all but a few flags apart."""
-    return (_ORDER[flag.rule], flag.day, flag.rep, flag.visits, flag.key)
+#: `flag_key` less the rule and the id: what tells all but a few of a rule's flags apart
+_WITHIN_RULE = attrgetter("day", "rep", "visits", "key")
 
 
 def in_report_order(flags: Iterable[Flag]) -> list[Flag]:
@@ -608,10 +607,6 @@ def in_report_order(flags: Iterable[Flag]) -> list[Flag]:
             run = list(group)
             result.extend(sorted(run, key=flag_key) if len(run) > 1 else run)
     return result
-
-
-#: `_flag_order` less the rule
-_WITHIN_RULE = attrgetter("day", "rep", "visits", "key")
 
 
 # --- the audit ---------------------------------------------------------------------------
